@@ -1,0 +1,30 @@
+//! The event-store port of Dossier.
+//!
+//! Every fact about a case is an immutable event in a stream (one per dossier, plus a few
+//! registry streams). This crate owns what every store must agree on: the envelope types
+//! ([`NewEvent`], [`RecordedEvent`], [`EventMetadata`]), the [`EventStore`] trait that adapters
+//! implement, the tamper-evident hash chain ([`hash`]), log verification ([`verify`]), the
+//! shared append rules every adapter calls ([`append`]), catch-up subscriptions
+//! ([`Subscription`]) and an in-memory adapter for tests ([`MemoryStore`]).
+//!
+//! Architecture invariant: this crate knows no database, no HTTP and no domain rule. Adapters
+//! depend on it, never the other way round; the domain crate does not depend on it at all.
+
+pub mod append;
+mod error;
+pub mod hash;
+mod memory;
+mod port;
+mod subscription;
+mod types;
+pub mod verify;
+
+pub use error::StoreError;
+pub use hash::EventHash;
+pub use memory::MemoryStore;
+pub use port::{EventStore, ImportOutcome};
+pub use subscription::Subscription;
+pub use types::{
+    AppendOutcome, EventMetadata, ExpectedVersion, InvalidEvent, NewEvent, Position, RecordedEvent,
+    StreamName, micros_to_time, time_to_micros, truncate_to_micros,
+};
