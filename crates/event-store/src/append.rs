@@ -82,9 +82,9 @@ pub fn seal(
     let recorded_at = truncate_to_micros(recorded_at);
     let recorded_at_micros = time_to_micros(recorded_at);
     let mut previous = head.map_or(EventHash::GENESIS, |h| h.hash);
-    let mut version = head.map_or(0, |h| h.version + 1);
+    let first_version = head.map_or(0, |h| h.version + 1);
     let mut sealed = Vec::with_capacity(events.len());
-    for e in events {
+    for (version, e) in (first_version..).zip(events) {
         let hash = HashedFields {
             event_id: e.event_id,
             stream,
@@ -109,7 +109,6 @@ pub fn seal(
             hash,
         });
         previous = hash;
-        version += 1;
     }
     sealed
 }

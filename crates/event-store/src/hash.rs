@@ -151,15 +151,15 @@ mod tests {
     #[test]
     fn every_covered_field_changes_the_hash() {
         let base = expected_hash(&event(), &EventHash::GENESIS);
-        let variants: Vec<Box<dyn Fn(&mut RecordedEvent)>> = vec![
-            Box::new(|e| e.event_id = Uuid::from_u128(8)),
-            Box::new(|e| e.stream = StreamName::parse("dossier-2").unwrap()),
-            Box::new(|e| e.stream_version = 1),
-            Box::new(|e| e.event_type = "PersonRegistereD".into()),
-            Box::new(|e| e.schema_version = 2),
-            Box::new(|e| e.recorded_at += chrono::Duration::microseconds(1)),
-            Box::new(|e| e.payload[5] = b'2'),
-            Box::new(|e| e.metadata.push(b' ')),
+        let variants: [fn(&mut RecordedEvent); 8] = [
+            |e| e.event_id = Uuid::from_u128(8),
+            |e| e.stream = StreamName::parse("dossier-2").unwrap(),
+            |e| e.stream_version = 1,
+            |e| e.event_type = "PersonRegistereD".into(),
+            |e| e.schema_version = 2,
+            |e| e.recorded_at += chrono::Duration::microseconds(1),
+            |e| e.payload[5] = b'2',
+            |e| e.metadata.push(b' '),
         ];
         for (i, change) in variants.iter().enumerate() {
             let mut e = event();

@@ -1,0 +1,4 @@
+pub mod bench;
+pub mod selftest;
+pub mod soak;
+pub mod verify;

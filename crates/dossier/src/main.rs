@@ -1,0 +1,174 @@
+//! `dossier`: the one binary of Dossier, an event-sourced case-management system for VAPH
+//! personal budgets (PVB and PAB). Every operator task is a subcommand.
+
+mod cmd;
+mod progress;
+mod store_url;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::store_url::{DEFAULT_STORE, open_store};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dossier",
+    version,
+    about = "Event-sourced case management for VAPH personal budgets"
+)]
+#[command(
+    after_help = "Exit codes: 0 done; 1 a check found a problem (verify, selftest); \
+                        2 bad usage or input; 3 the store or a file could not be used."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+struct StoreArg {
+    /// The event store: sqlite:PATH, postgres://…, esdb://… or memory:.
+    #[arg(long, env = "DOSSIER_STORE", default_value = DEFAULT_STORE)]
+    store: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check every hash chain of the log and print its digest.
+    Verify {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::verify::VerifyArgs,
+    },
+    /// Run the store conformance suite against a live store, in scratch streams.
+    Selftest {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::selftest::SelftestArgs,
+    },
+    /// Measure throughput.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+    /// Work on the store itself.
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum StoreCommand {
+    /// Append probe events until killed, printing `acked <id>` for each acknowledged one.
+    Soak {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::soak::SoakArgs,
+    },
+    /// After a crash: check that every event `soak` acknowledged is there and the log verifies.
+    SoakCheck {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::soak::SoakCheckArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Append N events from W concurrent writers, then read the whole log back.
+    Store {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::bench::StoreBenchArgs,
+    },
+}
+
+/// What a command concluded, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// A check ran and found a problem.
+    Finding,
+    /// The input was not usable.
+    Usage,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        ExitCode::from(match o {
+            Outcome::Ok => 0,
+            Outcome::Finding => 1,
+            Outcome::Usage => 2,
+        })
+    }
+}
+
+/// An error in what the operator asked for (exit code 2), as opposed to a store or file that
+/// could not be used (exit code 3).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(outcome) => outcome.into(),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.chain().any(|cause| cause.is::<UsageError>()) {
+                Outcome::Usage.into()
+            } else {
+                ExitCode::from(3)
+            }
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Verify { store, args } => {
+            let store = open_store(&store.store).await?;
+            cmd::verify::run(store.as_ref(), &args).await
+        }
+        Command::Selftest { store, args } => {
+            let store = open_store(&store.store).await?;
+            Ok(cmd::selftest::run(store, &args).await)
+        }
+        Command::Store(StoreCommand::Soak { store, args }) => {
+            cmd::soak::soak(open_store(&store.store).await?, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Store(StoreCommand::SoakCheck { store, args }) => {
+            cmd::soak::check(open_store(&store.store).await?, &args).await
+        }
+        Command::Bench(BenchCommand::Store { store, args }) => {
+            let opened = open_store(&store.store).await?;
+            cmd::bench::run(opened, &store.store, &args).await?;
+            Ok(Outcome::Ok)
+        }
+    }
+}
+
+/// Logs go to standard error, filtered by `DOSSIER_LOG` (e.g. `info`, `dossier=debug`).
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
