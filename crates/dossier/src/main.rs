@@ -11,6 +11,11 @@ use clap::{Parser, Subcommand};
 
 use crate::store_url::{DEFAULT_STORE, open_store};
 
+// Reading the log allocates a few buffers per event; mimalloc makes that markedly cheaper than
+// the system allocator (measured with `dossier bench store`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "dossier",
