@@ -1,0 +1,319 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use event_store::{
+    EventMetadata, EventStore, ExpectedVersion, InvalidEvent, NewEvent, RecordedEvent, StoreError,
+    StreamName,
+};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+/// How one kind of stream is read and folded: decoding (with upcasting) of stored events and
+/// the pure `evolve` of the domain.
+pub trait StreamModel: Send + Sync + 'static {
+    type State: Clone + Default + Send + Sync + 'static;
+    type Event: Send + Sync;
+
+    /// Decodes a stored event, upcasting older schema versions.
+    ///
+    /// # Errors
+    /// When the stored event is not one of this stream's (a bug or a corrupt log).
+    fn decode(event: &RecordedEvent) -> Result<Self::Event, String>;
+
+    /// The stable type name, schema version and JSON payload to store.
+    ///
+    /// # Errors
+    /// When the event does not serialise.
+    fn encode(event: &Self::Event) -> Result<(&'static str, u32, Vec<u8>), String>;
+
+    /// Applies one fact to the state.
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State;
+}
+
+/// Who acts and why: becomes the metadata of every event the command causes.
+#[derive(Debug, Clone)]
+pub struct WriteContext {
+    pub actor_id: String,
+    pub actor_role: String,
+    pub correlation_id: Uuid,
+    pub causation_id: Option<Uuid>,
+    pub reason: Option<String>,
+}
+
+impl WriteContext {
+    fn metadata(&self) -> EventMetadata {
+        EventMetadata {
+            actor_id: self.actor_id.clone(),
+            actor_role: self.actor_role.clone(),
+            correlation_id: self.correlation_id,
+            causation_id: self.causation_id,
+            reason: self.reason.clone(),
+        }
+    }
+}
+
+/// What a decider answered for the state it was shown.
+#[derive(Debug)]
+pub enum Decided<E, R> {
+    /// These events happen (possibly none: the command changes nothing).
+    Events(Vec<E>),
+    /// The command is refused.
+    Rejected(R),
+}
+
+/// What a command did.
+#[derive(Debug, Clone)]
+pub struct Executed<S> {
+    /// The stream's state after the command.
+    pub state: S,
+    /// The version of the stream's last event after the command (`None`: still no stream).
+    pub version: Option<u64>,
+    /// Ids of the events written, in order (empty when the command changed nothing).
+    pub event_ids: Vec<Uuid>,
+}
+
+/// Why a command did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecuteError<R> {
+    /// The domain refused the command; nothing was written.
+    #[error("refused")]
+    Rejected(R),
+    /// The caller required a version of the stream that is no longer current (`If-Match`).
+    #[error("stream {stream} is at version {actual:?}, not {expected:?}")]
+    StaleVersion {
+        stream: StreamName,
+        expected: Option<u64>,
+        actual: Option<u64>,
+    },
+    /// Other writers kept changing the stream; every attempt met a conflict.
+    #[error("stream {stream} kept changing: gave up after {MAX_ATTEMPTS} attempts")]
+    Contended { stream: StreamName },
+    /// A stored event could not be read (a bug or a corrupt log).
+    #[error("stream {stream} has an unreadable event at version {version}: {detail}")]
+    Undecodable {
+        stream: StreamName,
+        version: u64,
+        detail: String,
+    },
+    /// An event could not be encoded.
+    #[error("cannot encode an event: {0}")]
+    Unencodable(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Attempts per command before giving up on a contended stream.
+pub const MAX_ATTEMPTS: usize = 5;
+
+/// A folded stream: its state and the version of the last event folded into it.
+#[derive(Clone)]
+struct Folded<S> {
+    state: S,
+    version: Option<u64>,
+}
+
+/// Runs commands against streams of one model, caching each stream's folded state so a command
+/// only reads the events recorded since its last use.
+pub struct Executor<M: StreamModel> {
+    store: Arc<dyn EventStore>,
+    cache: Mutex<HashMap<StreamName, Folded<M::State>>>,
+    /// Streams with more cached states than this are trimmed (the least recently useful go).
+    capacity: usize,
+}
+
+impl<M: StreamModel> std::fmt::Debug for Executor<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Executor")
+            .field("store", &self.store.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M: StreamModel> Executor<M> {
+    pub fn new(store: Arc<dyn EventStore>, capacity: usize) -> Self {
+        Self {
+            store,
+            cache: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// The current state and version of a stream.
+    ///
+    /// # Errors
+    /// When the store cannot be read or an event cannot be decoded.
+    pub async fn load(
+        &self,
+        stream: &StreamName,
+    ) -> Result<(M::State, Option<u64>), ExecuteError<std::convert::Infallible>> {
+        let folded = self.refresh(stream).await.map_err(ExecuteError::cast)?;
+        Ok((folded.state, folded.version))
+    }
+
+    /// Decides `decide` against the stream's current state and appends what it decides.
+    ///
+    /// `required_version` is the version the caller last saw (`If-Match`); when given and no
+    /// longer current, nothing is decided. Otherwise a conflict with another writer means the
+    /// state is reloaded and `decide` asked again, up to [`MAX_ATTEMPTS`] times.
+    ///
+    /// # Errors
+    /// See [`ExecuteError`]; in every case nothing of this command was written.
+    pub async fn execute<R>(
+        &self,
+        stream: &StreamName,
+        required_version: Option<Option<u64>>,
+        context: &WriteContext,
+        mut decide: impl FnMut(&M::State) -> Decided<M::Event, R>,
+    ) -> Result<Executed<M::State>, ExecuteError<R>> {
+        for _attempt in 0..MAX_ATTEMPTS {
+            let folded = self.refresh(stream).await.map_err(ExecuteError::cast)?;
+            if let Some(expected) = required_version
+                && expected != folded.version
+            {
+                return Err(ExecuteError::StaleVersion {
+                    stream: stream.clone(),
+                    expected,
+                    actual: folded.version,
+                });
+            }
+            let events = match decide(&folded.state) {
+                Decided::Rejected(r) => return Err(ExecuteError::Rejected(r)),
+                Decided::Events(events) => events,
+            };
+            if events.is_empty() {
+                return Ok(Executed {
+                    state: folded.state,
+                    version: folded.version,
+                    event_ids: vec![],
+                });
+            }
+            let new_events = encode_all::<M>(&events, context).map_err(ExecuteError::cast)?;
+            let expected = folded
+                .version
+                .map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
+            match self.store.append(stream, expected, &new_events).await {
+                Ok(outcome) => {
+                    let state = events.iter().fold(folded.state, M::evolve);
+                    let version = Some(outcome.last_version);
+                    self.remember(
+                        stream,
+                        Folded {
+                            state: state.clone(),
+                            version,
+                        },
+                    )
+                    .await;
+                    return Ok(Executed {
+                        state,
+                        version,
+                        event_ids: new_events.iter().map(|e| e.event_id).collect(),
+                    });
+                }
+                Err(StoreError::WrongExpectedVersion { .. }) => {
+                    tracing::debug!(%stream, "conflict with another writer; deciding again");
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ExecuteError::Contended {
+            stream: stream.clone(),
+        })
+    }
+
+    /// The cached state brought up to date with the events recorded since.
+    async fn refresh(
+        &self,
+        stream: &StreamName,
+    ) -> Result<Folded<M::State>, ExecuteError<std::convert::Infallible>> {
+        const PAGE: usize = 1024;
+        let cached = self.cache.lock().await.get(stream).cloned();
+        let mut folded = cached.unwrap_or(Folded {
+            state: M::State::default(),
+            version: None,
+        });
+        loop {
+            let from = folded.version.map_or(0, |v| v + 1);
+            let page = self.store.read_stream(stream, from, PAGE).await?;
+            for recorded in &page {
+                let event = M::decode(recorded).map_err(|detail| ExecuteError::Undecodable {
+                    stream: stream.clone(),
+                    version: recorded.stream_version,
+                    detail,
+                })?;
+                folded.state = M::evolve(folded.state, &event);
+                folded.version = Some(recorded.stream_version);
+            }
+            if page.len() < PAGE {
+                break;
+            }
+        }
+        self.remember(stream, folded.clone()).await;
+        Ok(folded)
+    }
+
+    async fn remember(&self, stream: &StreamName, folded: Folded<M::State>) {
+        let mut cache = self.cache.lock().await;
+        if cache.len() >= self.capacity && !cache.contains_key(stream) {
+            // Simple and bounded: drop an arbitrary half. States are rebuilt from the log on
+            // demand, so eviction costs a re-read, never correctness.
+            let drop: Vec<StreamName> = cache.keys().take(cache.len() / 2 + 1).cloned().collect();
+            for key in drop {
+                cache.remove(&key);
+            }
+        }
+        // Never replace a newer cached state with an older one (concurrent commands).
+        match cache.get(stream) {
+            Some(existing) if existing.version >= folded.version => {}
+            _ => {
+                cache.insert(stream.clone(), folded);
+            }
+        }
+    }
+}
+
+fn encode_all<M: StreamModel>(
+    events: &[M::Event],
+    context: &WriteContext,
+) -> Result<Vec<NewEvent>, ExecuteError<std::convert::Infallible>> {
+    let metadata = context.metadata();
+    events
+        .iter()
+        .map(|event| {
+            let (event_type, version, payload) =
+                M::encode(event).map_err(ExecuteError::Unencodable)?;
+            NewEvent::from_json_bytes(Uuid::now_v7(), event_type, version, payload, &metadata)
+                .map_err(|InvalidEvent(e)| ExecuteError::Unencodable(e))
+        })
+        .collect()
+}
+
+impl ExecuteError<std::convert::Infallible> {
+    /// Widens an error that cannot be a rejection into one for any rejection type.
+    fn cast<R>(self) -> ExecuteError<R> {
+        match self {
+            ExecuteError::Rejected(never) => match never {},
+            ExecuteError::StaleVersion {
+                stream,
+                expected,
+                actual,
+            } => ExecuteError::StaleVersion {
+                stream,
+                expected,
+                actual,
+            },
+            ExecuteError::Contended { stream } => ExecuteError::Contended { stream },
+            ExecuteError::Undecodable {
+                stream,
+                version,
+                detail,
+            } => ExecuteError::Undecodable {
+                stream,
+                version,
+                detail,
+            },
+            ExecuteError::Unencodable(e) => ExecuteError::Unencodable(e),
+            ExecuteError::Store(e) => ExecuteError::Store(e),
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The application layer: turns a command into events in the log.
+//!
+//! For one stream, [`Executor::execute`] loads the stream's state (from a cache, reading only the
+//! events recorded since), asks the pure decider, and appends the events with the version the
+//! decision was based on. If another writer got there first, it reloads and decides again, a
+//! bounded number of times. A refused command writes nothing.
+//!
+//! Architecture invariant: no business rule lives here. Rules are in the domain's deciders;
+//! this crate only moves state and events between them and the store.
+
+mod executor;
+
+pub use executor::{
+    Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
+};
