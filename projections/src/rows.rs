@@ -1,0 +1,199 @@
+//! Read-model tables and the rows a projection changes.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+/// The SQL type of a column, mapped to each database's own type by the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    /// An exact decimal amount (money: never a float).
+    Decimal,
+    Date,
+    Timestamp,
+    Boolean,
+}
+
+/// A column of a read-model table.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColumnType,
+    /// What the column means, for inspectors (becomes an SQL comment where supported).
+    pub doc: &'static str,
+}
+
+/// A read-model table owned by one projection.
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub columns: &'static [Column],
+    /// Names of the primary-key columns, a prefix-free subset of `columns`.
+    pub primary_key: &'static [&'static str],
+}
+
+impl Table {
+    /// Positions of the primary-key columns within `columns`.
+    pub fn key_indices(&self) -> Vec<usize> {
+        self.primary_key
+            .iter()
+            .map(|k| {
+                self.columns
+                    .iter()
+                    .position(|c| c.name == *k)
+                    .unwrap_or_else(|| {
+                        panic!("table {}: key column {k} is not a column", self.name)
+                    })
+            })
+            .collect()
+    }
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Value {
+    Null,
+    Text(String),
+    Integer(i64),
+    Decimal(Decimal),
+    Date(NaiveDate),
+    Timestamp(DateTime<Utc>),
+    Boolean(bool),
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Integer(v)
+    }
+}
+impl From<Decimal> for Value {
+    fn from(v: Decimal) -> Self {
+        Value::Decimal(v)
+    }
+}
+impl From<NaiveDate> for Value {
+    fn from(v: NaiveDate) -> Self {
+        Value::Date(v)
+    }
+}
+impl From<DateTime<Utc>> for Value {
+    fn from(v: DateTime<Utc>) -> Self {
+        Value::Timestamp(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Boolean(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// The rows changed since the last commit: for each (table, key) the latest full row, or
+/// `None` when the row was deleted. A later change of the same row replaces an earlier one, so
+/// a batch writes each row once.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RowChanges {
+    changes: BTreeMap<(&'static str, Vec<Value>), Option<Vec<Value>>>,
+}
+
+impl RowChanges {
+    /// Sets a whole row: `values` follow the order of the table's columns.
+    ///
+    /// # Panics
+    /// When `values` does not have one value per column (a bug in the projection).
+    pub fn upsert(&mut self, table: &'static Table, values: Vec<Value>) {
+        assert_eq!(
+            values.len(),
+            table.columns.len(),
+            "table {}: {} values for {} columns",
+            table.name,
+            values.len(),
+            table.columns.len()
+        );
+        let key = table
+            .key_indices()
+            .into_iter()
+            .map(|i| values[i].clone())
+            .collect();
+        self.changes.insert((table.name, key), Some(values));
+    }
+
+    /// Removes a row by its key values (in the order of the table's primary key).
+    pub fn delete(&mut self, table: &'static Table, key: Vec<Value>) {
+        self.changes.insert((table.name, key), None);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// Every change, ordered by table and key: (table, key, new row or `None` for a delete).
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &[Value], Option<&[Value]>)> {
+        self.changes
+            .iter()
+            .map(|((t, k), v)| (*t, k.as_slice(), v.as_deref()))
+    }
+
+    /// Forgets every change (after a commit, or while replaying below the checkpoint).
+    pub fn clear(&mut self) {
+        self.changes.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static T: Table = Table {
+        name: "t",
+        doc: "test",
+        columns: &[
+            Column {
+                name: "id",
+                ty: ColumnType::Text,
+                doc: "",
+            },
+            Column {
+                name: "n",
+                ty: ColumnType::Integer,
+                doc: "",
+            },
+        ],
+        primary_key: &["id"],
+    };
+
+    #[test]
+    fn a_later_change_of_a_row_replaces_the_earlier_one() {
+        let mut c = RowChanges::default();
+        c.upsert(&T, vec!["a".into(), 1.into()]);
+        c.upsert(&T, vec!["b".into(), 1.into()]);
+        c.upsert(&T, vec!["a".into(), 2.into()]);
+        c.delete(&T, vec!["b".into()]);
+        let all: Vec<_> = c.iter().collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].2, Some(&[Value::from("a"), Value::from(2)][..]));
+        assert_eq!(all[1].2, None);
+    }
+}

@@ -1,0 +1,60 @@
+use async_trait::async_trait;
+use event_store::Position;
+
+use crate::rows::{RowChanges, Table};
+
+/// Where a projection stands: the position of the last event applied to its tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub version: u32,
+    pub position: Option<Position>,
+}
+
+/// Why a read-model database did not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SinkError {
+    #[error("read-model database unavailable: {0}")]
+    Unavailable(String),
+    /// A test hook stopped a commit between writing rows and writing the checkpoint.
+    #[error("injected crash between rows and checkpoint")]
+    InjectedCrash,
+}
+
+/// A SQL database holding read models and their checkpoints.
+#[async_trait]
+pub trait ReadModelSink: Send + Sync {
+    /// Creates the projection's tables when missing and returns its checkpoint (`None` for a
+    /// projection never run here).
+    ///
+    /// # Errors
+    /// When the database cannot be used.
+    async fn open(
+        &self,
+        projection: &str,
+        version: u32,
+        tables: &[&'static Table],
+    ) -> Result<Option<Checkpoint>, SinkError>;
+
+    /// Drops and recreates the projection's tables and clears its checkpoint, for a rebuild.
+    ///
+    /// # Errors
+    /// When the database cannot be used.
+    async fn reset(
+        &self,
+        projection: &str,
+        version: u32,
+        tables: &[&'static Table],
+    ) -> Result<(), SinkError>;
+
+    /// Writes `changes` and moves the checkpoint to `position`, in one transaction: both or
+    /// neither.
+    ///
+    /// # Errors
+    /// When the transaction did not commit; then nothing of it is written.
+    async fn commit(
+        &self,
+        projection: &str,
+        changes: &RowChanges,
+        position: Position,
+    ) -> Result<(), SinkError>;
+}
