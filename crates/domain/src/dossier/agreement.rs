@@ -1,0 +1,392 @@
+//! Agreements (overeenkomsten): registration with its refusals, approval, addenda, notice and
+//! termination, COVID-19 agreements and the COVID-19 IDO freeze.
+
+use chrono::NaiveDate;
+
+use super::commands::*;
+use super::events::*;
+use super::state::{Agreement, AgreementStatus, Dossier};
+use super::{require_agency, require_holder_or_agency, require_reason};
+use crate::registry::OrganisationKind;
+use crate::rejection::{Reason, Rejection};
+use crate::rule_book::{self, AppliedParameter, Parameter, ParameterValue};
+use crate::values::AGE_OF_MAJORITY;
+use crate::{Actor, Context};
+
+type Decision = Result<Vec<DossierEvent>, Rejection>;
+
+/// The mention a COVID-19 agreement carries in its taakomschrijving (S004-12, S004-18).
+const COVID_MENTION: &str = "covid-19";
+
+pub(super) fn register(
+    command: &RegisterAgreement,
+    state: &Dossier,
+    ctx: &Context<'_>,
+) -> Decision {
+    let person = state.registered_person()?;
+    if state.agreements.contains_key(&command.agreement) {
+        return Err(Reason::DuplicateAgreement.into());
+    }
+    let budget = state.budget(command.budget)?;
+    if !budget.is_active() {
+        return Err(Reason::NoActiveBudget.into());
+    }
+    if person.date_of_death.is_some_and(|d| d < command.start) {
+        return Err(Reason::PersonDeceased.into());
+    }
+    if command.end.is_some_and(|end| end < command.start) {
+        return Err(Reason::AgreementPeriodInvalid.into());
+    }
+    check_registrar(command, state, ctx)?;
+    check_voucher_provider(command, ctx)?;
+    if budget.kind == BudgetKind::Pab {
+        check_pab_kind(command.kind)?;
+    }
+    if let Some(worker) = command.worker {
+        check_worker(command.kind, worker, command.start)?;
+    }
+    let rules_applied = match command.covid {
+        Some(basis) => check_covid(command, basis, state, ctx)?,
+        None => Vec::new(),
+    };
+    Ok(vec![
+        AgreementRegistered {
+            agreement: command.agreement,
+            budget: command.budget,
+            payment: command.payment,
+            kind: command.kind,
+            provider: command.provider.clone(),
+            start: command.start,
+            end: command.end,
+            task_description: command.task_description.clone(),
+            weekly_hours: command.weekly_hours,
+            care_relation: command.care_relation,
+            covid: command.covid,
+            worker: command.worker,
+            registered_by: ctx.actor,
+            rules_applied,
+        }
+        .into(),
+    ])
+}
+
+/// P-09: a voucher agreement is registered by the provider or by VAPH, never by the holder. A
+/// cash agreement is registered by the holder (or a representative) or by VAPH.
+fn check_registrar(
+    command: &RegisterAgreement,
+    state: &Dossier,
+    ctx: &Context<'_>,
+) -> Result<(), Rejection> {
+    match (command.payment, ctx.actor) {
+        (PaymentForm::Voucher, Actor::Holder { .. }) => {
+            Err(Reason::VoucherAgreementProviderOnly.into())
+        }
+        (PaymentForm::Voucher, Actor::Organisation { organisation }) => {
+            if command.provider.organisation() == Some(organisation) {
+                Ok(())
+            } else {
+                Err(Reason::NotAuthorised {
+                    action: "register an agreement for another provider",
+                }
+                .into())
+            }
+        }
+        _ => require_holder_or_agency(state, ctx, "register an agreement"),
+    }
+}
+
+/// P-09: voucher only at a licensed provider (an IDO with a VZA or MFC) or for intensieve
+/// bijstand by a licensed bijstandsorganisatie.
+fn check_voucher_provider(command: &RegisterAgreement, ctx: &Context<'_>) -> Result<(), Rejection> {
+    if command.payment != PaymentForm::Voucher {
+        return Ok(());
+    }
+    let licensed = command
+        .provider
+        .organisation()
+        .is_some_and(|organisation| match command.kind {
+            AgreementKind::Ido => ctx
+                .registry
+                .is_licensed_provider(organisation, command.start),
+            AgreementKind::BoIntensiveAssistance => ctx
+                .registry
+                .active(
+                    organisation,
+                    OrganisationKind::AssistanceOrganisation,
+                    command.start,
+                )
+                .is_some(),
+            _ => false,
+        });
+    if licensed {
+        Ok(())
+    } else {
+        Err(Reason::VoucherRequiresLicensedProvider.into())
+    }
+}
+
+/// What a PAB may not buy: mobile or ambulant guidance (S003-08), day care (S003-13), TOAH
+/// (S003-18) and GO boarding-school costs (S003-17).
+fn check_pab_kind(kind: AgreementKind) -> Result<(), Rejection> {
+    match kind {
+        AgreementKind::MobileOrAmbulantGuidance => {
+            Err(Reason::PabCombinationNotAllowed { rule: "S003-08" }.into())
+        }
+        AgreementKind::DayCare => Err(Reason::PabCombinationNotAllowed { rule: "S003-13" }.into()),
+        AgreementKind::TemporaryHomeEducation => Err(Reason::ToahNotPayableWithPab.into()),
+        AgreementKind::GoBoardingSchool => Err(Reason::GoInternaatCostsNotPayable.into()),
+        _ => Ok(()),
+    }
+}
+
+/// F-01: no agreement with a minor family member; P-10: a family member is registered as such.
+fn check_worker(kind: AgreementKind, worker: Worker, start: NaiveDate) -> Result<(), Rejection> {
+    if !worker.family_within_second_degree {
+        return Ok(());
+    }
+    if crate::values::age_on(worker.birth_date, start) < AGE_OF_MAJORITY {
+        return Err(Reason::MinorFamilyMemberNotAllowed.into());
+    }
+    if kind == AgreementKind::IndividualAssistant {
+        return Err(Reason::WrongAgreementTypeFamily.into());
+    }
+    Ok(())
+}
+
+/// COVID-19 agreements: cash (S004-12), one-to-one or one family at one address (S004-03), the
+/// "COVID-19" mention (S004-12/13/18), within the versioned window (S004-10, C-03), and the VZA
+/// conditions of S004-04 (b) and (c). S004-04 lists allowed agreements "onder andere": the list is
+/// not exhaustive, so no kind is refused for being absent from it.
+fn check_covid(
+    command: &RegisterAgreement,
+    basis: CovidBasis,
+    state: &Dossier,
+    ctx: &Context<'_>,
+) -> Result<Vec<AppliedParameter>, Rejection> {
+    if command.payment != PaymentForm::Cash {
+        return Err(Reason::CovidAgreementMustBeCash.into());
+    }
+    if command.care_relation == CareRelation::Group {
+        return Err(Reason::CovidAgreementNotOneToOne.into());
+    }
+    if !command
+        .task_description
+        .to_lowercase()
+        .contains(COVID_MENTION)
+    {
+        return Err(Reason::CovidMentionMissing.into());
+    }
+    // The window is an eligibility window: the version is chosen by the last service date.
+    let last_service_date = command.end.unwrap_or(NaiveDate::MAX);
+    let ((from, to), window_rule) = rule_book::period(
+        ctx,
+        Parameter::CovidAgreementWindow,
+        command.end.unwrap_or(command.start),
+    )?;
+    if command.start < from || last_service_date > to {
+        return Err(Reason::CovidAgreementOutsideWindow { from, to }.into());
+    }
+    let provider = command.provider.organisation();
+    match basis {
+        CovidBasis::New => {
+            let running_ido = state.agreements.values().any(|a| {
+                a.kind == AgreementKind::Ido
+                    && a.provider.organisation() == provider
+                    && a.is_running_on(command.start)
+            });
+            if command.kind == AgreementKind::Ido && running_ido {
+                return Err(Reason::CovidUseIdoExtension.into());
+            }
+        }
+        CovidBasis::IdoExtension { ido } => {
+            let existing = state.agreement(ido)?;
+            if existing.kind != AgreementKind::Ido
+                || existing.provider.organisation() != provider
+                || !existing.is_running_on(command.start)
+            {
+                return Err(Reason::UnknownAgreement.into());
+            }
+            if existing.care_relation != CareRelation::OneToOne {
+                return Err(Reason::CovidIdoExtensionRequiresOneToOne.into());
+            }
+        }
+        CovidBasis::ExtraHours { of } => {
+            let existing = state.agreement(of)?;
+            if !existing.is_running_on(command.start) {
+                return Err(Reason::UnknownAgreement.into());
+            }
+        }
+    }
+    Ok(vec![window_rule])
+}
+
+pub(super) fn approve(command: &ApproveAgreement, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    require_agency(ctx, "approve an agreement")?;
+    pending(state, command.agreement)?;
+    Ok(vec![
+        AgreementApproved {
+            agreement: command.agreement,
+            approved_on: ctx.today,
+        }
+        .into(),
+    ])
+}
+
+pub(super) fn reject(command: &RejectAgreement, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    require_agency(ctx, "reject an agreement")?;
+    pending(state, command.agreement)?;
+    require_reason(&command.reason)?;
+    Ok(vec![
+        AgreementRejected {
+            agreement: command.agreement,
+            reason: command.reason.clone(),
+        }
+        .into(),
+    ])
+}
+
+fn pending(state: &Dossier, id: crate::AgreementId) -> Result<&Agreement, Rejection> {
+    let agreement = state.agreement(id)?;
+    if agreement.status == AgreementStatus::Pending {
+        Ok(agreement)
+    } else {
+        Err(Reason::AgreementNotPending.into())
+    }
+}
+
+fn in_force(state: &Dossier, id: crate::AgreementId) -> Result<&Agreement, Rejection> {
+    let agreement = state.agreement(id)?;
+    if matches!(
+        agreement.status,
+        AgreementStatus::Pending | AgreementStatus::Approved
+    ) {
+        Ok(agreement)
+    } else {
+        Err(Reason::AgreementNotActive.into())
+    }
+}
+
+/// The COVID-19 freeze of an IDO as governs `on`: the period in which it runs on unchanged.
+fn frozen_period(
+    ctx: &Context<'_>,
+    on: NaiveDate,
+) -> Option<((NaiveDate, NaiveDate), AppliedParameter)> {
+    let version = ctx
+        .rule_book
+        .version(Parameter::CovidIdoFrozenPeriod, on, ctx.today)?;
+    match version.value {
+        ParameterValue::Period { from, to } => Some(((from, to), version.applied())),
+        _ => None,
+    }
+}
+
+/// S004-06: an IDO running into the freeze cannot end before its last day.
+fn check_ido_end(
+    agreement: &Agreement,
+    end_date: NaiveDate,
+    ctx: &Context<'_>,
+    rules: &mut Vec<AppliedParameter>,
+) -> Result<(), Rejection> {
+    if agreement.kind != AgreementKind::Ido {
+        return Ok(());
+    }
+    if let Some(((from, to), rule)) = frozen_period(ctx, end_date) {
+        if !rules.contains(&rule) {
+            rules.push(rule);
+        }
+        if agreement.start < from && (from..to).contains(&end_date) {
+            return Err(Reason::IdoFrozen {
+                rule: "S004-06",
+                frozen_until: to,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// S004-06: an IDO cannot be changed during the freeze; from the day after, it can.
+pub(super) fn amend(command: &AmendAgreement, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    require_holder_or_agency(state, ctx, "amend an agreement")?;
+    let agreement = in_force(state, command.agreement)?;
+    let mut rules_applied = Vec::new();
+    if agreement.kind == AgreementKind::Ido
+        && let Some(((from, to), rule)) = frozen_period(ctx, command.effective_from)
+    {
+        rules_applied.push(rule);
+        if agreement.start < from && (from..=to).contains(&command.effective_from) {
+            return Err(Reason::IdoFrozen {
+                rule: "S004-06",
+                frozen_until: to,
+            }
+            .into());
+        }
+    }
+    Ok(vec![
+        AgreementAmended {
+            agreement: command.agreement,
+            effective_from: command.effective_from,
+            task_description: command.task_description.clone(),
+            weekly_hours: command.weekly_hours,
+            rules_applied,
+        }
+        .into(),
+    ])
+}
+
+/// S004-07: during the freeze notice of an IDO can be given from 2020-07-01, and the IDO ends on
+/// 2020-09-30 at the earliest.
+pub(super) fn give_notice(command: &GiveNotice, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    require_holder_or_agency(state, ctx, "give notice of an agreement")?;
+    let agreement = in_force(state, command.agreement)?;
+    if command.end_date < command.notice_date {
+        return Err(Reason::AgreementPeriodInvalid.into());
+    }
+    let mut rules_applied = Vec::new();
+    if agreement.kind == AgreementKind::Ido
+        && let Some(((from, to), period_rule)) = frozen_period(ctx, command.notice_date)
+        && agreement.start < from
+        && command.notice_date <= to
+    {
+        let (notice_from, notice_rule) =
+            rule_book::date(ctx, Parameter::CovidIdoNoticeFrom, command.notice_date)?;
+        rules_applied.extend([period_rule, notice_rule]);
+        if command.notice_date < notice_from {
+            return Err(Reason::IdoNoticeTooEarly { notice_from }.into());
+        }
+    }
+    check_ido_end(agreement, command.end_date, ctx, &mut rules_applied)?;
+    Ok(vec![
+        AgreementNoticeGiven {
+            agreement: command.agreement,
+            notice_date: command.notice_date,
+            end_date: command.end_date,
+            rules_applied,
+        }
+        .into(),
+    ])
+}
+
+pub(super) fn terminate(
+    command: &TerminateAgreement,
+    state: &Dossier,
+    ctx: &Context<'_>,
+) -> Decision {
+    require_holder_or_agency(state, ctx, "terminate an agreement")?;
+    let agreement = in_force(state, command.agreement)?;
+    require_reason(&command.reason)?;
+    if command.end_date < agreement.start {
+        return Err(Reason::AgreementPeriodInvalid.into());
+    }
+    let mut rules_applied = Vec::new();
+    check_ido_end(agreement, command.end_date, ctx, &mut rules_applied)?;
+    Ok(vec![
+        AgreementTerminated {
+            agreement: command.agreement,
+            end_date: command.end_date,
+            reason: command.reason.clone(),
+            rules_applied,
+        }
+        .into(),
+    ])
+}

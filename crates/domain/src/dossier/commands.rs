@@ -1,0 +1,346 @@
+//! Commands on a dossier: imperative, carrying ids generated outside the domain.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::events::{
+    AccountHolderRelation, AgreementKind, AssistanceThreshold, CareRelation, CombinedCare,
+    CovidBasis, PaymentForm, Provider, PvbRoute, RepresentativeRole, StopReason, Suspicion, Worker,
+};
+use crate::values::{
+    AgreementId, BudgetId, CombinationId, DossierId, Euro, Iban, Insz, OrganisationId, PersonId,
+    ReportId, VoucherId,
+};
+
+/// Every command a dossier accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum DossierCommand {
+    RegisterPerson(RegisterPerson),
+    CorrectBirthDate(CorrectBirthDate),
+    RecordDeath(RecordDeath),
+    AssignLegalRepresentative(AssignLegalRepresentative),
+    EndLegalRepresentative(EndLegalRepresentative),
+    DesignateBudgetHolder(DesignateBudgetHolder),
+    RegisterBudgetAccount(RegisterBudgetAccount),
+    CorrectBudgetAccount(CorrectBudgetAccount),
+    ChangeAccountProxy(ChangeAccountProxy),
+    /// System (daily job): the person turned 18.
+    RecordMajority,
+    SubmitPabApplication(SubmitPabApplication),
+    GrantPab(GrantPab),
+    MakePvbAvailable(MakePvbAvailable),
+    SetAnnualAmount(SetAnnualAmount),
+    RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration),
+    StartBudget(StartBudget),
+    /// System (daily job): the start deadline passed without a start.
+    LapseBudget(LapseBudget),
+    StopBudget(StopBudget),
+    ConvertPabToPvbNaJeugdhulp(ConvertPabToPvbNaJeugdhulp),
+    SwitchToZorgbudget(SwitchToZorgbudget),
+    RedeemBoValueVoucher(RedeemBoValueVoucher),
+    /// System (daily job): a waardebon passed its validity.
+    ExpireBoValueVoucher(ExpireBoValueVoucher),
+    RegisterAgreement(RegisterAgreement),
+    ApproveAgreement(ApproveAgreement),
+    RejectAgreement(RejectAgreement),
+    AmendAgreement(AmendAgreement),
+    GiveNotice(GiveNotice),
+    TerminateAgreement(TerminateAgreement),
+    SubmitCombinationForm(SubmitCombinationForm),
+    /// System (daily job): a new half-day rate took effect for a running combination.
+    RecalculateCombinationReduction(RecalculateCombinationReduction),
+    JoinAssistanceOrganisation(JoinAssistanceOrganisation),
+    RecordBoAssistance(RecordBoAssistance),
+    ReportSuspectedMisuse(ReportSuspectedMisuse),
+}
+
+/// Open the dossier of a person with a disability.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPerson {
+    pub dossier: DossierId,
+    pub person: PersonId,
+    pub insz: Insz,
+    /// When absent, derived from the INSZ (refused when the INSZ does not encode it).
+    pub birth_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectBirthDate {
+    pub corrected: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordDeath {
+    pub date_of_death: NaiveDate,
+    /// Reference of the overlijdensakte.
+    pub certificate_ref: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignLegalRepresentative {
+    pub representative: PersonId,
+    pub role: RepresentativeRole,
+    pub valid_from: NaiveDate,
+    pub evidence_ref: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndLegalRepresentative {
+    pub representative: PersonId,
+    pub ended_on: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignateBudgetHolder {
+    pub holder: PersonId,
+    pub from: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterBudgetAccount {
+    pub iban: Iban,
+    /// The person in whose name the account is.
+    pub account_holder: PersonId,
+    pub relation: AccountHolderRelation,
+    /// The holder declares the account is used only for the budget.
+    pub dedicated: bool,
+    pub registered_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectBudgetAccount {
+    pub corrected: Iban,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeAccountProxy {
+    pub account_holder: PersonId,
+    pub relation: AccountHolderRelation,
+    pub changed_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitPabApplication {
+    pub budget: BudgetId,
+    pub submitted_on: NaiveDate,
+    /// Spoedprocedure: the reference of the treating arts-specialist's attest, if urgent.
+    pub urgent: Option<UrgentProcedure>,
+}
+
+/// The spoedprocedure for rapidly degenerative conditions (S003-20).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct UrgentProcedure {
+    /// Reference of the arts-specialist's attest; empty when none was sent.
+    pub specialist_attest_ref: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantPab {
+    pub budget: BudgetId,
+    /// Date of the grant letter.
+    pub granted_on: NaiveDate,
+    pub annual_amount: Euro,
+    /// Id for the waardebon issued to a new holder.
+    pub voucher: VoucherId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakePvbAvailable {
+    pub budget: BudgetId,
+    /// Date of the terbeschikkingstellingsbrief.
+    pub letter_date: NaiveDate,
+    pub annual_amount: Euro,
+    pub route: PvbRoute,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAnnualAmount {
+    pub budget: BudgetId,
+    pub year: i32,
+    pub amount: Euro,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordHomeGuidanceDeregistration {
+    pub attest_ref: String,
+    pub received_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartBudget {
+    pub budget: BudgetId,
+    pub start_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LapseBudget {
+    pub budget: BudgetId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StopBudget {
+    pub budget: BudgetId,
+    pub reason: StopReason,
+    pub stop_date: NaiveDate,
+    /// Who signed the stop letter (voluntary stop).
+    pub signed_by: Option<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvertPabToPvbNaJeugdhulp {
+    pub pab: BudgetId,
+    pub pvb: BudgetId,
+    pub converted_on: NaiveDate,
+    /// When the ondersteuningsplan was submitted.
+    pub plan_submitted_on: NaiveDate,
+    /// Reference of the definitive toewijzing.
+    pub toewijzing_ref: String,
+    pub annual_amount: Euro,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchToZorgbudget {
+    pub budget: BudgetId,
+    pub switch_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedeemBoValueVoucher {
+    pub voucher: VoucherId,
+    pub redemption: VoucherRedemption,
+    pub redeemed_on: NaiveDate,
+}
+
+/// What the holder asks for with the waardebon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VoucherRedemption {
+    /// An exploratory talk (verkennend gesprek) with a bijstandsorganisatie.
+    ExploratoryTalk { organisation: OrganisationId },
+    /// Payment of its value in money: never allowed (S003-28).
+    CashPayment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpireBoValueVoucher {
+    pub voucher: VoucherId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterAgreement {
+    pub agreement: AgreementId,
+    pub budget: BudgetId,
+    pub payment: PaymentForm,
+    pub kind: AgreementKind,
+    pub provider: Provider,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// Taakomschrijving.
+    pub task_description: String,
+    pub weekly_hours: Option<Decimal>,
+    pub care_relation: CareRelation,
+    /// Present for a COVID-19 agreement.
+    pub covid: Option<CovidBasis>,
+    /// The worker, when a natural person is employed.
+    pub worker: Option<Worker>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApproveAgreement {
+    pub agreement: AgreementId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectAgreement {
+    pub agreement: AgreementId,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmendAgreement {
+    pub agreement: AgreementId,
+    pub effective_from: NaiveDate,
+    pub task_description: Option<String>,
+    pub weekly_hours: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiveNotice {
+    pub agreement: AgreementId,
+    pub notice_date: NaiveDate,
+    /// Last day of the agreement.
+    pub end_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminateAgreement {
+    pub agreement: AgreementId,
+    /// Last day of the agreement.
+    pub end_date: NaiveDate,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitCombinationForm {
+    pub combination: CombinationId,
+    pub budget: BudgetId,
+    pub change: CombinationChange,
+    /// First day of the month the change takes effect.
+    pub effective_from: NaiveDate,
+    pub signed_by_holder: bool,
+    pub signed_by_provider: bool,
+    /// E.g. "corona".
+    pub reason: Option<String>,
+}
+
+/// What the combinatieformulier reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CombinationChange {
+    Start {
+        provider: OrganisationId,
+        care: CombinedCare,
+    },
+    Change {
+        care: CombinedCare,
+    },
+    End,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecalculateCombinationReduction {
+    pub combination: CombinationId,
+    /// First day of the month from which the new rate applies.
+    pub from: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinAssistanceOrganisation {
+    pub organisation: OrganisationId,
+    pub joined_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordBoAssistance {
+    pub organisation: OrganisationId,
+    pub threshold: AssistanceThreshold,
+    pub description: String,
+    /// What the organisation charges the holder.
+    pub fee: Euro,
+    pub provided_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSuspectedMisuse {
+    pub report: ReportId,
+    pub organisation: OrganisationId,
+    pub suspicion: Suspicion,
+    pub narrative: String,
+    pub reported_on: NaiveDate,
+}

@@ -1,0 +1,117 @@
+//! The dossier aggregate: one stream per person with a disability.
+//!
+//! It holds the person, the legal representatives (wettelijke vertegenwoordigers), the
+//! budgethouder, the budget account, the budgets (PAB, PVB), the agreements (overeenkomsten), the
+//! PAB combinations (combinatieformulieren), the waardebon, the membership of a
+//! bijstandsorganisatie and reports of misuse. [`decide`] holds every rule; [`evolve`] only
+//! applies facts.
+//!
+//! A person is also keyed by INSZ outside this stream: the application layer appends
+//! [`PersonRegistered`] to a deterministic stream derived from [`crate::Insz::expose_digits`]
+//! with "no stream yet" as expected version, so a second registration of the same INSZ meets a
+//! version conflict; inside one dossier a second registration is `DUPLICATE_PERSON`.
+
+mod agreement;
+mod assistance;
+mod budget;
+mod combination;
+mod commands;
+mod events;
+mod person;
+mod schedule;
+mod state;
+
+pub use commands::*;
+pub use events::*;
+pub use schedule::due_on;
+pub use state::*;
+
+use crate::Context;
+use crate::rejection::Rejection;
+
+/// Decides a dossier command: the events that happen, or why it is refused. A refused command
+/// produces no event.
+///
+/// # Errors
+/// A [`Rejection`] with the code and rule of the first rule the command breaks.
+pub fn decide(
+    command: &DossierCommand,
+    state: &Dossier,
+    ctx: &Context<'_>,
+) -> Result<Vec<DossierEvent>, Rejection> {
+    use DossierCommand as C;
+    match command {
+        C::RegisterPerson(c) => person::register(c, state, ctx),
+        C::CorrectBirthDate(c) => person::correct_birth_date(c, state, ctx),
+        C::RecordDeath(c) => person::record_death(c, state, ctx),
+        C::AssignLegalRepresentative(c) => person::assign_representative(c, state, ctx),
+        C::EndLegalRepresentative(c) => person::end_representative(c, state, ctx),
+        C::DesignateBudgetHolder(c) => person::designate_holder(c, state, ctx),
+        C::RegisterBudgetAccount(c) => person::register_account(c, state, ctx),
+        C::CorrectBudgetAccount(c) => person::correct_account(c, state, ctx),
+        C::ChangeAccountProxy(c) => person::change_account_proxy(c, state, ctx),
+        C::RecordMajority => person::record_majority(state, ctx),
+        C::SubmitPabApplication(c) => budget::submit_pab_application(c, state, ctx),
+        C::GrantPab(c) => budget::grant_pab(c, state, ctx),
+        C::MakePvbAvailable(c) => budget::make_pvb_available(c, state, ctx),
+        C::SetAnnualAmount(c) => budget::set_annual_amount(c, state, ctx),
+        C::RecordHomeGuidanceDeregistration(c) => budget::record_deregistration(c, state, ctx),
+        C::StartBudget(c) => budget::start(c, state, ctx),
+        C::LapseBudget(c) => budget::lapse(c, state, ctx),
+        C::StopBudget(c) => budget::stop(c, state, ctx),
+        C::ConvertPabToPvbNaJeugdhulp(c) => budget::convert_to_pvb(c, state, ctx),
+        C::SwitchToZorgbudget(c) => budget::switch_to_zorgbudget(c, state, ctx),
+        C::RedeemBoValueVoucher(c) => budget::redeem_voucher(c, state, ctx),
+        C::ExpireBoValueVoucher(c) => budget::expire_voucher(c, state, ctx),
+        C::RegisterAgreement(c) => agreement::register(c, state, ctx),
+        C::ApproveAgreement(c) => agreement::approve(c, state, ctx),
+        C::RejectAgreement(c) => agreement::reject(c, state, ctx),
+        C::AmendAgreement(c) => agreement::amend(c, state, ctx),
+        C::GiveNotice(c) => agreement::give_notice(c, state, ctx),
+        C::TerminateAgreement(c) => agreement::terminate(c, state, ctx),
+        C::SubmitCombinationForm(c) => combination::submit(c, state, ctx),
+        C::RecalculateCombinationReduction(c) => combination::recalculate(c, state, ctx),
+        C::JoinAssistanceOrganisation(c) => assistance::join(c, state, ctx),
+        C::RecordBoAssistance(c) => assistance::record_assistance(c, state, ctx),
+        C::ReportSuspectedMisuse(c) => assistance::report_misuse(c, state, ctx),
+    }
+}
+
+/// Applies one fact to the state. Never refuses: facts have happened.
+pub fn evolve(state: Dossier, event: &DossierEvent) -> Dossier {
+    state::apply(state, event)
+}
+
+/// Only VAPH (staff, administrators, the daily job) may do this.
+fn require_agency(ctx: &Context<'_>, action: &'static str) -> Result<(), Rejection> {
+    if ctx.actor.is_agency() {
+        Ok(())
+    } else {
+        Err(crate::Reason::NotAuthorised { action }.into())
+    }
+}
+
+/// VAPH, or the budgethouder or a current legal representative acting for the person.
+fn require_holder_or_agency(
+    state: &Dossier,
+    ctx: &Context<'_>,
+    action: &'static str,
+) -> Result<(), Rejection> {
+    match ctx.actor {
+        crate::Actor::Holder { person }
+            if state.holder == Some(person) || state.is_representative_on(person, ctx.today) =>
+        {
+            Ok(())
+        }
+        _ => require_agency(ctx, action),
+    }
+}
+
+/// Corrections and decisions carry a reason a later reader can understand.
+fn require_reason(text: &str) -> Result<(), Rejection> {
+    if text.trim().is_empty() {
+        Err(crate::Reason::ReasonRequired.into())
+    } else {
+        Ok(())
+    }
+}

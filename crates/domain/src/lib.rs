@@ -1,0 +1,72 @@
+//! The regulation as code: the pure domain of Dossier, VAPH's case-management system for personal
+//! budgets (PAB and PVB). For every command a decider says which events happen or why the command
+//! is refused, following the rules numbered in the domain brief (S000-xx, S003-xx, S004-xx and the
+//! public-source rules A-, C-, D-, E-, P-). Rule parameters (caps, windows, deadlines, rates) are
+//! effective-dated data in the rule book, never literals in a decider.
+//!
+//! **Architecture Invariant:** this crate must never depend on I/O, the event store, a database,
+//! tokio, a clock or randomness. Today's date and the acting user come in a [`Context`]; ids are
+//! generated outside and passed in commands. Serialised events are a compatibility boundary: a
+//! stored event is never edited, a new schema version comes with an upcaster ([`event::upcast`]).
+//!
+//! Three kinds of stream:
+//! * one stream per dossier ([`dossier`]): the person, legal representatives, budgethouder,
+//!   budget account, budgets, agreements, combinatieformulieren, membership of a
+//!   bijstandsorganisatie and reports of misuse;
+//! * one registry stream for organisation licences ([`registry`]), where the cap of five
+//!   bijstandsorganisaties is an invariant;
+//! * one rule-book stream ([`rule_book`]).
+
+pub mod dossier;
+pub mod event;
+pub mod registry;
+pub mod rejection;
+pub mod rule_book;
+pub mod testing;
+pub mod values;
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use event::{Event, UpcastError, upcast};
+pub use rejection::{Reason, Rejection};
+pub use rule_book::RuleBook;
+pub use values::{
+    AgreementId, BudgetId, CombinationId, DossierId, Euro, Iban, Insz, OrganisationId, ParseError,
+    PersonId, ReportId, UserId, VoucherId,
+};
+
+/// Who issues a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Actor {
+    /// A VAPH staff member (team Budgetbesteding).
+    Staff { user: UserId },
+    /// A VAPH administrator: may publish rule parameters.
+    Admin { user: UserId },
+    /// The budgethouder or their legal representative (e.g. via mijnvaph).
+    Holder { person: PersonId },
+    /// An organisation acting for itself: a VZA, an MFC, a bijstandsorganisatie.
+    Organisation { organisation: OrganisationId },
+    /// The daily job (`dossier tick --today DATE`), issuing date-driven commands.
+    System,
+}
+
+impl Actor {
+    /// Staff, administrators and the system act for VAPH.
+    pub fn is_agency(self) -> bool {
+        matches!(self, Self::Staff { .. } | Self::Admin { .. } | Self::System)
+    }
+}
+
+/// What a decider knows besides the command and the stream's state: today's date, the actor, and
+/// the state of the rule-book and registry streams (loaded by the application layer).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The business date of the decision; also the "known on" date for rule-book lookups.
+    pub today: NaiveDate,
+    pub actor: Actor,
+    pub rule_book: &'a RuleBook,
+    pub registry: &'a registry::Registry,
+}

@@ -1,0 +1,1026 @@
+//! Why a command is refused: a stable code, the rule it enforces, and a message for staff in
+//! Dutch (nl-BE) with an English one alongside. The same code reaches the HTTP response and the
+//! CLI, so codes never change once released.
+
+use chrono::NaiveDate;
+
+use crate::dossier::RepresentativeRole;
+use crate::rule_book::{Parameter, ValueKind};
+use crate::values::{Euro, dutch_date};
+
+/// Every reason a command can be refused, with the data the message needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    // General
+    NotAuthorised {
+        action: &'static str,
+    },
+    RuleParameterMissing {
+        parameter: Parameter,
+        on: NaiveDate,
+    },
+    ParameterValueKindMismatch {
+        parameter: Parameter,
+        expected: ValueKind,
+    },
+    ParameterPeriodInvalid {
+        parameter: Parameter,
+    },
+    ParameterSourceMissing {
+        parameter: Parameter,
+    },
+    ReasonRequired,
+    NothingDue,
+    DateInFuture {
+        date: NaiveDate,
+    },
+    AmountMustBePositive {
+        amount: Euro,
+    },
+    // Registry
+    OrganisationAlreadyLicensed,
+    BoLicenceCapReached {
+        cap: u32,
+        on: NaiveDate,
+    },
+    UnknownOrganisation,
+    LicenceNotActive,
+    // Person, representatives, holder, account
+    DossierNotOpened,
+    DuplicatePerson,
+    BirthDateRequired,
+    CorrectionUnchanged,
+    PersonDeceased,
+    RepNotLegalRepresentative {
+        role: RepresentativeRole,
+        rule: &'static str,
+    },
+    CourtBewindNotAllowedForMinor,
+    RepresentativeAlreadyAssigned,
+    UnknownRepresentative,
+    InvalidBudgetHolder {
+        minor: bool,
+    },
+    AccountNameMismatch,
+    AccountNotDedicated,
+    NoBudgetAccount,
+    // Budgets
+    UnknownBudget,
+    DuplicateBudget,
+    BudgetAlreadyActive,
+    PabOnlyForMinors {
+        age: u32,
+        submitted_on: NaiveDate,
+    },
+    SpoedConditionsNotMet {
+        age: u32,
+        min: u32,
+        max: u32,
+        attest_missing: bool,
+    },
+    NoPabApplication,
+    NoActivePab,
+    PvbTbsBeforeMajority {
+        from: NaiveDate,
+    },
+    BudgetNotActive,
+    PabStartRequiresDeregistrationAttest,
+    StartDeadlinePassed {
+        deadline: NaiveDate,
+    },
+    StopRequestNotSignedByHolder,
+    DeathNotRecorded,
+    ToewijzingRequired,
+    PvbNaJeugdhulpDeadlineMissed {
+        limit: NaiveDate,
+    },
+    BobSwitchClosed {
+        last_date: NaiveDate,
+    },
+    UnknownVoucher,
+    VoucherNotExchangeableForMoney,
+    VoucherAlreadyUsed,
+    VoucherExpired {
+        valid_until: NaiveDate,
+    },
+    // Agreements
+    UnknownAgreement,
+    DuplicateAgreement,
+    NoActiveBudget,
+    AgreementPeriodInvalid,
+    AgreementNotPending,
+    AgreementNotActive,
+    VoucherAgreementProviderOnly,
+    VoucherRequiresLicensedProvider,
+    PabCombinationNotAllowed {
+        rule: &'static str,
+    },
+    ToahNotPayableWithPab,
+    GoInternaatCostsNotPayable,
+    MinorFamilyMemberNotAllowed,
+    WrongAgreementTypeFamily,
+    CovidAgreementMustBeCash,
+    CovidAgreementNotOneToOne,
+    CovidMentionMissing,
+    CovidAgreementOutsideWindow {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    CovidUseIdoExtension,
+    CovidIdoExtensionRequiresOneToOne,
+    IdoFrozen {
+        rule: &'static str,
+        frozen_until: NaiveDate,
+    },
+    IdoNoticeTooEarly {
+        notice_from: NaiveDate,
+    },
+    // Combinations
+    CombinationChangeMustBeFullCalendarMonth {
+        date: NaiveDate,
+    },
+    CombinationFormNotSigned,
+    OnlySchoolRelatedDaycareCombinable,
+    PabMfcResidentialNotAllowed,
+    HalfDaysRequired,
+    NotAnMfc,
+    UnknownCombination,
+    DuplicateCombination,
+    CombinationNotActive,
+    CombinationDateBeforeCurrent {
+        current: NaiveDate,
+    },
+    // Bijstandsorganisaties
+    NotALicensedBo,
+    AlreadyMember,
+    LowThresholdAssistanceIsFree,
+    CollectiveTaskIsFree,
+    DuplicateReport,
+}
+
+/// Code, rule id, Dutch message, English message.
+type Details = (&'static str, &'static str, String, String);
+
+fn role_nl(role: RepresentativeRole) -> &'static str {
+    match role {
+        RepresentativeRole::Parent => "een ouder",
+        RepresentativeRole::AdoptiveParent => "een adoptieouder",
+        RepresentativeRole::Guardian => "een voogd",
+        RepresentativeRole::PlusParent => "een plusouder",
+        RepresentativeRole::OtherRelative => "een ander familielid",
+        RepresentativeRole::CourtAdministrator { .. } => "een bewindvoerder",
+        RepresentativeRole::CareMandate => "een zorgvolmachtdrager",
+    }
+}
+
+fn role_en(role: RepresentativeRole) -> &'static str {
+    match role {
+        RepresentativeRole::Parent => "a parent",
+        RepresentativeRole::AdoptiveParent => "an adoptive parent",
+        RepresentativeRole::Guardian => "a guardian",
+        RepresentativeRole::PlusParent => "a step-parent (plusouder)",
+        RepresentativeRole::OtherRelative => "another relative",
+        RepresentativeRole::CourtAdministrator { .. } => "a court administrator (bewindvoerder)",
+        RepresentativeRole::CareMandate => "a care mandatary (zorgvolmacht)",
+    }
+}
+
+impl Reason {
+    #[allow(clippy::too_many_lines)]
+    fn details(&self) -> Details {
+        use Reason as R;
+        let d = dutch_date;
+        let s = |nl: &str, en: &str| (nl.to_owned(), en.to_owned());
+        let (code, rule, (nl, en)): (&str, &str, (String, String)) = match self {
+            R::NotAuthorised { action } => (
+                "NOT_AUTHORISED",
+                "-",
+                (
+                    format!("U bent niet bevoegd voor deze handeling ({action})."),
+                    format!("You are not authorised to {action}."),
+                ),
+            ),
+            R::RuleParameterMissing { parameter, on } => (
+                "RULE_PARAMETER_MISSING",
+                "-",
+                (
+                    format!(
+                        "Het regelboek bevat geen waarde voor {} op {}.",
+                        parameter.key(),
+                        d(*on)
+                    ),
+                    format!(
+                        "The rule book has no value for {} on {on}.",
+                        parameter.key()
+                    ),
+                ),
+            ),
+            R::ParameterValueKindMismatch {
+                parameter,
+                expected,
+            } => (
+                "PARAMETER_VALUE_KIND_MISMATCH",
+                "-",
+                (
+                    format!(
+                        "Parameter {} verwacht een waarde van het type {expected:?}.",
+                        parameter.key()
+                    ),
+                    format!("Parameter {} takes a {expected:?} value.", parameter.key()),
+                ),
+            ),
+            R::ParameterPeriodInvalid { parameter } => (
+                "PARAMETER_PERIOD_INVALID",
+                "-",
+                (
+                    format!(
+                        "De periode van parameter {} eindigt vóór ze begint.",
+                        parameter.key()
+                    ),
+                    format!(
+                        "The period of parameter {} ends before it starts.",
+                        parameter.key()
+                    ),
+                ),
+            ),
+            R::ParameterSourceMissing { parameter } => (
+                "PARAMETER_SOURCE_MISSING",
+                "-",
+                (
+                    format!(
+                        "Vermeld de regel en de rechtsgrond van parameter {}.",
+                        parameter.key()
+                    ),
+                    format!(
+                        "State the rule and legal reference of parameter {}.",
+                        parameter.key()
+                    ),
+                ),
+            ),
+            R::ReasonRequired => (
+                "REASON_REQUIRED",
+                "-",
+                s(
+                    "Vermeld een reden of referentie.",
+                    "State a reason or reference.",
+                ),
+            ),
+            R::NothingDue => (
+                "NOTHING_DUE",
+                "-",
+                s(
+                    "Er is vandaag niets te doen voor dit dossier.",
+                    "Nothing is due for this dossier today.",
+                ),
+            ),
+            R::DateInFuture { date } => (
+                "DATE_IN_FUTURE",
+                "-",
+                (
+                    format!("De datum {} ligt in de toekomst.", d(*date)),
+                    format!("The date {date} is in the future."),
+                ),
+            ),
+            R::AmountMustBePositive { amount } => (
+                "AMOUNT_MUST_BE_POSITIVE",
+                "-",
+                (
+                    format!(
+                        "Het bedrag moet positief zijn; het is {}.",
+                        amount.to_dutch()
+                    ),
+                    format!("The amount must be positive; it is {amount}."),
+                ),
+            ),
+            R::OrganisationAlreadyLicensed => (
+                "ORGANISATION_ALREADY_LICENSED",
+                "-",
+                s(
+                    "Deze organisatie heeft al een vergunning.",
+                    "This organisation is already licensed.",
+                ),
+            ),
+            R::BoLicenceCapReached { cap, on } => (
+                "BO_LICENCE_CAP_REACHED",
+                "S000-03",
+                (
+                    format!(
+                        "Er zijn op {} al {cap} bijstandsorganisaties vergund; meer is niet toegestaan.",
+                        d(*on)
+                    ),
+                    format!(
+                        "{cap} assistance organisations are already licensed on {on}; no more are allowed."
+                    ),
+                ),
+            ),
+            R::UnknownOrganisation => (
+                "UNKNOWN_ORGANISATION",
+                "-",
+                s(
+                    "Deze organisatie is niet gekend.",
+                    "This organisation is unknown.",
+                ),
+            ),
+            R::LicenceNotActive => (
+                "LICENCE_NOT_ACTIVE",
+                "-",
+                s(
+                    "De vergunning van deze organisatie is al ingetrokken.",
+                    "The licence of this organisation was already withdrawn.",
+                ),
+            ),
+            R::DossierNotOpened => (
+                "DOSSIER_NOT_OPENED",
+                "-",
+                s(
+                    "Er is nog geen persoon geregistreerd in dit dossier.",
+                    "No person is registered in this dossier yet.",
+                ),
+            ),
+            R::DuplicatePerson => (
+                "DUPLICATE_PERSON",
+                "-",
+                s(
+                    "Deze persoon is al geregistreerd.",
+                    "This person is already registered.",
+                ),
+            ),
+            R::BirthDateRequired => (
+                "BIRTH_DATE_REQUIRED",
+                "-",
+                s(
+                    "Het rijksregisternummer bevat geen volledige geboortedatum: vul de geboortedatum in.",
+                    "The INSZ does not encode a full birth date: give the birth date.",
+                ),
+            ),
+            R::CorrectionUnchanged => (
+                "CORRECTION_UNCHANGED",
+                "-",
+                s(
+                    "De verbetering is gelijk aan de huidige waarde.",
+                    "The correction equals the current value.",
+                ),
+            ),
+            R::PersonDeceased => (
+                "PERSON_DECEASED",
+                "-",
+                s("De persoon is overleden.", "The person has died."),
+            ),
+            R::RepNotLegalRepresentative { role, rule } => (
+                "REP_NOT_LEGAL_REPRESENTATIVE",
+                rule,
+                (
+                    format!(
+                        "{} is hier geen wettelijk vertegenwoordiger en kan geen budgethouder zijn.",
+                        capitalise(role_nl(*role))
+                    ),
+                    format!(
+                        "{} is not a legal representative here and cannot be budget holder.",
+                        capitalise(role_en(*role))
+                    ),
+                ),
+            ),
+            R::CourtBewindNotAllowedForMinor => (
+                "COURT_BEWIND_NOT_ALLOWED_FOR_MINOR",
+                "S003-26",
+                s(
+                    "Voor een minderjarige kan geen bewindvoering of budgethouderschap via de rechtbank geregeld worden.",
+                    "For a minor, neither administration nor budget holdership can be arranged through the court.",
+                ),
+            ),
+            R::RepresentativeAlreadyAssigned => (
+                "REPRESENTATIVE_ALREADY_ASSIGNED",
+                "-",
+                s(
+                    "Deze persoon is al vertegenwoordiger.",
+                    "This person already is a representative.",
+                ),
+            ),
+            R::UnknownRepresentative => (
+                "UNKNOWN_REPRESENTATIVE",
+                "-",
+                s(
+                    "Deze persoon is geen vertegenwoordiger in dit dossier.",
+                    "This person is not a representative in this dossier.",
+                ),
+            ),
+            R::InvalidBudgetHolder { minor } => (
+                "INVALID_BUDGET_HOLDER",
+                if *minor { "S003-22" } else { "E-06" },
+                if *minor {
+                    s(
+                        "Budgethouder van een minderjarige is een ouder, adoptieouder of voogd die wettelijk vertegenwoordiger is.",
+                        "The budget holder of a minor is a parent, adoptive parent or guardian who is legal representative.",
+                    )
+                } else {
+                    s(
+                        "Budgethouder van een meerderjarige is de persoon zelf, de bewindvoerder over persoon en goederen of de zorgvolmachtdrager.",
+                        "The budget holder of an adult is the person, the administrator over person and goods, or the care mandatary.",
+                    )
+                },
+            ),
+            R::AccountNameMismatch => (
+                "ACCOUNT_NAME_MISMATCH",
+                "A-03",
+                s(
+                    "De budgetrekening moet op naam staan van de budgethouder, een wettelijk vertegenwoordiger, een bij notariële akte aangestelde persoon of de minderjarige.",
+                    "The budget account must be in the name of the budget holder, a legal representative, a notarial appointee or the minor.",
+                ),
+            ),
+            R::AccountNotDedicated => (
+                "ACCOUNT_NOT_DEDICATED",
+                "A-03",
+                s(
+                    "Voor het budget is een aparte rekening verplicht.",
+                    "A separate account for the budget is mandatory.",
+                ),
+            ),
+            R::NoBudgetAccount => (
+                "NO_BUDGET_ACCOUNT",
+                "A-03",
+                s(
+                    "Er is nog geen budgetrekening geregistreerd.",
+                    "No budget account is registered yet.",
+                ),
+            ),
+            R::UnknownBudget => (
+                "UNKNOWN_BUDGET",
+                "-",
+                s("Dit budget is niet gekend.", "This budget is unknown."),
+            ),
+            R::DuplicateBudget => (
+                "DUPLICATE_BUDGET",
+                "-",
+                s("Dit budget bestaat al.", "This budget already exists."),
+            ),
+            R::BudgetAlreadyActive => (
+                "BUDGET_ALREADY_ACTIVE",
+                "-",
+                s(
+                    "Er loopt al een budget van deze soort.",
+                    "A budget of this kind is already running.",
+                ),
+            ),
+            R::PabOnlyForMinors { age, submitted_on } => (
+                "PAB_ONLY_FOR_MINORS",
+                "S003-02",
+                (
+                    format!(
+                        "Een PAB kan enkel voor minderjarigen aangevraagd worden; de aanvrager was {age} jaar op {}. Een meerderjarige vraagt een PVB aan.",
+                        d(*submitted_on)
+                    ),
+                    format!(
+                        "A PAB can only be applied for for minors; the applicant was {age} on {submitted_on}. An adult applies for a PVB."
+                    ),
+                ),
+            ),
+            R::SpoedConditionsNotMet {
+                age,
+                min,
+                max,
+                attest_missing,
+            } => (
+                "SPOED_CONDITIONS_NOT_MET",
+                "S003-20",
+                if *attest_missing {
+                    s(
+                        "De spoedprocedure vraagt een attest van de behandelende arts-specialist.",
+                        "The urgent procedure needs an attest of the treating specialist.",
+                    )
+                } else {
+                    (
+                        format!(
+                            "De spoedprocedure geldt van {min} tot en met {max} jaar; het kind is {age} jaar."
+                        ),
+                        format!(
+                            "The urgent procedure is for ages {min} to {max}; the child is {age}."
+                        ),
+                    )
+                },
+            ),
+            R::NoPabApplication => (
+                "NO_PAB_APPLICATION",
+                "-",
+                s(
+                    "Er is geen openstaande PAB-aanvraag voor dit budget.",
+                    "There is no open PAB application for this budget.",
+                ),
+            ),
+            R::NoActivePab => (
+                "NO_ACTIVE_PAB",
+                "-",
+                s("Er loopt geen PAB.", "No PAB is running."),
+            ),
+            R::PvbTbsBeforeMajority { from } => (
+                "PVB_TBS_BEFORE_MAJORITY",
+                "E-04",
+                (
+                    format!(
+                        "Een PVB kan pas ter beschikking gesteld worden vanaf {}.",
+                        d(*from)
+                    ),
+                    format!("A PVB can only be made available from {from}."),
+                ),
+            ),
+            R::BudgetNotActive => (
+                "BUDGET_NOT_ACTIVE",
+                "-",
+                s(
+                    "Dit budget is niet (meer) actief.",
+                    "This budget is not (or no longer) active.",
+                ),
+            ),
+            R::PabStartRequiresDeregistrationAttest => (
+                "PAB_START_REQUIRES_DEREGISTRATION_ATTEST",
+                "S003-09",
+                s(
+                    "Het PAB kan pas starten als het attest van uitschrijving uit de thuisbegeleiding bij het VAPH is.",
+                    "The PAB can only start once the attest of de-registration from home guidance has reached VAPH.",
+                ),
+            ),
+            R::StartDeadlinePassed { deadline } => (
+                "START_DEADLINE_PASSED",
+                "A-02",
+                (
+                    format!("Het budget moest uiterlijk op {} starten.", d(*deadline)),
+                    format!("The budget had to start by {deadline}."),
+                ),
+            ),
+            R::StopRequestNotSignedByHolder => (
+                "STOP_REQUEST_NOT_SIGNED_BY_HOLDER",
+                "E-01",
+                s(
+                    "De stopzetting moet ondertekend zijn door de budgethouder of de wettelijk vertegenwoordiger.",
+                    "The stop letter must be signed by the budget holder or the legal representative.",
+                ),
+            ),
+            R::DeathNotRecorded => (
+                "DEATH_NOT_RECORDED",
+                "S003-07",
+                s(
+                    "Registreer eerst het overlijden; de stopdatum is de datum van overlijden.",
+                    "Record the death first; the stop date is the date of death.",
+                ),
+            ),
+            R::ToewijzingRequired => (
+                "TOEWIJZING_REQUIRED",
+                "E-04",
+                s(
+                    "De omzetting vraagt een definitieve toewijzing.",
+                    "The conversion needs a definitive allocation (toewijzing).",
+                ),
+            ),
+            R::PvbNaJeugdhulpDeadlineMissed { limit } => (
+                "PVB_NA_JEUGDHULP_DEADLINE_MISSED",
+                "E-04",
+                (
+                    format!(
+                        "Het ondersteuningsplan moest vóór {} ingediend zijn.",
+                        d(*limit)
+                    ),
+                    format!("The support plan had to be submitted before {limit}."),
+                ),
+            ),
+            R::BobSwitchClosed { last_date } => (
+                "BOB_SWITCH_CLOSED",
+                "E-07",
+                (
+                    format!(
+                        "De vrijwillige overstap naar het zorgbudget kon tot en met {}.",
+                        d(*last_date)
+                    ),
+                    format!(
+                        "The voluntary switch to the zorgbudget was possible up to {last_date}."
+                    ),
+                ),
+            ),
+            R::UnknownVoucher => (
+                "UNKNOWN_VOUCHER",
+                "-",
+                s("Deze waardebon is niet gekend.", "This voucher is unknown."),
+            ),
+            R::VoucherNotExchangeableForMoney => (
+                "VOUCHER_NOT_EXCHANGEABLE_FOR_MONEY",
+                "S003-28",
+                s(
+                    "De waardebon is niet inwisselbaar voor geld.",
+                    "The voucher cannot be exchanged for money.",
+                ),
+            ),
+            R::VoucherAlreadyUsed => (
+                "VOUCHER_ALREADY_USED",
+                "S003-28",
+                s(
+                    "De waardebon is al gebruikt of vervallen.",
+                    "The voucher was already used or has expired.",
+                ),
+            ),
+            R::VoucherExpired { valid_until } => (
+                "VOUCHER_EXPIRED",
+                "S003-28",
+                (
+                    format!("De waardebon was geldig tot en met {}.", d(*valid_until)),
+                    format!("The voucher was valid up to {valid_until}."),
+                ),
+            ),
+            R::UnknownAgreement => (
+                "UNKNOWN_AGREEMENT",
+                "-",
+                s(
+                    "Deze overeenkomst is niet gekend of loopt niet.",
+                    "This agreement is unknown or not running.",
+                ),
+            ),
+            R::DuplicateAgreement => (
+                "DUPLICATE_AGREEMENT",
+                "-",
+                s(
+                    "Deze overeenkomst bestaat al.",
+                    "This agreement already exists.",
+                ),
+            ),
+            R::NoActiveBudget => (
+                "NO_ACTIVE_BUDGET",
+                "-",
+                s(
+                    "Er is geen toegekend budget om deze overeenkomst op te besteden.",
+                    "There is no granted budget to spend under this agreement.",
+                ),
+            ),
+            R::AgreementPeriodInvalid => (
+                "AGREEMENT_PERIOD_INVALID",
+                "-",
+                s(
+                    "De einddatum ligt vóór de begindatum.",
+                    "The end date is before the start date.",
+                ),
+            ),
+            R::AgreementNotPending => (
+                "AGREEMENT_NOT_PENDING",
+                "-",
+                s(
+                    "Over deze overeenkomst is al beslist.",
+                    "This agreement was already decided on.",
+                ),
+            ),
+            R::AgreementNotActive => (
+                "AGREEMENT_NOT_ACTIVE",
+                "-",
+                s(
+                    "Deze overeenkomst loopt niet (meer).",
+                    "This agreement is not (or no longer) running.",
+                ),
+            ),
+            R::VoucherAgreementProviderOnly => (
+                "VOUCHER_AGREEMENT_PROVIDER_ONLY",
+                "P-09",
+                s(
+                    "Een voucherovereenkomst wordt geregistreerd door de zorgaanbieder of het VAPH, niet door de budgethouder.",
+                    "A voucher agreement is registered by the provider or VAPH, not by the budget holder.",
+                ),
+            ),
+            R::VoucherRequiresLicensedProvider => (
+                "VOUCHER_REQUIRES_LICENSED_PROVIDER",
+                "P-09",
+                s(
+                    "Voucher kan enkel bij een vergunde zorgaanbieder of voor intensieve bijstand door een bijstandsorganisatie.",
+                    "Voucher is only possible with a licensed provider or for intensive assistance by an assistance organisation.",
+                ),
+            ),
+            R::PabCombinationNotAllowed { rule } => (
+                "PAB_COMBINATION_NOT_ALLOWED",
+                rule,
+                if *rule == "S003-13" {
+                    s(
+                        "Met een PAB kan geen dagopvang ingekocht worden; dien een combinatieformulier in.",
+                        "Day care cannot be bought with a PAB; submit a combination form.",
+                    )
+                } else {
+                    s(
+                        "Mobiele of ambulante begeleiding (ook thuisbegeleiding) is niet combineerbaar met een PAB.",
+                        "Mobile or ambulant guidance (including home guidance) cannot be combined with a PAB.",
+                    )
+                },
+            ),
+            R::ToahNotPayableWithPab => (
+                "TOAH_NOT_PAYABLE_WITH_PAB",
+                "S003-18",
+                s(
+                    "Tijdelijk onderwijs aan huis is combineerbaar met een PAB, maar mag niet met het PAB betaald worden.",
+                    "Temporary home education can be combined with a PAB but not paid with it.",
+                ),
+            ),
+            R::GoInternaatCostsNotPayable => (
+                "GO_INTERNAAT_COSTS_NOT_PAYABLE",
+                "S003-17",
+                s(
+                    "Internaatkosten van het GO mogen niet op het PAB ingebracht worden.",
+                    "GO boarding-school costs cannot be claimed on the PAB.",
+                ),
+            ),
+            R::MinorFamilyMemberNotAllowed => (
+                "MINOR_FAMILY_MEMBER_NOT_ALLOWED",
+                "F-01",
+                s(
+                    "Met een minderjarig familie- of gezinslid kan geen overeenkomst gesloten worden.",
+                    "No agreement is allowed with a minor relative or household member.",
+                ),
+            ),
+            R::WrongAgreementTypeFamily => (
+                "WRONG_AGREEMENT_TYPE_FAMILY",
+                "P-10",
+                s(
+                    "Een familielid tot de 2de graad registreert u als 'gezinslid/familielid', niet als individuele begeleider.",
+                    "A relative up to the 2nd degree is registered as family member, not as individual assistant.",
+                ),
+            ),
+            R::CovidAgreementMustBeCash => (
+                "COVID_AGREEMENT_MUST_BE_CASH",
+                "S004-12",
+                s(
+                    "Een COVID-19-overeenkomst is een cashovereenkomst.",
+                    "A COVID-19 agreement is a cash agreement.",
+                ),
+            ),
+            R::CovidAgreementNotOneToOne => (
+                "COVID_AGREEMENT_NOT_ONE_TO_ONE",
+                "S004-03",
+                s(
+                    "Een COVID-19-overeenkomst geeft zorg in een een-op-eenrelatie (of aan gezinsleden op één adres).",
+                    "A COVID-19 agreement gives one-to-one care (or to family members at one address).",
+                ),
+            ),
+            R::CovidMentionMissing => (
+                "COVID_MENTION_MISSING",
+                "S004-12",
+                s(
+                    "Vermeld 'COVID-19' in de taakomschrijving.",
+                    "State 'COVID-19' in the task description.",
+                ),
+            ),
+            R::CovidAgreementOutsideWindow { from, to } => (
+                "COVID_AGREEMENT_OUTSIDE_WINDOW",
+                "S004-10",
+                (
+                    format!(
+                        "Een COVID-19-overeenkomst moet binnen de periode van {} tot en met {} vallen.",
+                        d(*from),
+                        d(*to)
+                    ),
+                    format!("A COVID-19 agreement must fall within {from} to {to}."),
+                ),
+            ),
+            R::CovidUseIdoExtension => (
+                "COVID_USE_IDO_EXTENSION",
+                "S004-04",
+                s(
+                    "Met deze zorgaanbieder loopt al een IDO: registreer een uitbreiding van die IDO.",
+                    "An IDO with this provider is running: register an extension of that IDO.",
+                ),
+            ),
+            R::CovidIdoExtensionRequiresOneToOne => (
+                "COVID_IDO_EXTENSION_REQUIRES_ONE_TO_ONE",
+                "S004-04",
+                s(
+                    "Een uitbreiding kan enkel als de lopende IDO al individuele een-op-eenondersteuning voorzag.",
+                    "An extension is only possible if the running IDO already provided one-to-one support.",
+                ),
+            ),
+            R::IdoFrozen { rule, frozen_until } => (
+                "IDO_FROZEN_UNTIL_2020_09_30",
+                rule,
+                (
+                    format!(
+                        "De IDO loopt door tot en met {} en kan pas daarna wijzigen of eindigen.",
+                        d(*frozen_until)
+                    ),
+                    format!(
+                        "The IDO runs on up to {frozen_until} and can only change or end after that."
+                    ),
+                ),
+            ),
+            R::IdoNoticeTooEarly { notice_from } => (
+                "IDO_FROZEN_UNTIL_2020_09_30",
+                "S004-07",
+                (
+                    format!("De IDO kan pas opgezegd worden vanaf {}.", d(*notice_from)),
+                    format!("Notice of the IDO can only be given from {notice_from}."),
+                ),
+            ),
+            R::CombinationChangeMustBeFullCalendarMonth { date } => (
+                "COMBINATION_CHANGE_MUST_BE_FULL_CALENDAR_MONTH",
+                "S003-15",
+                (
+                    format!(
+                        "Een combinatie wijzigt per volledige kalendermaand; {} is niet de eerste van de maand.",
+                        d(*date)
+                    ),
+                    format!(
+                        "A combination changes per full calendar month; {date} is not the first of a month."
+                    ),
+                ),
+            ),
+            R::CombinationFormNotSigned => (
+                "COMBINATION_FORM_NOT_SIGNED",
+                "A-07",
+                s(
+                    "Het combinatieformulier moet door de budgethouder en het MFC ingevuld zijn.",
+                    "The combination form must be completed by the budget holder and the MFC.",
+                ),
+            ),
+            R::OnlySchoolRelatedDaycareCombinable => (
+                "ONLY_SCHOOL_RELATED_DAYCARE_COMBINABLE",
+                "S003-10",
+                s(
+                    "Enkel schoolaanvullende of schoolvervangende dagopvang is combineerbaar met een PAB.",
+                    "Only school-supplementary or school-replacing day care can be combined with a PAB.",
+                ),
+            ),
+            R::PabMfcResidentialNotAllowed => (
+                "PAB_MFC_RESIDENTIAL_NOT_ALLOWED",
+                "A-08",
+                s(
+                    "Een PAB is niet combineerbaar met verblijf in een MFC.",
+                    "A PAB cannot be combined with a residential stay in an MFC.",
+                ),
+            ),
+            R::HalfDaysRequired => (
+                "HALF_DAYS_REQUIRED",
+                "S003-13",
+                s(
+                    "Vermeld het aantal dagdelen dagopvang.",
+                    "State the number of half-days of day care.",
+                ),
+            ),
+            R::NotAnMfc => (
+                "NOT_AN_MFC",
+                "S003-14",
+                s(
+                    "De dagopvang komt niet van een erkend MFC.",
+                    "The day care is not given by a recognised MFC.",
+                ),
+            ),
+            R::UnknownCombination => (
+                "UNKNOWN_COMBINATION",
+                "-",
+                s(
+                    "Deze combinatie is niet gekend.",
+                    "This combination is unknown.",
+                ),
+            ),
+            R::DuplicateCombination => (
+                "DUPLICATE_COMBINATION",
+                "-",
+                s(
+                    "Deze combinatie bestaat al.",
+                    "This combination already exists.",
+                ),
+            ),
+            R::CombinationNotActive => (
+                "COMBINATION_NOT_ACTIVE",
+                "-",
+                s(
+                    "Deze combinatie is beëindigd.",
+                    "This combination has ended.",
+                ),
+            ),
+            R::CombinationDateBeforeCurrent { current } => (
+                "COMBINATION_DATE_BEFORE_CURRENT",
+                "S003-15",
+                (
+                    format!("De wijziging moet na {} ingaan.", d(*current)),
+                    format!("The change must take effect after {current}."),
+                ),
+            ),
+            R::NotALicensedBo => (
+                "NOT_A_LICENSED_BO",
+                "S000-03",
+                s(
+                    "Deze organisatie is geen vergunde bijstandsorganisatie.",
+                    "This organisation is not a licensed assistance organisation.",
+                ),
+            ),
+            R::AlreadyMember => (
+                "ALREADY_MEMBER",
+                "-",
+                s(
+                    "De persoon is al lid van deze bijstandsorganisatie.",
+                    "The person already is a member of this assistance organisation.",
+                ),
+            ),
+            R::LowThresholdAssistanceIsFree => (
+                "LOW_THRESHOLD_ASSISTANCE_IS_FREE",
+                "S000-08",
+                s(
+                    "Voor laagdrempelige bijstand mag geen bijdrage gevraagd worden.",
+                    "No contribution may be charged for low-threshold assistance.",
+                ),
+            ),
+            R::CollectiveTaskIsFree => (
+                "COLLECTIVE_TASK_IS_FREE",
+                "S000-12",
+                s(
+                    "Voor de collectieve opdracht mag geen bijdrage gevraagd worden.",
+                    "No contribution may be charged for the collective task.",
+                ),
+            ),
+            R::DuplicateReport => (
+                "DUPLICATE_REPORT",
+                "-",
+                s("Deze melding bestaat al.", "This report already exists."),
+            ),
+        };
+        (code, rule, nl, en)
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// A refused command: no event happens.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code} ({rule}): {message_en}")]
+pub struct Rejection {
+    code: &'static str,
+    rule: &'static str,
+    message_nl: String,
+    message_en: String,
+    reason: Reason,
+}
+
+impl Rejection {
+    /// The stable SCREAMING_SNAKE code, e.g. `PAB_ONLY_FOR_MINORS`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The rule id it enforces, e.g. `S003-02`; `-` for a check that is no rule of the brief.
+    pub fn rule(&self) -> &'static str {
+        self.rule
+    }
+
+    /// The message for staff, in Dutch (nl-BE).
+    pub fn message_nl(&self) -> &str {
+        &self.message_nl
+    }
+
+    pub fn message_en(&self) -> &str {
+        &self.message_en
+    }
+
+    pub fn reason(&self) -> &Reason {
+        &self.reason
+    }
+}
+
+impl From<Reason> for Rejection {
+    fn from(reason: Reason) -> Self {
+        let (code, rule, message_nl, message_en) = reason.details();
+        Self {
+            code,
+            rule,
+            message_nl,
+            message_en,
+            reason,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rejection_carries_code_rule_and_dutch_dates() {
+        let rejection = Rejection::from(Reason::PabOnlyForMinors {
+            age: 18,
+            submitted_on: NaiveDate::from_ymd_opt(2016, 4, 1).unwrap(),
+        });
+        assert_eq!(rejection.code(), "PAB_ONLY_FOR_MINORS");
+        assert_eq!(rejection.rule(), "S003-02");
+        assert!(rejection.message_nl().contains("01/04/2016"));
+        assert!(rejection.message_en().contains("2016-04-01"));
+        assert!(
+            rejection
+                .to_string()
+                .starts_with("PAB_ONLY_FOR_MINORS (S003-02)")
+        );
+    }
+
+    #[test]
+    fn amounts_are_shown_to_staff_in_dutch_notation() {
+        let rejection = Rejection::from(Reason::AmountMustBePositive {
+            amount: Euro::parse("-1234.56").unwrap(),
+        });
+        assert_eq!(rejection.code(), "AMOUNT_MUST_BE_POSITIVE");
+        assert!(
+            rejection.message_nl().contains("€ -1.234,56"),
+            "{}",
+            rejection.message_nl()
+        );
+    }
+}

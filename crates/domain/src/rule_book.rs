@@ -1,0 +1,638 @@
+//! The rule book: every number and date of the regulation as effective-dated, versioned data.
+//!
+//! Parameters live in one rule-book stream as [`RuleParameterPublished`] events. A lookup takes
+//! two dates: the date the rule is about (the service date for eligibility windows, the
+//! submission or action date for deadlines) and the date of the decision (`known_on`, the
+//! context's today). Only versions published on or before `known_on` count, so a parameter
+//! published later never changes what an earlier decision saw; and every decision event records
+//! the [`AppliedParameter`]s it used.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::rejection::{Reason, Rejection};
+use crate::values::Euro;
+use crate::{Actor, Context};
+
+/// The parameters of the regulation. The serialised name is stable: it is stored in events.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+pub enum Parameter {
+    /// From its effective date a PAB can only be applied for by a person younger than this age
+    /// (S003-02; cut-over 2016-04-01). Before the first version there is no age limit.
+    #[serde(rename = "pab.applicant_max_age_exclusive")]
+    PabApplicantMaxAgeExclusive,
+    /// Ages (inclusive) for the PAB spoedprocedure (S003-20).
+    #[serde(rename = "pab.urgent_procedure_ages")]
+    PabUrgentProcedureAges,
+    /// Months after the grant letter within which a PAB must start.
+    #[serde(rename = "pab.start_deadline_months")]
+    PabStartDeadlineMonths,
+    /// Months after the terbeschikkingstellingsbrief within which a PVB must start (P-03).
+    #[serde(rename = "pvb.start_deadline_months")]
+    PvbStartDeadlineMonths,
+    /// Minimum age for a PVB to be made available (E-04).
+    #[serde(rename = "pvb.minimum_age_at_availability")]
+    PvbMinimumAgeAtAvailability,
+    /// The ondersteuningsplan for PVB na jeugdhulp must be submitted before this age (E-04).
+    #[serde(rename = "pvb_na_jeugdhulp.plan_before_age")]
+    PvbNaJeugdhulpPlanBeforeAge,
+    /// Years a waardebon "verkennend gesprek" stays valid (S003-28).
+    #[serde(rename = "bo_voucher.validity_years")]
+    BoVoucherValidityYears,
+    /// Maximum number of active bijstandsorganisatie licences (S000-03).
+    #[serde(rename = "bo.licence_cap")]
+    BoLicenceCap,
+    /// Last day on which a voluntary switch to the zorgbudget (BOB) can take effect (E-07).
+    #[serde(rename = "bob_switch.last_date")]
+    BobSwitchLastDate,
+    /// Years after a PVB→BOB switch within which the terugvalbasis can be invoked (E-07).
+    #[serde(rename = "bob_switch.terugvalbasis_years")]
+    BobSwitchTerugvalbasisYears,
+    /// Period within which COVID-19 agreements must fall (S004-05/10, C-03, conflict C2).
+    #[serde(rename = "covid.agreement_window")]
+    CovidAgreementWindow,
+    /// Cap of the COVID-19 budget increase as a percentage of the annual budget (S004-02/14, C-01).
+    #[serde(rename = "covid.overrun_cap_percent")]
+    CovidOverrunCapPercent,
+    /// The date whose annual budget is the base of the COVID-19 cap (S004-14).
+    #[serde(rename = "covid.overrun_base_date")]
+    CovidOverrunBaseDate,
+    /// Last submission day for COVID-19 costs of 2020 (S004-11, conflict C1).
+    #[serde(rename = "covid.cost_deadline")]
+    CovidCostDeadline,
+    /// Day of year N+1 until which costs of year N can be submitted (D-01, D-04).
+    #[serde(rename = "cost.deadline_day_of_next_year")]
+    CostDeadlineDayOfNextYear,
+    /// Period during which a running IDO continues unchanged and cannot end (S004-06/08).
+    #[serde(rename = "covid.ido_frozen_period")]
+    CovidIdoFrozenPeriod,
+    /// First day on which notice of an IDO can be given during the freeze (S004-07).
+    #[serde(rename = "covid.ido_notice_from")]
+    CovidIdoNoticeFrom,
+    /// PAB reduction per dagdeel of schoolaanvullende dagopvang (S003-13, A-09; not public).
+    #[serde(rename = "pab.reduction_per_half_day.school_supplementary")]
+    PabReductionPerHalfDaySchoolSupplementary,
+    /// PAB reduction per dagdeel of schoolvervangende dagopvang (S003-13, A-09; not public).
+    #[serde(rename = "pab.reduction_per_half_day.school_replacing")]
+    PabReductionPerHalfDaySchoolReplacing,
+    /// Maximum share of "other costs" in the annual PAB (S003-05, A-10).
+    #[serde(rename = "pab.other_costs_max_percent")]
+    PabOtherCostsMaxPercent,
+}
+
+impl Parameter {
+    /// The stable key, as stored.
+    pub fn key(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The kind of value this parameter takes; a publication with another kind is refused.
+    pub fn value_kind(self) -> ValueKind {
+        use Parameter as P;
+        match self {
+            P::PabApplicantMaxAgeExclusive
+            | P::PvbMinimumAgeAtAvailability
+            | P::PvbNaJeugdhulpPlanBeforeAge => ValueKind::Age,
+            P::PabUrgentProcedureAges => ValueKind::AgeRange,
+            P::PabStartDeadlineMonths | P::PvbStartDeadlineMonths => ValueKind::Months,
+            P::BoVoucherValidityYears | P::BobSwitchTerugvalbasisYears => ValueKind::Years,
+            P::BoLicenceCap => ValueKind::Count,
+            P::BobSwitchLastDate
+            | P::CovidOverrunBaseDate
+            | P::CovidCostDeadline
+            | P::CovidIdoNoticeFrom => ValueKind::Date,
+            P::CovidAgreementWindow | P::CovidIdoFrozenPeriod => ValueKind::Period,
+            P::CovidOverrunCapPercent | P::PabOtherCostsMaxPercent => ValueKind::Percent,
+            P::CostDeadlineDayOfNextYear => ValueKind::MonthDay,
+            P::PabReductionPerHalfDaySchoolSupplementary
+            | P::PabReductionPerHalfDaySchoolReplacing => ValueKind::Euro,
+        }
+    }
+}
+
+/// The kinds of [`ParameterValue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Age,
+    AgeRange,
+    Months,
+    Years,
+    Count,
+    Date,
+    Period,
+    Percent,
+    MonthDay,
+    Euro,
+}
+
+/// The value of one parameter version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum ParameterValue {
+    /// Age in completed years.
+    Age(u32),
+    /// Ages, both ends inclusive.
+    AgeRange { min: u32, max: u32 },
+    /// A number of calendar months.
+    Months(u32),
+    /// A number of calendar years.
+    Years(u32),
+    /// A count.
+    Count(u32),
+    /// A calendar day.
+    Date(NaiveDate),
+    /// A period, both ends inclusive ("tot en met").
+    Period { from: NaiveDate, to: NaiveDate },
+    /// A percentage, e.g. `25.5`.
+    Percent(Decimal),
+    /// A day of the year, e.g. 1 April.
+    MonthDay { month: u32, day: u32 },
+    /// An amount in euro.
+    Euro(Euro),
+}
+
+impl ParameterValue {
+    pub fn kind(&self) -> ValueKind {
+        match self {
+            Self::Age(_) => ValueKind::Age,
+            Self::AgeRange { .. } => ValueKind::AgeRange,
+            Self::Months(_) => ValueKind::Months,
+            Self::Years(_) => ValueKind::Years,
+            Self::Count(_) => ValueKind::Count,
+            Self::Date(_) => ValueKind::Date,
+            Self::Period { .. } => ValueKind::Period,
+            Self::Percent(_) => ValueKind::Percent,
+            Self::MonthDay { .. } => ValueKind::MonthDay,
+            Self::Euro(_) => ValueKind::Euro,
+        }
+    }
+}
+
+/// Where a parameter comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Source {
+    /// The rule id of the brief, e.g. `S003-02`.
+    pub rule: String,
+    /// The legal reference or public page, or `not public: parameter to be confirmed by VAPH`.
+    pub legal_reference: String,
+}
+
+/// The marker for numbers that are not public; such a version is a labelled placeholder.
+pub const NOT_PUBLIC: &str = "not public: parameter to be confirmed by VAPH";
+
+/// A reference to the parameter version a decision applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedParameter {
+    pub parameter: Parameter,
+    /// The version number within that parameter (1, 2, ...).
+    pub version: u32,
+}
+
+/// One effective-dated version of a parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ParameterVersion {
+    pub parameter: Parameter,
+    /// Version number within the parameter: 1, 2, ... in publication order.
+    pub version: u32,
+    pub value: ParameterValue,
+    /// First date the version governs (service date or submission date, per parameter).
+    pub valid_from: NaiveDate,
+    /// Last date it governs, inclusive; open-ended when absent.
+    pub valid_to: Option<NaiveDate>,
+    /// The date it became known (published); decisions taken earlier never see it.
+    pub published_on: NaiveDate,
+    pub source: Source,
+    /// True when the value is a placeholder for a number that is not public.
+    pub placeholder: bool,
+}
+
+impl ParameterVersion {
+    fn governs(&self, on: NaiveDate) -> bool {
+        self.valid_from <= on && self.valid_to.is_none_or(|to| on <= to)
+    }
+
+    pub fn applied(&self) -> AppliedParameter {
+        AppliedParameter {
+            parameter: self.parameter,
+            version: self.version,
+        }
+    }
+}
+
+/// State of the rule-book stream: every published version, per parameter in publication order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleBook {
+    versions: BTreeMap<Parameter, Vec<ParameterVersion>>,
+}
+
+impl RuleBook {
+    /// The version that governs `on`, as known on `known_on`: among the versions published by
+    /// then whose validity contains `on`, the one with the latest `valid_from`, and among those the
+    /// latest published.
+    pub fn version(
+        &self,
+        parameter: Parameter,
+        on: NaiveDate,
+        known_on: NaiveDate,
+    ) -> Option<&ParameterVersion> {
+        self.versions
+            .get(&parameter)?
+            .iter()
+            .filter(|v| v.published_on <= known_on && v.governs(on))
+            .max_by_key(|v| (v.valid_from, v.version))
+    }
+
+    /// Every version of a parameter, in publication order.
+    pub fn history(&self, parameter: Parameter) -> &[ParameterVersion] {
+        self.versions.get(&parameter).map_or(&[], Vec::as_slice)
+    }
+
+    fn required(
+        &self,
+        parameter: Parameter,
+        on: NaiveDate,
+        ctx: &Context<'_>,
+    ) -> Result<&ParameterVersion, Rejection> {
+        self.version(parameter, on, ctx.today)
+            .ok_or_else(|| Rejection::from(Reason::RuleParameterMissing { parameter, on }))
+    }
+}
+
+/// A typed lookup result: the value and the version to record in the decision event.
+pub type Looked<T> = (T, AppliedParameter);
+
+macro_rules! typed_lookup {
+    ($fn_name:ident, $variant:ident, $ty:ty) => {
+        /// Looks the parameter up in the context's rule book; refused when no version governs.
+        ///
+        /// # Errors
+        /// `RULE_PARAMETER_MISSING` when no version governs `on`.
+        pub fn $fn_name(
+            ctx: &Context<'_>,
+            parameter: Parameter,
+            on: NaiveDate,
+        ) -> Result<Looked<$ty>, Rejection> {
+            let version = ctx.rule_book.required(parameter, on, ctx)?;
+            match &version.value {
+                ParameterValue::$variant(value) => Ok((value.clone(), version.applied())),
+                _ => Err(Reason::RuleParameterMissing { parameter, on }.into()),
+            }
+        }
+    };
+}
+
+typed_lookup!(age, Age, u32);
+typed_lookup!(months, Months, u32);
+typed_lookup!(years, Years, u32);
+typed_lookup!(count, Count, u32);
+typed_lookup!(date, Date, NaiveDate);
+typed_lookup!(euro, Euro, Euro);
+typed_lookup!(percent, Percent, Decimal);
+
+/// A period parameter (both ends inclusive).
+///
+/// # Errors
+/// `RULE_PARAMETER_MISSING` when no version governs `on`.
+pub fn period(
+    ctx: &Context<'_>,
+    parameter: Parameter,
+    on: NaiveDate,
+) -> Result<Looked<(NaiveDate, NaiveDate)>, Rejection> {
+    let version = ctx.rule_book.required(parameter, on, ctx)?;
+    match version.value {
+        ParameterValue::Period { from, to } => Ok(((from, to), version.applied())),
+        _ => Err(Reason::RuleParameterMissing { parameter, on }.into()),
+    }
+}
+
+/// An age-range parameter (both ends inclusive).
+///
+/// # Errors
+/// `RULE_PARAMETER_MISSING` when no version governs `on`.
+pub fn age_range(
+    ctx: &Context<'_>,
+    parameter: Parameter,
+    on: NaiveDate,
+) -> Result<Looked<(u32, u32)>, Rejection> {
+    let version = ctx.rule_book.required(parameter, on, ctx)?;
+    match version.value {
+        ParameterValue::AgeRange { min, max } => Ok(((min, max), version.applied())),
+        _ => Err(Reason::RuleParameterMissing { parameter, on }.into()),
+    }
+}
+
+/// A parameter that may not exist yet on `on` (a rule that did not apply before its first
+/// version, such as the PAB age limit before 2016-04-01).
+pub fn optional_age(ctx: &Context<'_>, parameter: Parameter, on: NaiveDate) -> Option<Looked<u32>> {
+    let version = ctx.rule_book.version(parameter, on, ctx.today)?;
+    match version.value {
+        ParameterValue::Age(age) => Some((age, version.applied())),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands, events, decide, evolve
+
+/// Publish a new version of a parameter (admin only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishRuleParameter {
+    pub parameter: Parameter,
+    pub value: ParameterValue,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub source: Source,
+}
+
+/// A new version of a rule parameter was published in the rule book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleParameterPublished {
+    /// The version, with its number, validity, publication date and source.
+    #[serde(flatten)]
+    pub version: ParameterVersion,
+    /// The seed file it came from (`rulebook-v1`), absent for a publication by an administrator.
+    pub seed: Option<String>,
+}
+
+/// Decides a publication.
+///
+/// # Errors
+/// `NOT_AUTHORISED` for anyone but an administrator (or the system applying the seed);
+/// `PARAMETER_VALUE_KIND_MISMATCH`; `PARAMETER_PERIOD_INVALID` when `valid_to < valid_from` or a
+/// period value ends before it starts; `PARAMETER_SOURCE_MISSING` without a rule id and reference.
+pub fn decide(
+    command: &PublishRuleParameter,
+    state: &RuleBook,
+    ctx: &Context<'_>,
+) -> Result<Vec<RuleParameterPublished>, Rejection> {
+    if !matches!(ctx.actor, Actor::Admin { .. } | Actor::System) {
+        return Err(Reason::NotAuthorised {
+            action: "publish a rule parameter",
+        }
+        .into());
+    }
+    let expected = command.parameter.value_kind();
+    if command.value.kind() != expected {
+        return Err(Reason::ParameterValueKindMismatch {
+            parameter: command.parameter,
+            expected,
+        }
+        .into());
+    }
+    let period_ok = match command.value {
+        ParameterValue::Period { from, to } => from <= to,
+        ParameterValue::AgeRange { min, max } => min <= max,
+        _ => true,
+    } && command.valid_to.is_none_or(|to| command.valid_from <= to);
+    if !period_ok {
+        return Err(Reason::ParameterPeriodInvalid {
+            parameter: command.parameter,
+        }
+        .into());
+    }
+    if command.source.rule.trim().is_empty() || command.source.legal_reference.trim().is_empty() {
+        return Err(Reason::ParameterSourceMissing {
+            parameter: command.parameter,
+        }
+        .into());
+    }
+    let version = u32::try_from(state.history(command.parameter).len()).unwrap_or(u32::MAX) + 1;
+    Ok(vec![RuleParameterPublished {
+        version: ParameterVersion {
+            parameter: command.parameter,
+            version,
+            value: command.value.clone(),
+            valid_from: command.valid_from,
+            valid_to: command.valid_to,
+            published_on: ctx.today,
+            source: command.source.clone(),
+            placeholder: command.source.legal_reference == NOT_PUBLIC,
+        },
+        seed: None,
+    }])
+}
+
+/// Applies a publication.
+pub fn evolve(mut state: RuleBook, event: &RuleParameterPublished) -> RuleBook {
+    state
+        .versions
+        .entry(event.version.parameter)
+        .or_default()
+        .push(event.version.clone());
+    state
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seed
+
+/// The seed file's name, recorded in every event it produces.
+pub const SEED_NAME: &str = "rulebook-v1";
+const SEED_JSON: &str = include_str!("../seed/rulebook-v1.json");
+
+#[derive(Deserialize)]
+struct SeedFile {
+    parameters: Vec<SeedEntry>,
+}
+
+#[derive(Deserialize)]
+struct SeedEntry {
+    parameter: Parameter,
+    value: ParameterValue,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    published_on: NaiveDate,
+    source: Source,
+}
+
+/// Why the seed could not become events (a defect of the seed file, caught by a test).
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("the rule-book seed is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("seed entry {index} ({parameter:?}) was refused: {rejection}")]
+    Refused {
+        index: usize,
+        parameter: Parameter,
+        rejection: Rejection,
+    },
+}
+
+/// The initial rule book as events, for an empty store. Every entry passes the same decider as an
+/// administrator's publication, as the system on the entry's publication date.
+///
+/// # Errors
+/// When the seed file is malformed or an entry is refused.
+pub fn seed_events() -> Result<Vec<RuleParameterPublished>, SeedError> {
+    let seed: SeedFile = serde_json::from_str(SEED_JSON)?;
+    let registry = crate::registry::Registry::default();
+    let mut book = RuleBook::default();
+    let mut events = Vec::new();
+    for (index, entry) in seed.parameters.into_iter().enumerate() {
+        let ctx = Context {
+            today: entry.published_on,
+            actor: Actor::System,
+            rule_book: &book,
+            registry: &registry,
+        };
+        let command = PublishRuleParameter {
+            parameter: entry.parameter,
+            value: entry.value,
+            valid_from: entry.valid_from,
+            valid_to: entry.valid_to,
+            source: entry.source,
+        };
+        let published = decide(&command, &book, &ctx).map_err(|rejection| SeedError::Refused {
+            index,
+            parameter: entry.parameter,
+            rejection,
+        })?;
+        for mut event in published {
+            event.seed = Some(SEED_NAME.to_owned());
+            book = evolve(book, &event);
+            events.push(event);
+        }
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Registry;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn seeded() -> RuleBook {
+        seed_events()
+            .unwrap()
+            .iter()
+            .fold(RuleBook::default(), evolve)
+    }
+
+    #[test]
+    fn seed_covers_every_parameter_and_labels_placeholders() {
+        let book = seeded();
+        for event in seed_events().unwrap() {
+            let v = &event.version;
+            assert_eq!(v.placeholder, v.source.legal_reference == NOT_PUBLIC);
+            assert_eq!(event.seed.as_deref(), Some(SEED_NAME));
+        }
+        let rates = book.history(Parameter::PabReductionPerHalfDaySchoolReplacing);
+        assert!(!rates.is_empty() && rates.iter().all(|v| v.placeholder));
+    }
+
+    #[test]
+    fn covid_regime_versions_follow_publication_and_service_date() {
+        let book = seeded();
+        let cap = |known: NaiveDate| {
+            book.version(Parameter::CovidOverrunCapPercent, date(2020, 5, 1), known)
+                .map(|v| v.value.clone())
+        };
+        use rust_decimal_macros::dec;
+        assert_eq!(
+            cap(date(2020, 6, 15)),
+            Some(ParameterValue::Percent(dec!(8.5)))
+        );
+        assert_eq!(
+            cap(date(2020, 9, 30)),
+            Some(ParameterValue::Percent(dec!(25.5)))
+        );
+        let window = |on: NaiveDate, known: NaiveDate| {
+            book.version(Parameter::CovidAgreementWindow, on, known)
+                .map(|v| v.value.clone())
+        };
+        let seed_window = ParameterValue::Period {
+            from: date(2020, 3, 14),
+            to: date(2020, 12, 31),
+        };
+        let extended = ParameterValue::Period {
+            from: date(2020, 3, 14),
+            to: date(2021, 6, 30),
+        };
+        assert_eq!(
+            window(date(2020, 12, 31), date(2026, 1, 1)),
+            Some(seed_window.clone())
+        );
+        assert_eq!(
+            window(date(2021, 1, 1), date(2021, 4, 29)),
+            Some(seed_window)
+        );
+        assert_eq!(window(date(2021, 1, 1), date(2021, 4, 30)), Some(extended));
+    }
+
+    #[test]
+    fn only_an_administrator_publishes_and_the_value_kind_must_match() {
+        let book = RuleBook::default();
+        let registry = Registry::default();
+        let command = PublishRuleParameter {
+            parameter: Parameter::BoLicenceCap,
+            value: ParameterValue::Count(6),
+            valid_from: date(2030, 1, 1),
+            valid_to: None,
+            source: Source {
+                rule: "S000-03".into(),
+                legal_reference: "test".into(),
+            },
+        };
+        let staff = Context {
+            today: date(2026, 1, 1),
+            actor: Actor::Staff {
+                user: crate::values::UserId::from_uuid(uuid::Uuid::nil()),
+            },
+            rule_book: &book,
+            registry: &registry,
+        };
+        assert_eq!(
+            decide(&command, &book, &staff).unwrap_err().code(),
+            "NOT_AUTHORISED"
+        );
+        let admin = Context {
+            actor: Actor::Admin {
+                user: crate::values::UserId::from_uuid(uuid::Uuid::nil()),
+            },
+            ..staff
+        };
+        let published = decide(&command, &book, &admin).unwrap();
+        assert_eq!(published[0].version.version, 1);
+        assert_eq!(published[0].version.published_on, date(2026, 1, 1));
+        let wrong = PublishRuleParameter {
+            value: ParameterValue::Months(6),
+            ..command.clone()
+        };
+        assert_eq!(
+            decide(&wrong, &book, &admin).unwrap_err().code(),
+            "PARAMETER_VALUE_KIND_MISMATCH"
+        );
+        let backwards = PublishRuleParameter {
+            valid_to: Some(date(2029, 1, 1)),
+            ..command.clone()
+        };
+        assert_eq!(
+            decide(&backwards, &book, &admin).unwrap_err().code(),
+            "PARAMETER_PERIOD_INVALID"
+        );
+        let unsourced = PublishRuleParameter {
+            source: Source {
+                rule: String::new(),
+                legal_reference: "x".into(),
+            },
+            ..command
+        };
+        assert_eq!(
+            decide(&unsourced, &book, &admin).unwrap_err().code(),
+            "PARAMETER_SOURCE_MISSING"
+        );
+    }
+}

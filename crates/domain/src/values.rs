@@ -1,0 +1,535 @@
+//! Value types parsed at the edge: a value that exists is valid ("parse, don't validate").
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Why a text could not become a value type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("an INSZ has 11 digits")]
+    InszLength,
+    #[error("the check digits of the INSZ do not match")]
+    InszCheckDigits,
+    #[error("an IBAN starts with a country code and two check digits and has 15 to 34 characters")]
+    IbanFormat,
+    #[error("a Belgian IBAN has 16 characters, this one has {0}")]
+    IbanBelgianLength(usize),
+    #[error("the check digits of the IBAN do not match")]
+    IbanCheckDigits,
+    #[error("{0:?} is not an amount in euro")]
+    EuroFormat(String),
+    #[error("an amount in euro has at most two decimals (cents): {0}")]
+    EuroTooPrecise(Decimal),
+    #[error("{0:?} is not a UUID")]
+    Id(String),
+}
+
+/// Age of majority in Belgian civil law (art. 388 oud BW): not a VAPH parameter, so not in the
+/// rule book.
+pub const AGE_OF_MAJORITY: u32 = 18;
+
+/// A Belgian rijksregisternummer or INSZ (identificatienummer van de sociale zekerheid).
+///
+/// Eleven digits: `YYMMDD`, a serial number of three digits and two check digits
+/// (97 − the first nine digits mod 97; for persons born from 2000 on, a `2` is put before the
+/// nine digits). For bis numbers the month is raised by 20 or 40.
+///
+/// `Debug` and `Display` never show the number: an INSZ must not reach logs. The full number is
+/// only available through [`Insz::expose_digits`] and in serialised events.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Insz {
+    digits: String,
+    born_from_2000: bool,
+}
+
+impl Insz {
+    /// Parses 11 digits; dots, dashes and spaces are ignored.
+    ///
+    /// # Errors
+    /// When there are not exactly 11 digits or the check digits are wrong for both centuries.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, '.' | '-' | ' '))
+            .collect();
+        if digits.len() != 11 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ParseError::InszLength);
+        }
+        let base: u64 = digits[..9].parse().map_err(|_| ParseError::InszLength)?;
+        let check: u64 = digits[9..].parse().map_err(|_| ParseError::InszLength)?;
+        let born_from_2000 = if 97 - (2_000_000_000 + base) % 97 == check {
+            true
+        } else if 97 - base % 97 == check {
+            false
+        } else {
+            return Err(ParseError::InszCheckDigits);
+        };
+        Ok(Self {
+            digits,
+            born_from_2000,
+        })
+    }
+
+    /// The birth date encoded in the number, when it is complete (bis numbers and numbers with
+    /// an unknown day or month give `None`).
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        let year: i32 = self.digits[0..2].parse().ok()?;
+        let month: u32 = self.digits[2..4].parse().ok()?;
+        let day: u32 = self.digits[4..6].parse().ok()?;
+        let century = if self.born_from_2000 { 2000 } else { 1900 };
+        let month = match month {
+            20..=32 => month - 20,
+            40..=52 => month - 40,
+            other => other,
+        };
+        NaiveDate::from_ymd_opt(century + year, month, day)
+    }
+
+    /// The eleven digits. Named so that every use is visible in review: never log this.
+    pub fn expose_digits(&self) -> &str {
+        &self.digits
+    }
+
+    fn masked(&self) -> String {
+        format!("**.**.**-***.{}", &self.digits[9..])
+    }
+}
+
+impl fmt::Debug for Insz {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Insz({})", self.masked())
+    }
+}
+
+impl fmt::Display for Insz {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl TryFrom<String> for Insz {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Insz> for String {
+    fn from(value: Insz) -> Self {
+        value.digits
+    }
+}
+
+impl JsonSchema for Insz {
+    fn schema_name() -> Cow<'static, str> {
+        "Insz".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{11}$",
+            "description": "INSZ / rijksregisternummer: 11 digits with valid mod-97 check digits."
+        })
+    }
+}
+
+/// An IBAN: normalised (no spaces, upper case), mod-97 checked; a Belgian IBAN has 16 characters.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Iban(String);
+
+impl Iban {
+    const BELGIAN_LENGTH: usize = 16;
+
+    /// # Errors
+    /// When the format, the Belgian length or the check digits are wrong.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let iban: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let well_formed = (15..=34).contains(&iban.len())
+            && iban.chars().all(|c| c.is_ascii_alphanumeric())
+            && iban[..2].chars().all(|c| c.is_ascii_alphabetic())
+            && iban[2..4].chars().all(|c| c.is_ascii_digit());
+        if !well_formed {
+            return Err(ParseError::IbanFormat);
+        }
+        if iban.starts_with("BE") && iban.len() != Self::BELGIAN_LENGTH {
+            return Err(ParseError::IbanBelgianLength(iban.len()));
+        }
+        let rearranged = iban[4..].chars().chain(iban[..4].chars());
+        let remainder = rearranged.fold(0u32, |acc, c| {
+            let value = c.to_digit(36).unwrap_or(0);
+            if value >= 10 {
+                (acc * 100 + value) % 97
+            } else {
+                (acc * 10 + value) % 97
+            }
+        });
+        if remainder != 1 {
+            return Err(ParseError::IbanCheckDigits);
+        }
+        Ok(Self(iban))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Iban {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Iban({self})")
+    }
+}
+
+/// Groups of four, as printed on a bank card: `BE68 5390 0754 7034`.
+impl fmt::Display for Iban {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let groups: Vec<&str> = self
+            .0
+            .as_bytes()
+            .chunks(4)
+            .map(|chunk| std::str::from_utf8(chunk).unwrap_or_default())
+            .collect();
+        f.write_str(&groups.join(" "))
+    }
+}
+
+impl TryFrom<String> for Iban {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Iban> for String {
+    fn from(value: Iban) -> Self {
+        value.0
+    }
+}
+
+impl JsonSchema for Iban {
+    fn schema_name() -> Cow<'static, str> {
+        "Iban".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$",
+            "description": "IBAN, normalised without spaces; mod-97 checked; 16 characters for BE."
+        })
+    }
+}
+
+/// An amount in euro, exact to the cent. Never a float.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(try_from = "Decimal", into = "Decimal")]
+pub struct Euro(Decimal);
+
+impl Euro {
+    pub const ZERO: Self = Self(Decimal::ZERO);
+
+    /// Parses `1234.56` (a decimal point, at most two decimals).
+    ///
+    /// # Errors
+    /// When the text is not a number or has more than two decimals.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let amount: Decimal = text
+            .trim()
+            .parse()
+            .map_err(|_| ParseError::EuroFormat(text.to_owned()))?;
+        Self::exact(amount)
+    }
+
+    /// An amount that already is in whole cents.
+    ///
+    /// # Errors
+    /// When the amount has more than two decimals.
+    pub fn exact(amount: Decimal) -> Result<Self, ParseError> {
+        if amount.normalize().scale() > 2 {
+            return Err(ParseError::EuroTooPrecise(amount));
+        }
+        Ok(Self(amount))
+    }
+
+    /// The result of a computation, rounded to the cent, half away from zero: the one rounding
+    /// rule of the regulation, applied where a rule computes an amount.
+    pub fn rounded(amount: Decimal) -> Self {
+        Self(amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    }
+
+    pub fn amount(self) -> Decimal {
+        self.0
+    }
+
+    /// `€ 1.234,56`, as shown to staff (nl-BE).
+    pub fn to_dutch(self) -> String {
+        let cents = self.0.round_dp(2);
+        let negative = cents.is_sign_negative() && !cents.is_zero();
+        let text = format!("{:.2}", cents.abs());
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(digit);
+        }
+        format!("€ {}{grouped},{fraction}", if negative { "-" } else { "" })
+    }
+}
+
+impl fmt::Display for Euro {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EUR {:.2}", self.0)
+    }
+}
+
+impl TryFrom<Decimal> for Euro {
+    type Error = ParseError;
+    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
+        Self::exact(value)
+    }
+}
+
+impl From<Euro> for Decimal {
+    fn from(value: Euro) -> Self {
+        value.0
+    }
+}
+
+impl JsonSchema for Euro {
+    fn schema_name() -> Cow<'static, str> {
+        "Euro".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$",
+            "description": "Amount in euro as a decimal string, at most two decimals."
+        })
+    }
+}
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        ///
+        /// A UUID (v7) generated outside the domain and passed in commands.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+        )]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub const fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+
+            /// # Errors
+            /// When the text is not a UUID.
+            pub fn parse(text: &str) -> Result<Self, ParseError> {
+                Uuid::parse_str(text)
+                    .map(Self)
+                    .map_err(|_| ParseError::Id(text.to_owned()))
+            }
+
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// One dossier: one person with a disability and everything about their budgets.
+    DossierId
+);
+id_type!(
+    /// A natural person: the person with a disability, a representative, a worker.
+    PersonId
+);
+id_type!(
+    /// A budget (PAB or PVB) within a dossier.
+    BudgetId
+);
+id_type!(
+    /// An agreement (overeenkomst) registered for spending a budget.
+    AgreementId
+);
+id_type!(
+    /// An organisation: a bijstandsorganisatie (BO), a vergunde zorgaanbieder (VZA), an MFC, ...
+    OrganisationId
+);
+id_type!(
+    /// A combination of the PAB with other care (combinatieformulier).
+    CombinationId
+);
+id_type!(
+    /// A waardebon "verkennend gesprek met een bijstandsorganisatie".
+    VoucherId
+);
+id_type!(
+    /// A staff member or administrator of VAPH.
+    UserId
+);
+id_type!(
+    /// A report of suspected misuse or fraud.
+    ReportId
+);
+
+/// A date as shown to staff: `31/12/2020`.
+pub fn dutch_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// The day a person born on `birth_date` reaches `years` of age. For 29 February the birthday
+/// falls on 28 February in other years (chrono clamps to the month end) [U: to be confirmed].
+pub fn birthday(birth_date: NaiveDate, years: u32) -> NaiveDate {
+    birth_date
+        .checked_add_months(Months::new(years * 12))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Age in completed years on `on`.
+pub fn age_on(birth_date: NaiveDate, on: NaiveDate) -> u32 {
+    if on < birth_date {
+        return 0;
+    }
+    let mut age = u32::try_from(on.year() - birth_date.year()).unwrap_or(0);
+    if birthday(birth_date, age) > on {
+        age = age.saturating_sub(1);
+    }
+    age
+}
+
+/// Adds calendar months (clamped to the month end), for deadlines such as "within 3 months".
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn insz_before_2000_parses_and_gives_the_birth_date() {
+        // 85.07.30-033.28: 850730033 mod 97 = 69, 97 - 69 = 28.
+        let insz = Insz::parse("85.07.30-033.28").unwrap();
+        assert_eq!(insz.birth_date(), Some(date(1985, 7, 30)));
+        assert_eq!(insz.expose_digits(), "85073003328");
+    }
+
+    #[test]
+    fn insz_from_2000_uses_the_leading_two() {
+        let base = 170_512_001u64;
+        let check = 97 - (2_000_000_000 + base) % 97;
+        let insz = Insz::parse(&format!("{base:09}{check:02}")).unwrap();
+        assert_eq!(insz.birth_date(), Some(date(2017, 5, 12)));
+    }
+
+    #[test]
+    fn insz_with_wrong_check_digits_or_length_is_refused() {
+        assert_eq!(Insz::parse("85073003327"), Err(ParseError::InszCheckDigits));
+        assert_eq!(Insz::parse("8507300332"), Err(ParseError::InszLength));
+        assert_eq!(Insz::parse("85O73003328"), Err(ParseError::InszLength));
+    }
+
+    #[test]
+    fn insz_bis_number_has_no_derivable_birth_date_when_day_unknown() {
+        let base = 852_000_001u64; // month 20 + 0: unknown month
+        let check = 97 - base % 97;
+        let insz = Insz::parse(&format!("{base:09}{check:02}")).unwrap();
+        assert_eq!(insz.birth_date(), None);
+    }
+
+    #[test]
+    fn insz_never_shows_the_full_number_in_debug_or_display() {
+        let insz = Insz::parse("85073003328").unwrap();
+        for shown in [format!("{insz:?}"), format!("{insz}")] {
+            assert!(!shown.contains("850730"), "{shown}");
+            assert!(shown.ends_with("28") || shown.ends_with("28)"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn insz_round_trips_through_json_in_full() {
+        let insz = Insz::parse("85073003328").unwrap();
+        let json = serde_json::to_string(&insz).unwrap();
+        assert_eq!(json, "\"85073003328\"");
+        assert_eq!(serde_json::from_str::<Insz>(&json).unwrap(), insz);
+        assert!(serde_json::from_str::<Insz>("\"85073003327\"").is_err());
+    }
+
+    #[test]
+    fn iban_is_normalised_and_checked() {
+        let iban = Iban::parse("be68 5390 0754 7034").unwrap();
+        assert_eq!(iban.as_str(), "BE68539007547034");
+        assert_eq!(iban.to_string(), "BE68 5390 0754 7034");
+        assert_eq!(
+            Iban::parse("BE69539007547034"),
+            Err(ParseError::IbanCheckDigits)
+        );
+        assert_eq!(
+            Iban::parse("BE6853900754703"),
+            Err(ParseError::IbanBelgianLength(15))
+        );
+        assert!(Iban::parse("NL91ABNA0417164300").is_ok());
+        assert_eq!(Iban::parse("1234"), Err(ParseError::IbanFormat));
+    }
+
+    #[test]
+    fn euro_rounds_half_away_from_zero_and_prints_in_dutch() {
+        assert_eq!(Euro::rounded(dec!(0.125)).amount(), dec!(0.13));
+        assert_eq!(Euro::rounded(dec!(-0.125)).amount(), dec!(-0.13));
+        assert_eq!(Euro::rounded(dec!(0.124)).amount(), dec!(0.12));
+        assert_eq!(Euro::parse("1234.56").unwrap().to_dutch(), "€ 1.234,56");
+        assert_eq!(Euro::parse("1234567").unwrap().to_dutch(), "€ 1.234.567,00");
+        assert_eq!(Euro::parse("0.5").unwrap().to_dutch(), "€ 0,50");
+        assert_eq!(Euro::parse("-12.5").unwrap().to_dutch(), "€ -12,50");
+        assert!(matches!(
+            Euro::parse("1.005"),
+            Err(ParseError::EuroTooPrecise(_))
+        ));
+        assert!(Euro::parse("abc").is_err());
+    }
+
+    #[test]
+    fn dates_are_shown_day_first() {
+        assert_eq!(dutch_date(date(2020, 12, 31)), "31/12/2020");
+    }
+
+    #[test]
+    fn age_changes_on_the_birthday_not_the_day_before() {
+        let born = date(2002, 6, 30);
+        assert_eq!(age_on(born, date(2020, 6, 29)), 17);
+        assert_eq!(age_on(born, date(2020, 6, 30)), 18);
+        assert_eq!(age_on(born, date(2020, 7, 1)), 18);
+        assert_eq!(birthday(date(2004, 2, 29), 18), date(2022, 2, 28));
+    }
+}

@@ -1,0 +1,144 @@
+//! `docs/events.md` is generated from the code; `docs/rules.md` names tests that exist.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn repository_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(name)
+}
+
+#[test]
+fn docs_events_md_is_generated_from_the_code() {
+    let path = repository_file("docs/events.md");
+    let generated = domain::event::events_markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        fs::write(&path, &generated).unwrap();
+    }
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/events.md differs from what the event types in crates/domain generate.\n\
+         Regenerate it with:\n\n    UPDATE_DOCS=1 cargo test -p domain\n\n\
+         and commit the result."
+    );
+}
+
+#[test]
+fn the_generated_events_doc_lists_every_event_type_with_its_version() {
+    let markdown = domain::event::events_markdown();
+    for (event_type, version) in domain::dossier::DossierEvent::TYPES
+        .iter()
+        .chain(domain::registry::RegistryEvent::TYPES)
+        .chain(domain::event::RuleBookEvent::TYPES)
+    {
+        assert!(
+            markdown.contains(&format!("### `{event_type}` (version {version})")),
+            "{event_type} missing from docs/events.md"
+        );
+    }
+    assert!(markdown.contains("| `insz` | [Insz](#insz) | yes |"));
+    assert!(markdown.contains("### `Insz`"));
+    let undocumented: Vec<&str> = markdown
+        .lines()
+        .filter(|line| line.starts_with("| `") && line.ends_with("|  |"))
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "payload fields without a doc comment: {undocumented:#?}"
+    );
+}
+
+/// Every `fn name` in the crate's sources (src and tests).
+fn function_names() -> BTreeSet<String> {
+    fn walk(dir: &Path, names: &mut BTreeSet<String>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, names);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = fs::read_to_string(&path).unwrap();
+                for piece in text.split("fn ").skip(1) {
+                    let name: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    names.insert(name);
+                }
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut names = BTreeSet::new();
+    walk(&root.join("src"), &mut names);
+    walk(&root.join("tests"), &mut names);
+    names
+}
+
+struct RuleRow {
+    rule: String,
+    tests: Vec<String>,
+    note: String,
+}
+
+/// Rows of the tables in rules.md: `| rule | what | where in code | tests | note |`.
+fn rule_rows(markdown: &str) -> Vec<RuleRow> {
+    markdown
+        .lines()
+        .filter(|line| line.starts_with('|'))
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            let rule = cells.first()?.trim_matches('*').to_owned();
+            let is_rule_id = rule.len() >= 3
+                && rule.contains('-')
+                && rule.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            if !is_rule_id || cells.len() < 5 {
+                return None;
+            }
+            let tests = cells[3]
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect();
+            Some(RuleRow {
+                rule,
+                tests,
+                note: cells[4].to_owned(),
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn docs_rules_md_covers_every_seed_rule_and_names_only_existing_tests() {
+    let markdown = fs::read_to_string(repository_file("docs/rules.md")).unwrap();
+    let rows = rule_rows(&markdown);
+    let functions = function_names();
+    let seed_rules = (1..=14)
+        .map(|n| format!("S000-{n:02}"))
+        .chain((1..=29).map(|n| format!("S003-{n:02}")))
+        .chain((1..=24).map(|n| format!("S004-{n:02}")));
+    for rule in seed_rules {
+        assert!(
+            rows.iter().any(|row| row.rule == rule),
+            "docs/rules.md has no row for {rule}"
+        );
+    }
+    for row in &rows {
+        for test in &row.tests {
+            assert!(
+                functions.contains(test),
+                "docs/rules.md names test `{test}` for {} but crates/domain has no such function",
+                row.rule
+            );
+        }
+        assert!(
+            !row.tests.is_empty() || !row.note.is_empty(),
+            "docs/rules.md: {} has neither a test nor a reason why no code enforces it",
+            row.rule
+        );
+    }
+}

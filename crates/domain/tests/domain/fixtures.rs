@@ -1,0 +1,277 @@
+//! Shared ids, dates and dossiers built by running accepted commands (valid by construction).
+
+use chrono::NaiveDate;
+use domain::dossier::*;
+use domain::registry::{OrganisationKind, RegistryCommand};
+use domain::testing::{Scenario, given, seed_rule_book};
+use domain::*;
+use uuid::Uuid;
+
+pub fn d(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap()
+}
+
+pub fn euro(text: &str) -> Euro {
+    Euro::parse(text).unwrap()
+}
+
+macro_rules! ids {
+    ($($name:ident: $ty:ident = $n:expr;)*) => {
+        $(pub const $name: $ty = $ty::from_uuid(Uuid::from_u128($n));)*
+    };
+}
+
+ids! {
+    DOSSIER: DossierId = 0x0196_0000_0000_7000_8000_0000_0000_0001;
+    CHILD: PersonId = 0x0196_0000_0000_7000_8000_0000_0000_0010;
+    MOTHER: PersonId = 0x0196_0000_0000_7000_8000_0000_0000_0011;
+    FATHER: PersonId = 0x0196_0000_0000_7000_8000_0000_0000_0012;
+    PLUS_PARENT: PersonId = 0x0196_0000_0000_7000_8000_0000_0000_0013;
+    GRANDMOTHER: PersonId = 0x0196_0000_0000_7000_8000_0000_0000_0014;
+    ADMINISTRATOR: PersonId = 0x0196_0000_0000_7000_8000_0000_0000_0015;
+    PAB: BudgetId = 0x0196_0000_0000_7000_8000_0000_0000_0020;
+    PVB: BudgetId = 0x0196_0000_0000_7000_8000_0000_0000_0021;
+    WAARDEBON: VoucherId = 0x0196_0000_0000_7000_8000_0000_0000_0030;
+    BO: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0040;
+    VZA: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0041;
+    MFC: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0042;
+    UNLICENSED: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0043;
+    AGREEMENT: AgreementId = 0x0196_0000_0000_7000_8000_0000_0000_0050;
+    AGREEMENT_2: AgreementId = 0x0196_0000_0000_7000_8000_0000_0000_0051;
+    COMBINATION: CombinationId = 0x0196_0000_0000_7000_8000_0000_0000_0060;
+    REPORT: ReportId = 0x0196_0000_0000_7000_8000_0000_0000_0070;
+    STAFF_USER: UserId = 0x0196_0000_0000_7000_8000_0000_0000_0080;
+}
+
+pub fn staff() -> Actor {
+    Actor::Staff { user: STAFF_USER }
+}
+
+pub fn admin() -> Actor {
+    Actor::Admin { user: STAFF_USER }
+}
+
+pub fn holder(person: PersonId) -> Actor {
+    Actor::Holder { person }
+}
+
+pub fn organisation(organisation: OrganisationId) -> Actor {
+    Actor::Organisation { organisation }
+}
+
+/// A valid INSZ for someone born on `birth` (serial 001), with the 2000+ check-digit rule.
+pub fn insz_born(birth: NaiveDate) -> Insz {
+    use chrono::Datelike;
+    let base: u64 = format!(
+        "{:02}{:02}{:02}001",
+        birth.year() % 100,
+        birth.month(),
+        birth.day()
+    )
+    .parse()
+    .unwrap();
+    let prefix = if birth.year() >= 2000 {
+        2_000_000_000
+    } else {
+        0
+    };
+    let check = 97 - (prefix + base) % 97;
+    Insz::parse(&format!("{base:09}{check:02}")).unwrap()
+}
+
+/// The seed rule book, and three licensed organisations (a BO, a VZA, an MFC) from 2015.
+pub fn world() -> Scenario {
+    given(seed_rule_book())
+        .by(staff())
+        .today(d(2026, 1, 1))
+        .after(license(
+            BO,
+            OrganisationKind::AssistanceOrganisation,
+            d(2016, 1, 1),
+        ))
+        .after(license(
+            VZA,
+            OrganisationKind::LicensedProvider,
+            d(2015, 1, 1),
+        ))
+        .after(license(
+            MFC,
+            OrganisationKind::MultifunctionalCentre,
+            d(2015, 1, 1),
+        ))
+}
+
+pub fn license(
+    organisation: OrganisationId,
+    kind: OrganisationKind,
+    from: NaiveDate,
+) -> RegistryCommand {
+    RegistryCommand::License {
+        organisation,
+        kind,
+        name: format!("organisation {organisation}"),
+        licensed_from: from,
+    }
+}
+
+pub fn register_person(birth: NaiveDate) -> DossierCommand {
+    DossierCommand::RegisterPerson(RegisterPerson {
+        dossier: DOSSIER,
+        person: CHILD,
+        insz: insz_born(birth),
+        birth_date: None,
+    })
+}
+
+pub fn assign(
+    representative: PersonId,
+    role: RepresentativeRole,
+    from: NaiveDate,
+) -> DossierCommand {
+    DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
+        representative,
+        role,
+        valid_from: from,
+        evidence_ref: "birth certificate".into(),
+    })
+}
+
+pub fn designate(holder: PersonId, from: NaiveDate) -> DossierCommand {
+    DossierCommand::DesignateBudgetHolder(DesignateBudgetHolder { holder, from })
+}
+
+pub fn iban() -> Iban {
+    Iban::parse("BE68 5390 0754 7034").unwrap()
+}
+
+pub fn account(
+    account_holder: PersonId,
+    relation: AccountHolderRelation,
+    on: NaiveDate,
+) -> DossierCommand {
+    DossierCommand::RegisterBudgetAccount(RegisterBudgetAccount {
+        iban: iban(),
+        account_holder,
+        relation,
+        dedicated: true,
+        registered_on: on,
+    })
+}
+
+/// A child born on `birth`, registered, with the mother as parent and budgethouder from birth,
+/// and the budget account in her name.
+pub fn child_with_mother(birth: NaiveDate) -> Scenario {
+    world()
+        .after(register_person(birth))
+        .after(assign(MOTHER, RepresentativeRole::Parent, birth))
+        .after(designate(MOTHER, birth))
+        .after(account(MOTHER, AccountHolderRelation::BudgetHolder, birth))
+}
+
+pub fn apply_pab(submitted_on: NaiveDate) -> DossierCommand {
+    DossierCommand::SubmitPabApplication(SubmitPabApplication {
+        budget: PAB,
+        submitted_on,
+        urgent: None,
+    })
+}
+
+pub fn grant_pab(granted_on: NaiveDate) -> DossierCommand {
+    DossierCommand::GrantPab(GrantPab {
+        budget: PAB,
+        granted_on,
+        annual_amount: euro("30000.00"),
+        voucher: WAARDEBON,
+    })
+}
+
+pub fn deregistration(received_on: NaiveDate) -> DossierCommand {
+    DossierCommand::RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration {
+        attest_ref: "attest uitschrijving thuisbegeleiding".into(),
+        received_on,
+    })
+}
+
+pub fn start(budget: BudgetId, on: NaiveDate) -> DossierCommand {
+    DossierCommand::StartBudget(StartBudget {
+        budget,
+        start_date: on,
+    })
+}
+
+/// A child born 2010-06-15 whose PAB was applied for on 2019-11-01, granted 2020-01-15 and
+/// started 2020-02-01.
+pub const CHILD_BIRTH: (i32, u32, u32) = (2010, 6, 15);
+
+pub fn child_birth() -> NaiveDate {
+    d(CHILD_BIRTH.0, CHILD_BIRTH.1, CHILD_BIRTH.2)
+}
+
+pub fn child_with_started_pab() -> Scenario {
+    child_with_mother(child_birth())
+        .after(apply_pab(d(2019, 11, 1)))
+        .after(grant_pab(d(2020, 1, 15)))
+        .after(deregistration(d(2020, 1, 20)))
+        .after(start(PAB, d(2020, 2, 1)))
+}
+
+/// An adult born 1990-03-10 holding their own PVB, made available 2019-06-01 and started
+/// 2019-07-01, with the account in their name.
+pub fn adult_with_started_pvb() -> Scenario {
+    let birth = d(1990, 3, 10);
+    world()
+        .after(register_person(birth))
+        .after(designate(CHILD, d(2019, 1, 1)))
+        .after(account(
+            CHILD,
+            AccountHolderRelation::BudgetHolder,
+            d(2019, 1, 1),
+        ))
+        .after(make_pvb_available(d(2019, 6, 1)))
+        .after(start(PVB, d(2019, 7, 1)))
+}
+
+pub fn make_pvb_available(letter_date: NaiveDate) -> DossierCommand {
+    DossierCommand::MakePvbAvailable(MakePvbAvailable {
+        budget: PVB,
+        letter_date,
+        annual_amount: euro("41000.00"),
+        route: PvbRoute::PriorityGroup,
+    })
+}
+
+/// A cash agreement on `budget` with an individual assistant; adjust fields with struct update.
+pub fn cash_agreement(budget: BudgetId, start: NaiveDate) -> RegisterAgreement {
+    RegisterAgreement {
+        agreement: AGREEMENT,
+        budget,
+        payment: PaymentForm::Cash,
+        kind: AgreementKind::IndividualAssistant,
+        provider: Provider::Other {
+            name: "An Assistent".into(),
+        },
+        start,
+        end: None,
+        task_description: "persoonlijke assistentie thuis".into(),
+        weekly_hours: Some(rust_decimal::Decimal::from(10)),
+        care_relation: CareRelation::OneToOne,
+        covid: None,
+        worker: None,
+    }
+}
+
+pub fn register_agreement(command: RegisterAgreement) -> DossierCommand {
+    DossierCommand::RegisterAgreement(command)
+}
+
+pub fn dossier_event(event: impl Into<DossierEvent>) -> Event {
+    Event::Dossier(event.into())
+}
+
+/// The applied version of a parameter as the seed numbers it.
+pub fn applied(
+    parameter: domain::rule_book::Parameter,
+    version: u32,
+) -> domain::rule_book::AppliedParameter {
+    domain::rule_book::AppliedParameter { parameter, version }
+}

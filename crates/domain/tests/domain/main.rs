@@ -1,0 +1,12 @@
+//! The one integration-test binary of the domain crate: given/when/then scenarios per area of the
+//! regulation, the docs checks and the property tests.
+
+mod agreements;
+mod budgets;
+mod combinations;
+mod docs;
+mod fixtures;
+mod organisations;
+mod persons;
+mod properties;
+mod rule_book;
