@@ -41,6 +41,17 @@ pub struct WriteContext {
 }
 
 impl WriteContext {
+    /// The daily job and start-up tasks act as `system`.
+    pub fn system(reason: impl Into<String>) -> Self {
+        Self {
+            actor_id: "system".into(),
+            actor_role: "system".into(),
+            correlation_id: Uuid::now_v7(),
+            causation_id: None,
+            reason: Some(reason.into()),
+        }
+    }
+
     fn metadata(&self) -> EventMetadata {
         EventMetadata {
             actor_id: self.actor_id.clone(),

@@ -9,7 +9,10 @@
 //! this crate only moves state and events between them and the store.
 
 mod executor;
+pub mod models;
+mod service;
 
 pub use executor::{
     Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
 };
+pub use service::{CommandError, SeedOutcome, Service, TickReport};

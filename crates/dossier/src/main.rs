@@ -54,6 +54,13 @@ enum Command {
         #[command(flatten)]
         args: cmd::selftest::SelftestArgs,
     },
+    /// The daily job: issue every command that is due because a date passed.
+    Tick {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::tick::TickArgs,
+    },
     /// Measure throughput.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -152,6 +159,10 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Selftest { store, args } => {
             let store = open_store(&store.store).await?;
             Ok(cmd::selftest::run(store, &args).await)
+        }
+        Command::Tick { store, args } => {
+            cmd::tick::run(open_store(&store.store).await?, &args).await?;
+            Ok(Outcome::Ok)
         }
         Command::Store(StoreCommand::Soak { store, args }) => {
             cmd::soak::soak(open_store(&store.store).await?, &args).await?;

@@ -164,3 +164,90 @@ fn unknown_store_urls_are_usage_errors_without_secrets() {
     assert!(err.contains("unknown store URL"), "{err}");
     assert!(!err.contains("s3cret"), "{err}");
 }
+
+#[test]
+fn tick_issues_what_is_due_once_per_date() {
+    use domain::dossier::{DossierCommand, RegisterPerson};
+    use domain::{Actor, DossierId, Insz, PersonId, UserId};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("dossier.db");
+    let store_url = format!("sqlite:{}", db.display());
+    // A person born 2008-03-14 (INSZ 080314 001 + check digits, 2000+ rule).
+    let base = 80_314_001u64;
+    let insz = Insz::parse(&format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97)).unwrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store: std::sync::Arc<dyn event_store::EventStore> =
+            std::sync::Arc::new(store_sqlite::SqliteStore::open(&db).unwrap());
+        let service = app::Service::new(store, 10);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        service.ensure_rule_book(today).await.unwrap();
+        let dossier = DossierId::from_uuid(uuid::Uuid::now_v7());
+        let register = DossierCommand::RegisterPerson(RegisterPerson {
+            dossier,
+            person: PersonId::from_uuid(uuid::Uuid::now_v7()),
+            insz,
+            birth_date: None,
+        });
+        let actor = Actor::Staff {
+            user: UserId::from_uuid(uuid::Uuid::now_v7()),
+        };
+        service
+            .dossier_command(
+                dossier,
+                &register,
+                actor,
+                today,
+                &app::WriteContext::system("test setup"),
+                Some(None),
+            )
+            .await
+            .unwrap();
+    });
+
+    let tick = |date: &str| {
+        let out = dossier()
+            .args(["tick", "--store", &store_url, "--today", date])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    assert_eq!(
+        tick("2026-03-13"),
+        "tick: date=2026-03-13 dossiers=1 commands=0 refused=0"
+    );
+    assert_eq!(
+        tick("2026-03-14"),
+        "tick: date=2026-03-14 dossiers=1 commands=1 refused=0"
+    );
+    assert_eq!(
+        tick("2026-03-14"),
+        "tick: date=2026-03-14 dossiers=1 commands=0 refused=0"
+    );
+
+    let json = dossier()
+        .args([
+            "tick",
+            "--store",
+            &store_url,
+            "--today",
+            "2026-03-15",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["dossiers"], 1);
+    assert_eq!(value["commands"], 0);
+
+    let bad = dossier()
+        .args(["tick", "--store", &store_url, "--today", "14/03/2026"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "a malformed date is bad usage");
+}

@@ -1,4 +1,5 @@
 pub mod bench;
 pub mod selftest;
 pub mod soak;
+pub mod tick;
 pub mod verify;

@@ -1,0 +1,129 @@
+//! The domain's three kinds of stream, as the executor reads and writes them.
+
+use domain::dossier::{Dossier, DossierEvent};
+use domain::event::Event;
+use domain::registry::{Registry, RegistryEvent};
+use domain::rule_book::RuleParameterPublished;
+use domain::{DossierId, RuleBook};
+use event_store::{RecordedEvent, StreamName};
+
+use crate::executor::StreamModel;
+
+/// The rule-book stream: every published rule-parameter version.
+pub const RULE_BOOK_STREAM: &str = "rulebook";
+/// The registry of organisation licences (one stream, so the licence cap is one invariant).
+pub const REGISTRY_STREAM: &str = "registry-organisations";
+/// Every dossier stream is named `dossier-<uuid>`.
+pub const DOSSIER_PREFIX: &str = "dossier-";
+
+/// The stream of one dossier.
+pub fn dossier_stream(id: DossierId) -> StreamName {
+    StreamName::parse(format!("{DOSSIER_PREFIX}{}", id.as_uuid()))
+        .expect("a UUID makes a valid stream name")
+}
+
+/// The dossier a stream belongs to, if it is a dossier stream.
+pub fn dossier_of(stream: &StreamName) -> Option<DossierId> {
+    let id = stream.as_str().strip_prefix(DOSSIER_PREFIX)?;
+    uuid::Uuid::parse_str(id).ok().map(DossierId::from_uuid)
+}
+
+pub fn rule_book_stream() -> StreamName {
+    StreamName::parse(RULE_BOOK_STREAM).expect("valid stream name")
+}
+
+pub fn registry_stream() -> StreamName {
+    StreamName::parse(REGISTRY_STREAM).expect("valid stream name")
+}
+
+/// Reads a stored event of any schema version into the domain's current event type.
+fn decode(event: &RecordedEvent) -> Result<Event, String> {
+    let payload =
+        serde_json::from_slice(&event.payload).map_err(|e| format!("payload is not JSON: {e}"))?;
+    domain::upcast(&event.event_type, event.schema_version, payload).map_err(|e| e.to_string())
+}
+
+fn encode(event: Event) -> Result<(&'static str, u32, Vec<u8>), String> {
+    let stored = event.to_stored().map_err(|e| e.to_string())?;
+    let payload = serde_json::to_vec(&stored.payload).map_err(|e| e.to_string())?;
+    Ok((event.event_type(), event.schema_version(), payload))
+}
+
+fn wrong_stream(event: &RecordedEvent, expected: &str) -> String {
+    format!(
+        "{} is not an event of a {expected} stream",
+        event.event_type
+    )
+}
+
+/// Dossier streams.
+#[derive(Debug)]
+pub struct DossierModel;
+
+impl StreamModel for DossierModel {
+    type State = Dossier;
+    type Event = DossierEvent;
+
+    fn decode(event: &RecordedEvent) -> Result<DossierEvent, String> {
+        match decode(event)? {
+            Event::Dossier(e) => Ok(e),
+            _ => Err(wrong_stream(event, "dossier")),
+        }
+    }
+
+    fn encode(event: &DossierEvent) -> Result<(&'static str, u32, Vec<u8>), String> {
+        encode(Event::Dossier(event.clone()))
+    }
+
+    fn evolve(state: Dossier, event: &DossierEvent) -> Dossier {
+        domain::dossier::evolve(state, event)
+    }
+}
+
+/// The organisation registry stream.
+#[derive(Debug)]
+pub struct RegistryModel;
+
+impl StreamModel for RegistryModel {
+    type State = Registry;
+    type Event = RegistryEvent;
+
+    fn decode(event: &RecordedEvent) -> Result<RegistryEvent, String> {
+        match decode(event)? {
+            Event::Registry(e) => Ok(e),
+            _ => Err(wrong_stream(event, "registry")),
+        }
+    }
+
+    fn encode(event: &RegistryEvent) -> Result<(&'static str, u32, Vec<u8>), String> {
+        encode(Event::Registry(event.clone()))
+    }
+
+    fn evolve(state: Registry, event: &RegistryEvent) -> Registry {
+        domain::registry::evolve(state, event)
+    }
+}
+
+/// The rule-book stream.
+#[derive(Debug)]
+pub struct RuleBookModel;
+
+impl StreamModel for RuleBookModel {
+    type State = RuleBook;
+    type Event = RuleParameterPublished;
+
+    fn decode(event: &RecordedEvent) -> Result<RuleParameterPublished, String> {
+        match decode(event)? {
+            Event::RuleBook(domain::event::RuleBookEvent::RuleParameterPublished(e)) => Ok(e),
+            _ => Err(wrong_stream(event, "rule-book")),
+        }
+    }
+
+    fn encode(event: &RuleParameterPublished) -> Result<(&'static str, u32, Vec<u8>), String> {
+        encode(Event::from(event.clone()))
+    }
+
+    fn evolve(state: RuleBook, event: &RuleParameterPublished) -> RuleBook {
+        domain::rule_book::evolve(state, event)
+    }
+}

@@ -1,0 +1,4 @@
+//! The application layer: the executor on a small model, and the domain service.
+
+mod executor;
+mod service;

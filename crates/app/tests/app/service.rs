@@ -1,0 +1,177 @@
+//! The domain's commands through the service: rule book seeding, decisions against the stored
+//! rule book, the daily job.
+
+use std::sync::Arc;
+
+use app::{ExecuteError, SeedOutcome, Service, WriteContext};
+use chrono::NaiveDate;
+use domain::dossier::{DossierCommand, RegisterPerson, SubmitPabApplication};
+use domain::{Actor, BudgetId, DossierId, Insz, PersonId, UserId};
+use event_store::{EventStore, MemoryStore, Position};
+use uuid::Uuid;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// A valid INSZ for someone born on `birth` (serial 001).
+fn insz_born(birth: NaiveDate) -> Insz {
+    use chrono::Datelike;
+    let base: u64 = format!(
+        "{:02}{:02}{:02}001",
+        birth.year() % 100,
+        birth.month(),
+        birth.day()
+    )
+    .parse()
+    .unwrap();
+    let prefix = if birth.year() >= 2000 {
+        2_000_000_000
+    } else {
+        0
+    };
+    Insz::parse(&format!("{base:09}{:02}", 97 - (prefix + base) % 97)).unwrap()
+}
+
+fn staff() -> (Actor, WriteContext) {
+    let user = UserId::from_uuid(Uuid::now_v7());
+    let write = WriteContext {
+        actor_id: user.as_uuid().to_string(),
+        actor_role: "staff".into(),
+        correlation_id: Uuid::now_v7(),
+        causation_id: None,
+        reason: None,
+    };
+    (Actor::Staff { user }, write)
+}
+
+async fn service() -> (Arc<dyn EventStore>, Service) {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Service::new(store.clone(), 100);
+    service.ensure_rule_book(d(2026, 1, 1)).await.unwrap();
+    (store, service)
+}
+
+async fn open_dossier(service: &Service, birth: NaiveDate) -> DossierId {
+    let dossier = DossierId::from_uuid(Uuid::now_v7());
+    let (actor, write) = staff();
+    let register = DossierCommand::RegisterPerson(RegisterPerson {
+        dossier,
+        person: PersonId::from_uuid(Uuid::now_v7()),
+        insz: insz_born(birth),
+        birth_date: None,
+    });
+    service
+        .dossier_command(dossier, &register, actor, d(2026, 1, 1), &write, Some(None))
+        .await
+        .unwrap();
+    dossier
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rule_book_is_seeded_once_even_by_concurrent_starts() {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let a = Service::new(store.clone(), 10);
+    let b = Service::new(store.clone(), 10);
+    let (ra, rb) = tokio::join!(
+        a.ensure_rule_book(d(2026, 1, 1)),
+        b.ensure_rule_book(d(2026, 1, 1))
+    );
+    let outcomes = [ra.unwrap(), rb.unwrap()];
+    let seeded: Vec<_> = outcomes
+        .iter()
+        .filter(|o| matches!(o, SeedOutcome::Seeded { .. }))
+        .collect();
+    assert_eq!(seeded.len(), 1, "{outcomes:?}");
+    let SeedOutcome::Seeded { versions } = seeded[0] else {
+        unreachable!()
+    };
+    assert_eq!(
+        store.read_all(Position::START, 10_000).await.unwrap().len(),
+        *versions
+    );
+    assert_eq!(
+        a.ensure_rule_book(d(2026, 1, 2)).await.unwrap(),
+        SeedOutcome::AlreadyPresent
+    );
+}
+
+#[tokio::test]
+async fn a_refused_command_writes_nothing_and_says_why() {
+    let (store, service) = service().await;
+    let dossier = open_dossier(&service, d(1990, 5, 17)).await;
+    let before = store.read_all(Position::START, 10_000).await.unwrap().len();
+    let (actor, write) = staff();
+    let apply = DossierCommand::SubmitPabApplication(SubmitPabApplication {
+        budget: BudgetId::from_uuid(Uuid::now_v7()),
+        submitted_on: d(2020, 1, 6),
+        urgent: None,
+    });
+    match service
+        .dossier_command(dossier, &apply, actor, d(2020, 1, 6), &write, None)
+        .await
+    {
+        Err(ExecuteError::Rejected(r)) => {
+            assert_eq!((r.code(), r.rule()), ("PAB_ONLY_FOR_MINORS", "S003-02"));
+            assert!(
+                r.message_nl().contains("minderjarigen"),
+                "{}",
+                r.message_nl()
+            );
+        }
+        other => panic!("an adult's PAB application must be refused, got {other:?}"),
+    }
+    assert_eq!(
+        store.read_all(Position::START, 10_000).await.unwrap().len(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn accepted_commands_carry_the_actor_in_their_metadata() {
+    let (store, service) = service().await;
+    let dossier = open_dossier(&service, d(2012, 5, 17)).await;
+    let events = store
+        .read_stream(&app::models::dossier_stream(dossier), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].event_type, "PersonRegistered");
+    let meta = events[0].metadata().unwrap();
+    assert_eq!(meta.actor_role, "staff");
+    assert_eq!(service.dossier_ids().await.unwrap(), vec![dossier]);
+}
+
+#[tokio::test]
+async fn the_daily_job_records_an_18th_birthday_once_per_date() {
+    let (store, service) = service().await;
+    let birthday = d(2008, 3, 14);
+    let dossier = open_dossier(&service, birthday).await;
+    let _other = open_dossier(&service, d(2015, 1, 1)).await;
+
+    let day_before = service.tick(d(2026, 3, 13), |_, _| {}).await.unwrap();
+    assert_eq!((day_before.dossiers, day_before.commands), (2, 0));
+
+    let mut progress = Vec::new();
+    let on_the_day = service
+        .tick(d(2026, 3, 14), |done, total| progress.push((done, total)))
+        .await
+        .unwrap();
+    assert_eq!(on_the_day.commands, 1);
+    assert!(on_the_day.refused.is_empty(), "{:?}", on_the_day.refused);
+    assert_eq!(progress.last(), Some(&(2, 2)));
+    let (state, _) = service.dossier(dossier).await.unwrap();
+    assert!(state.majority_recorded);
+    let events = store
+        .read_stream(&app::models::dossier_stream(dossier), 0, 10)
+        .await
+        .unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(last.metadata().unwrap().actor_role, "system");
+
+    let again = service.tick(d(2026, 3, 14), |_, _| {}).await.unwrap();
+    assert_eq!(
+        again.commands, 0,
+        "a second run on the same date finds nothing due"
+    );
+}
