@@ -78,9 +78,9 @@ async fn open(url: &str) -> anyhow::Result<Arc<dyn EventStore>> {
             Ok(Arc::new(store) as Arc<dyn EventStore>)
         }
         StoreUrl::Memory => Ok(Arc::new(MemoryStore::new()) as Arc<dyn EventStore>),
-        StoreUrl::Postgres(_) => {
-            bail!("PostgreSQL store support is not in this build yet")
-        }
+        StoreUrl::Postgres(url) => Ok(
+            Arc::new(store_postgres::PostgresStore::connect(&url).await?) as Arc<dyn EventStore>,
+        ),
         StoreUrl::Kurrent(_) => {
             bail!("KurrentDB store support is not in this build yet")
         }

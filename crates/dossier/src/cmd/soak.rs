@@ -50,8 +50,8 @@ pub async fn soak(store: Arc<dyn EventStore>, args: &SoakArgs) -> anyhow::Result
             tokio::spawn(async move {
                 let stream = StreamName::parse(format!("soak-{run}-{w}"))?;
                 for n in 0u64.. {
-                    let size = 1 + n % 3;
-                    if !take_budget(&remaining, size) {
+                    let size = take_budget(&remaining, 1 + n % 3);
+                    if size == 0 {
                         return Ok::<_, anyhow::Error>(());
                     }
                     let batch: Vec<_> = (0..size)
@@ -76,13 +76,14 @@ pub async fn soak(store: Arc<dyn EventStore>, args: &SoakArgs) -> anyhow::Result
     Ok(())
 }
 
-/// Takes up to `n` events from the shared budget; false when it is used up.
-fn take_budget(remaining: &AtomicU64, n: u64) -> bool {
-    remaining
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| {
-            (r > 0).then(|| r.saturating_sub(n))
-        })
-        .is_ok()
+/// Takes up to `wanted` events from the shared budget; returns how many it got (0: used up).
+fn take_budget(remaining: &AtomicU64, wanted: u64) -> u64 {
+    match remaining.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| {
+        (r > 0).then(|| r - r.min(wanted))
+    }) {
+        Ok(before) => before.min(wanted),
+        Err(_) => 0,
+    }
 }
 
 pub async fn check(store: Arc<dyn EventStore>, args: &SoakCheckArgs) -> anyhow::Result<Outcome> {
