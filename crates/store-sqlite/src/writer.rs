@@ -105,7 +105,7 @@ impl Writer {
     }
 
     fn run(mut self, mut jobs: mpsc::UnboundedReceiver<Job>) {
-        while let Some(first) = next_job(&mut jobs) {
+        while let Some(first) = jobs.blocking_recv() {
             let mut group = Vec::new();
             let mut next = Some(first);
             while let Some(job) = next.take() {
@@ -184,24 +184,6 @@ impl Writer {
         }
     }
 }
-
-/// The next job, waiting for one if none is queued. A writer that just committed usually
-/// gets its next request within microseconds; polling briefly before sleeping saves the
-/// thread wake-up that would otherwise add to every acknowledgement.
-fn next_job(jobs: &mut mpsc::UnboundedReceiver<Job>) -> Option<Job> {
-    let spin_until = std::time::Instant::now() + SPIN_BEFORE_SLEEP;
-    while std::time::Instant::now() < spin_until {
-        match jobs.try_recv() {
-            Ok(job) => return Some(job),
-            Err(mpsc::error::TryRecvError::Disconnected) => return None,
-            Err(mpsc::error::TryRecvError::Empty) => std::hint::spin_loop(),
-        }
-    }
-    jobs.blocking_recv()
-}
-
-const SPIN_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(SPIN_US);
-const SPIN_US: u64 = 50;
 
 fn last_position(tx: &Transaction<'_>) -> Result<Option<Position>, StoreError> {
     let max: Option<i64> = tx
