@@ -1,4 +1,5 @@
-//! The PostgreSQL adapter against a real server: the whole conformance suite, a heavy
+//! The PostgreSQL adapter against a real server (the conformance suite runs in
+//! `tests/stores.rs`): a heavy
 //! no-skipped-events test with failing and slow writers, and the database-level guarantees
 //! (append-only trigger, tamper evidence). Each test has a schema of its own.
 
@@ -15,12 +16,6 @@ use event_store::{
 use store_conformance::sample_event;
 use store_postgres::{PostgresStore, fresh_test_store, fresh_test_url, test_server_url};
 use tokio_postgres::NoTls;
-
-async fn fresh() -> Arc<dyn EventStore> {
-    Arc::new(fresh_test_store().await)
-}
-
-store_conformance::conformance_tests!(fresh());
 
 fn stream(name: &str) -> StreamName {
     StreamName::parse(name).unwrap()

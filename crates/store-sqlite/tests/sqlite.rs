@@ -1,4 +1,5 @@
-//! The SQLite adapter: the conformance suite, group commit, and tampering caught by verify.
+//! What only the SQLite adapter has: group commit, reopening, the append-only triggers, and
+//! tampering in the file caught by verify. (The conformance suite runs in `tests/stores.rs`.)
 
 use std::sync::Arc;
 
@@ -18,20 +19,6 @@ fn temp_store() -> TempStore {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Arc::new(SqliteStore::open(dir.path().join("nested/dossier.db")).expect("open"));
     TempStore { store, _dir: dir }
-}
-
-/// A store for the conformance suite, which takes only the store: its file lives in cargo's
-/// scratch directory for integration tests, under `target/`.
-async fn fresh() -> Arc<dyn EventStore> {
-    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("conformance-{}", uuid::Uuid::now_v7()))
-        .join("dossier.db");
-    Arc::new(SqliteStore::open(path).expect("open"))
-}
-
-mod conformance {
-    use super::*;
-    store_conformance::conformance_tests!(fresh());
 }
 
 fn stream(name: &str) -> StreamName {
