@@ -5,6 +5,7 @@ use schemars::Schema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
 use crate::registry::RegistryEvent;
 use crate::rule_book::RuleParameterPublished;
@@ -70,6 +71,7 @@ pub enum Event {
     RuleBook(RuleBookEvent),
     Registry(RegistryEvent),
     Dossier(DossierEvent),
+    Controls(ControlsEvent),
 }
 
 /// The JSON Schema of one event type's payload.
@@ -94,6 +96,7 @@ impl Event {
             Self::RuleBook(e) => e.event_type(),
             Self::Registry(e) => e.event_type(),
             Self::Dossier(e) => e.event_type(),
+            Self::Controls(e) => e.event_type(),
         }
     }
 
@@ -102,6 +105,7 @@ impl Event {
             Self::RuleBook(e) => e.schema_version(),
             Self::Registry(e) => e.schema_version(),
             Self::Dossier(e) => e.schema_version(),
+            Self::Controls(e) => e.schema_version(),
         }
     }
 
@@ -114,6 +118,7 @@ impl Event {
             Self::RuleBook(e) => serde_json::to_value(e)?,
             Self::Registry(e) => serde_json::to_value(e)?,
             Self::Dossier(e) => serde_json::to_value(e)?,
+            Self::Controls(e) => serde_json::to_value(e)?,
         };
         Ok(StoredEvent {
             event_type: self.event_type().to_owned(),
@@ -138,6 +143,12 @@ impl From<RegistryEvent> for Event {
 impl From<DossierEvent> for Event {
     fn from(event: DossierEvent) -> Self {
         Self::Dossier(event)
+    }
+}
+
+impl From<ControlsEvent> for Event {
+    fn from(event: ControlsEvent) -> Self {
+        Self::Controls(event)
     }
 }
 
@@ -217,6 +228,10 @@ pub fn upcast_with(
         serde_json::from_value(tagged)
             .map(Event::Registry)
             .map_err(wrap)
+    } else if ControlsEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
+        serde_json::from_value(tagged)
+            .map(Event::Controls)
+            .map_err(wrap)
     } else {
         serde_json::from_value(tagged)
             .map(Event::Dossier)
@@ -245,6 +260,7 @@ fn current_version(event_type: &str) -> Option<u32> {
         .iter()
         .chain(RegistryEvent::TYPES)
         .chain(DossierEvent::TYPES)
+        .chain(ControlsEvent::TYPES)
         .find(|(t, _)| *t == event_type)
         .map(|(_, v)| *v)
 }
@@ -264,7 +280,7 @@ pub fn events_markdown() -> String {
          strings in euro with at most two decimals; an INSZ is stored in full in the payload and \
          never shown in logs.\n",
     );
-    let streams: [(&str, &str, Vec<EventSchema>); 3] = [
+    let streams: [(&str, &str, Vec<EventSchema>); 4] = [
         (
             "Rule-book stream",
             "Effective-dated rule parameters.",
@@ -277,8 +293,16 @@ pub fn events_markdown() -> String {
         ),
         (
             "Dossier stream",
-            "One stream per dossier (one person with a disability).",
+            "One stream per dossier (one person with a disability): the person, budgets, \
+             agreements, combinations, cost claims and their line decisions, the COVID-19 \
+             increase, advance, payments, recoveries, final settlement and control cases.",
             DossierEvent::schemas(),
+        ),
+        (
+            "Controls stream",
+            "Reproducible random control samples (seed and population recorded); the control \
+             case of a selected dossier lives in the dossier stream.",
+            ControlsEvent::schemas(),
         ),
     ];
     let mut definitions = std::collections::BTreeMap::new();
@@ -527,6 +551,7 @@ mod tests {
             .iter()
             .chain(RegistryEvent::TYPES)
             .chain(DossierEvent::TYPES)
+            .chain(ControlsEvent::TYPES)
             .copied()
             .collect();
         let count = all.len();

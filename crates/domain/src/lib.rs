@@ -15,8 +15,16 @@
 //!   bijstandsorganisatie and reports of misuse;
 //! * one registry stream for organisation licences ([`registry`]), where the cap of five
 //!   bijstandsorganisaties is an invariant;
-//! * one rule-book stream ([`rule_book`]).
+//! * one rule-book stream ([`rule_book`]);
+//! * one controls stream ([`controls`]) holding the reproducible random control samples; the
+//!   control case of a selected dossier lives in that dossier's stream.
+//!
+//! The money side (part 2) lives in the dossier stream too: cost claims and their line
+//! decisions, the COVID-19 increase, the advance, payments, deductions, year close, recoveries and
+//! the final settlement. [`dossier::budget_line()`] computes every figure of a budget year from
+//! the dossier state, with the same functions the deciders use.
 
+pub mod controls;
 pub mod dossier;
 pub mod event;
 pub mod registry;
@@ -33,8 +41,9 @@ pub use event::{Event, UpcastError, upcast};
 pub use rejection::{Reason, Rejection};
 pub use rule_book::RuleBook;
 pub use values::{
-    AgreementId, BudgetId, CombinationId, DossierId, Euro, Iban, Insz, OrganisationId, ParseError,
-    PersonId, ReportId, UserId, VoucherId,
+    AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
+    OrganisationId, ParseError, PaymentId, PersonId, RecoveryId, ReportId, SampleId, UserId,
+    VoucherId,
 };
 
 /// Who issues a command.

@@ -156,6 +156,84 @@ pub enum Reason {
     LowThresholdAssistanceIsFree,
     CollectiveTaskIsFree,
     DuplicateReport,
+    // Cost claims
+    NoBudgetForYear {
+        year: i32,
+    },
+    EmptyCostClaim,
+    DuplicateCostClaim,
+    DuplicateCostLine {
+        line: u32,
+    },
+    CostLinePeriodInvalid {
+        line: u32,
+    },
+    CostLineOutsideBudgetYear {
+        line: u32,
+        year: i32,
+    },
+    UnknownCostLine,
+    CostLineNotHeld,
+    CostLineNotDecided,
+    DecisionUnchanged,
+    // COVID-19 overrun
+    NoApprovedCovidAgreement,
+    CovidAllowanceAlreadyGranted,
+    NoCovidAllowance,
+    // Payments, advance, recoveries, settlement
+    AdvanceAlreadyPaid {
+        rule: &'static str,
+    },
+    AdvanceNotDue {
+        rule: &'static str,
+    },
+    DuplicatePayment,
+    UnknownPayment,
+    PaymentAlreadyExecuted,
+    CashPartOnlyForPvb,
+    ExtraSeveranceAlreadyGranted,
+    SeveranceCapNotReached,
+    BudgetYearNotEnded {
+        year: i32,
+    },
+    BudgetYearAlreadyClosed {
+        year: i32,
+    },
+    DuplicateRecovery,
+    UnknownRecovery,
+    RecoveryEvidenceRequired,
+    RecoveryExceedsOutstanding {
+        outstanding: Euro,
+    },
+    BudgetNotEnded,
+    ProvisionalSettlementRequired,
+    SettlementEvidencePeriodRunning {
+        until: NaiveDate,
+    },
+    FinalSettlementAlreadyIssued,
+    // Controls
+    DuplicateControl,
+    UnknownControl,
+    ControlAlreadyConcluded,
+    ControlPeriodInvalid,
+    EvidenceListEmpty,
+    EvidenceHashInvalid {
+        reference: String,
+    },
+    EvidenceHashMismatch {
+        reference: String,
+    },
+    InspectionNotAnnounced,
+    FindingWithoutRule,
+    RecoveryExceedsFindings {
+        findings: Euro,
+    },
+    DuplicateSample,
+    SampleSizeInvalid {
+        size: u32,
+        population: usize,
+    },
+    PopulationHasDuplicates,
 }
 
 /// Code, rule id, Dutch message, English message.
@@ -928,6 +1006,358 @@ impl Reason {
                 "DUPLICATE_REPORT",
                 "-",
                 s("Deze melding bestaat al.", "This report already exists."),
+            ),
+            R::NoBudgetForYear { year } => (
+                "NO_BUDGET_FOR_YEAR",
+                "S003-21",
+                (
+                    format!("Dit budget heeft geen jaarbedrag voor {year}."),
+                    format!("This budget has no annual amount for {year}."),
+                ),
+            ),
+            R::EmptyCostClaim => (
+                "EMPTY_COST_CLAIM",
+                "S003-21",
+                s(
+                    "Een kostenstaat bevat minstens één kost.",
+                    "A cost claim has at least one line.",
+                ),
+            ),
+            R::DuplicateCostClaim => (
+                "DUPLICATE_COST_CLAIM",
+                "-",
+                s(
+                    "Deze kostenstaat werd al ingediend.",
+                    "This cost claim was already submitted.",
+                ),
+            ),
+            R::DuplicateCostLine { line } => (
+                "DUPLICATE_COST_LINE",
+                "-",
+                (
+                    format!("Lijn {line} komt twee keer voor in de kostenstaat."),
+                    format!("Line {line} appears twice in the claim."),
+                ),
+            ),
+            R::CostLinePeriodInvalid { line } => (
+                "COST_LINE_PERIOD_INVALID",
+                "-",
+                (
+                    format!("Lijn {line}: de prestatieperiode eindigt vóór ze begint."),
+                    format!("Line {line}: the service period ends before it starts."),
+                ),
+            ),
+            R::CostLineOutsideBudgetYear { line, year } => (
+                "COST_LINE_OUTSIDE_BUDGET_YEAR",
+                "-",
+                (
+                    format!("Lijn {line}: de prestaties vallen niet in budgetjaar {year}."),
+                    format!("Line {line}: the service dates are not in budget year {year}."),
+                ),
+            ),
+            R::UnknownCostLine => (
+                "UNKNOWN_COST_LINE",
+                "-",
+                s(
+                    "Deze kostenlijn is niet gekend.",
+                    "This cost line is unknown.",
+                ),
+            ),
+            R::CostLineNotHeld => (
+                "COST_LINE_NOT_HELD",
+                "-",
+                s(
+                    "Over deze kost werd al beslist; gebruik een herziening met reden.",
+                    "This line was already decided; override it with a reason.",
+                ),
+            ),
+            R::CostLineNotDecided => (
+                "COST_LINE_NOT_DECIDED",
+                "-",
+                s(
+                    "Deze kost wacht op een manuele beslissing.",
+                    "This line is waiting for a manual decision.",
+                ),
+            ),
+            R::DecisionUnchanged => (
+                "DECISION_UNCHANGED",
+                "-",
+                s(
+                    "De nieuwe beslissing is dezelfde als de huidige.",
+                    "The new decision equals the current one.",
+                ),
+            ),
+            R::NoApprovedCovidAgreement => (
+                "NO_APPROVED_COVID_AGREEMENT",
+                "C-02",
+                s(
+                    "De COVID-19-verhoging volgt pas na goedkeuring van een COVID-19-overeenkomst.",
+                    "The COVID-19 increase follows only the approval of a COVID-19 agreement.",
+                ),
+            ),
+            R::CovidAllowanceAlreadyGranted => (
+                "COVID_ALLOWANCE_ALREADY_GRANTED",
+                "S004-14",
+                s(
+                    "De COVID-19-verhoging voor dit jaar werd al toegekend.",
+                    "The COVID-19 increase for this year was already granted.",
+                ),
+            ),
+            R::NoCovidAllowance => (
+                "NO_COVID_ALLOWANCE",
+                "S004-14",
+                s(
+                    "Er is geen COVID-19-verhoging voor dit jaar.",
+                    "There is no COVID-19 increase for this year.",
+                ),
+            ),
+            R::AdvanceAlreadyPaid { rule } => (
+                "ADVANCE_ALREADY_PAID",
+                rule,
+                s(
+                    "Het voorschot werd al betaald.",
+                    "The advance was already paid.",
+                ),
+            ),
+            R::AdvanceNotDue { rule } => (
+                "ADVANCE_NOT_DUE",
+                rule,
+                s(
+                    "Het voorschot is nog niet verschuldigd (PVB: eerst het cashgedeelte en een goedgekeurde cashovereenkomst; PAB: eerst de start).",
+                    "The advance is not due yet (PVB: first the cash part and an approved cash agreement; PAB: first the start).",
+                ),
+            ),
+            R::DuplicatePayment => (
+                "DUPLICATE_PAYMENT",
+                "-",
+                s("Deze betaling bestaat al.", "This payment already exists."),
+            ),
+            R::UnknownPayment => (
+                "UNKNOWN_PAYMENT",
+                "-",
+                s("Deze betaling is niet gekend.", "This payment is unknown."),
+            ),
+            R::PaymentAlreadyExecuted => (
+                "PAYMENT_ALREADY_EXECUTED",
+                "-",
+                s(
+                    "Deze betaling werd al uitgevoerd.",
+                    "This payment was already executed.",
+                ),
+            ),
+            R::CashPartOnlyForPvb => (
+                "CASH_PART_ONLY_FOR_PVB",
+                "P-04",
+                s(
+                    "Enkel voor een PVB wordt een cashgedeelte opgegeven.",
+                    "Only a PVB has a declared cash part.",
+                ),
+            ),
+            R::ExtraSeveranceAlreadyGranted => (
+                "EXTRA_SEVERANCE_ALREADY_GRANTED",
+                "E-02",
+                s(
+                    "De bijkomende verbrekingsvergoeding werd al toegekend.",
+                    "The extra severance was already granted.",
+                ),
+            ),
+            R::SeveranceCapNotReached => (
+                "SEVERANCE_CAP_NOT_REACHED",
+                "E-02",
+                s(
+                    "Een bijkomende verbrekingsvergoeding kan pas als de kostenstaten aantonen dat het eerste vierde niet volstaat.",
+                    "Extra severance only when the claims show the first quarter is insufficient.",
+                ),
+            ),
+            R::BudgetYearNotEnded { year } => (
+                "BUDGET_YEAR_NOT_ENDED",
+                "P-06",
+                (
+                    format!("Budgetjaar {year} is nog niet voorbij."),
+                    format!("Budget year {year} has not ended yet."),
+                ),
+            ),
+            R::BudgetYearAlreadyClosed { year } => (
+                "BUDGET_YEAR_ALREADY_CLOSED",
+                "P-06",
+                (
+                    format!("Budgetjaar {year} werd al afgesloten."),
+                    format!("Budget year {year} was already closed."),
+                ),
+            ),
+            R::DuplicateRecovery => (
+                "DUPLICATE_RECOVERY",
+                "-",
+                s(
+                    "Deze terugvordering bestaat al.",
+                    "This recovery already exists.",
+                ),
+            ),
+            R::UnknownRecovery => (
+                "UNKNOWN_RECOVERY",
+                "-",
+                s(
+                    "Deze terugvordering is niet gekend.",
+                    "This recovery is unknown.",
+                ),
+            ),
+            R::RecoveryEvidenceRequired => (
+                "RECOVERY_EVIDENCE_REQUIRED",
+                "K-01",
+                s(
+                    "Een terugvordering vermeldt haar redenen, bewijsstukken en rechtsgrond.",
+                    "A recovery states its reasons, evidence and legal basis.",
+                ),
+            ),
+            R::RecoveryExceedsOutstanding { outstanding } => (
+                "RECOVERY_EXCEEDS_OUTSTANDING",
+                "K-03",
+                (
+                    format!(
+                        "Het bedrag is hoger dan het openstaande saldo van de terugvordering ({}).",
+                        outstanding.to_dutch()
+                    ),
+                    format!("The amount exceeds what is outstanding ({outstanding})."),
+                ),
+            ),
+            R::BudgetNotEnded => (
+                "BUDGET_NOT_ENDED",
+                "E-01",
+                s(
+                    "Een eindafrekening volgt pas na het einde van het budget.",
+                    "A final settlement follows only the end of the budget.",
+                ),
+            ),
+            R::ProvisionalSettlementRequired => (
+                "PROVISIONAL_SETTLEMENT_REQUIRED",
+                "E-01",
+                s(
+                    "Eerst volgt een voorlopige eindafrekening.",
+                    "A provisional final settlement comes first.",
+                ),
+            ),
+            R::SettlementEvidencePeriodRunning { until } => (
+                "SETTLEMENT_EVIDENCE_PERIOD_RUNNING",
+                "E-01",
+                (
+                    format!(
+                        "Bijkomende bewijsstukken kunnen nog tot en met {}.",
+                        d(*until)
+                    ),
+                    format!("Extra evidence can still be sent up to {until}."),
+                ),
+            ),
+            R::FinalSettlementAlreadyIssued => (
+                "FINAL_SETTLEMENT_ALREADY_ISSUED",
+                "E-01",
+                s(
+                    "De definitieve eindafrekening werd al opgemaakt.",
+                    "The definitive final settlement was already issued.",
+                ),
+            ),
+            R::DuplicateControl => (
+                "DUPLICATE_CONTROL",
+                "-",
+                s("Deze controle bestaat al.", "This control already exists."),
+            ),
+            R::UnknownControl => (
+                "UNKNOWN_CONTROL",
+                "-",
+                s("Deze controle is niet gekend.", "This control is unknown."),
+            ),
+            R::ControlAlreadyConcluded => (
+                "CONTROL_ALREADY_CONCLUDED",
+                "K-01",
+                s(
+                    "Deze controle werd al afgesloten.",
+                    "This control was already concluded.",
+                ),
+            ),
+            R::ControlPeriodInvalid => (
+                "CONTROL_PERIOD_INVALID",
+                "K-01",
+                s(
+                    "De gecontroleerde periode eindigt vóór ze begint.",
+                    "The period controlled ends before it starts.",
+                ),
+            ),
+            R::EvidenceListEmpty => (
+                "EVIDENCE_LIST_EMPTY",
+                "K-01",
+                s(
+                    "Vermeld minstens één document.",
+                    "State at least one document.",
+                ),
+            ),
+            R::EvidenceHashInvalid { reference } => (
+                "EVIDENCE_HASH_INVALID",
+                "K-01",
+                (
+                    format!("Document {reference}: de SHA-256 moet 64 hexadecimale tekens hebben."),
+                    format!("Document {reference}: the SHA-256 must be 64 hex characters."),
+                ),
+            ),
+            R::EvidenceHashMismatch { reference } => (
+                "EVIDENCE_HASH_MISMATCH",
+                "K-01",
+                (
+                    format!(
+                        "Document {reference} werd al ontvangen met een andere inhoud; een bewijsstuk wijzigt niet."
+                    ),
+                    format!(
+                        "Document {reference} was already received with other content; evidence never changes."
+                    ),
+                ),
+            ),
+            R::InspectionNotAnnounced => (
+                "INSPECTION_NOT_ANNOUNCED",
+                "K-02",
+                s(
+                    "Een inspectiebezoek wordt vooraf aangekondigd.",
+                    "An inspection visit is announced beforehand.",
+                ),
+            ),
+            R::FindingWithoutRule => (
+                "FINDING_WITHOUT_RULE",
+                "K-01",
+                s(
+                    "Elke vaststelling verwijst naar een regel en beschrijft wat werd vastgesteld.",
+                    "Every finding cites a rule and describes what was found.",
+                ),
+            ),
+            R::RecoveryExceedsFindings { findings } => (
+                "RECOVERY_EXCEEDS_FINDINGS",
+                "K-01",
+                (
+                    format!(
+                        "De terugvordering is hoger dan de bedragen van de vaststellingen ({}).",
+                        findings.to_dutch()
+                    ),
+                    format!("The recovery exceeds the amounts of the findings ({findings})."),
+                ),
+            ),
+            R::DuplicateSample => (
+                "DUPLICATE_SAMPLE",
+                "-",
+                s("Deze steekproef bestaat al.", "This sample already exists."),
+            ),
+            R::SampleSizeInvalid { size, population } => (
+                "SAMPLE_SIZE_INVALID",
+                "K-01",
+                (
+                    format!(
+                        "Een steekproef van {size} uit {population} dossiers is niet mogelijk."
+                    ),
+                    format!("A sample of {size} out of {population} dossiers is not possible."),
+                ),
+            ),
+            R::PopulationHasDuplicates => (
+                "POPULATION_HAS_DUPLICATES",
+                "K-01",
+                s(
+                    "De populatie bevat een dossier twee keer.",
+                    "The population holds a dossier twice.",
+                ),
             ),
         };
         (code, rule, nl, en)

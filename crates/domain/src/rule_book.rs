@@ -84,6 +84,41 @@ pub enum Parameter {
     /// Maximum share of "other costs" in the annual PAB (S003-05, A-10).
     #[serde(rename = "pab.other_costs_max_percent")]
     PabOtherCostsMaxPercent,
+    /// Reasons accepted for a late cost claim (D-02), per budget year: looked up on 1 January
+    /// of the year after the budget year.
+    #[serde(rename = "cost.late_exception_reasons")]
+    CostLateExceptionReasons,
+    /// Years after the budget year until which a late claim with an accepted reason can still be
+    /// submitted (D-02): until the deadline day of year N + this number.
+    #[serde(rename = "cost.late_exception_max_years")]
+    CostLateExceptionMaxYears,
+    /// Service dates on which a provider may charge no extra costs (meerkosten) (S004-08/17/20/22).
+    #[serde(rename = "covid.extra_charges_freeze")]
+    CovidExtraChargesFreeze,
+    /// Share of management costs (beheerskosten) added to a PVB's base for the COVID-19 cap
+    /// (S004-12/14; not public).
+    #[serde(rename = "covid.pvb_management_costs_percent")]
+    CovidPvbManagementCostsPercent,
+    /// Days within which accepted cash costs are paid (P-05).
+    #[serde(rename = "payment.term_days")]
+    PaymentTermDays,
+    /// PVB advance: fraction of the declared cash part (P-04).
+    #[serde(rename = "pvb.advance_fraction")]
+    PvbAdvanceFraction,
+    /// PAB advance: fraction of the annual budget, chosen by grant date: 5/12 werkkapitaal
+    /// (old regime) or 1/4 voorschot (A-04, conflict C3).
+    #[serde(rename = "pab.advance_fraction")]
+    PabAdvanceFraction,
+    /// Severance cap: fraction of the annual budget (PAB) or the cash estimate (PVB) (E-02/E-03).
+    #[serde(rename = "severance.cap_fraction")]
+    SeveranceCapFraction,
+    /// The extra severance VAPH may grant on top of the cap, as the same kind of fraction
+    /// (E-02/E-03).
+    #[serde(rename = "severance.extra_fraction")]
+    SeveranceExtraFraction,
+    /// Days for extra evidence after a provisional final settlement (E-01; not public).
+    #[serde(rename = "settlement.evidence_period_days")]
+    SettlementEvidencePeriodDays,
 }
 
 impl Parameter {
@@ -111,7 +146,17 @@ impl Parameter {
             | P::CovidCostDeadline
             | P::CovidIdoNoticeFrom => ValueKind::Date,
             P::CovidAgreementWindow | P::CovidIdoFrozenPeriod => ValueKind::Period,
-            P::CovidOverrunCapPercent | P::PabOtherCostsMaxPercent => ValueKind::Percent,
+            P::CovidOverrunCapPercent
+            | P::PabOtherCostsMaxPercent
+            | P::CovidPvbManagementCostsPercent => ValueKind::Percent,
+            P::CostLateExceptionReasons => ValueKind::Codes,
+            P::CostLateExceptionMaxYears => ValueKind::Years,
+            P::CovidExtraChargesFreeze => ValueKind::Period,
+            P::PaymentTermDays | P::SettlementEvidencePeriodDays => ValueKind::Days,
+            P::PvbAdvanceFraction
+            | P::PabAdvanceFraction
+            | P::SeveranceCapFraction
+            | P::SeveranceExtraFraction => ValueKind::Fraction,
             P::CostDeadlineDayOfNextYear => ValueKind::MonthDay,
             P::PabReductionPerHalfDaySchoolSupplementary
             | P::PabReductionPerHalfDaySchoolReplacing => ValueKind::Euro,
@@ -133,6 +178,9 @@ pub enum ValueKind {
     Percent,
     MonthDay,
     Euro,
+    Days,
+    Fraction,
+    Codes,
 }
 
 /// The value of one parameter version.
@@ -159,6 +207,12 @@ pub enum ParameterValue {
     MonthDay { month: u32, day: u32 },
     /// An amount in euro.
     Euro(Euro),
+    /// A number of calendar days.
+    Days(u32),
+    /// An exact fraction, e.g. 5/12 (a percentage would round).
+    Fraction { numerator: u32, denominator: u32 },
+    /// A set of codes, e.g. the accepted reasons for a late claim.
+    Codes(Vec<String>),
 }
 
 impl ParameterValue {
@@ -174,6 +228,9 @@ impl ParameterValue {
             Self::Percent(_) => ValueKind::Percent,
             Self::MonthDay { .. } => ValueKind::MonthDay,
             Self::Euro(_) => ValueKind::Euro,
+            Self::Days(_) => ValueKind::Days,
+            Self::Fraction { .. } => ValueKind::Fraction,
+            Self::Codes(_) => ValueKind::Codes,
         }
     }
 }
@@ -298,6 +355,52 @@ typed_lookup!(count, Count, u32);
 typed_lookup!(date, Date, NaiveDate);
 typed_lookup!(euro, Euro, Euro);
 typed_lookup!(percent, Percent, Decimal);
+typed_lookup!(days, Days, u32);
+typed_lookup!(codes, Codes, Vec<String>);
+
+/// A fraction parameter: `(numerator, denominator)`.
+///
+/// # Errors
+/// `RULE_PARAMETER_MISSING` when no version governs `on`.
+pub fn fraction(
+    ctx: &Context<'_>,
+    parameter: Parameter,
+    on: NaiveDate,
+) -> Result<Looked<(u32, u32)>, Rejection> {
+    let version = ctx.rule_book.required(parameter, on, ctx)?;
+    match version.value {
+        ParameterValue::Fraction {
+            numerator,
+            denominator,
+        } => Ok(((numerator, denominator), version.applied())),
+        _ => Err(Reason::RuleParameterMissing { parameter, on }.into()),
+    }
+}
+
+/// A day-of-year parameter: `(month, day)`.
+///
+/// # Errors
+/// `RULE_PARAMETER_MISSING` when no version governs `on`.
+pub fn month_day(
+    ctx: &Context<'_>,
+    parameter: Parameter,
+    on: NaiveDate,
+) -> Result<Looked<(u32, u32)>, Rejection> {
+    let version = ctx.rule_book.required(parameter, on, ctx)?;
+    match version.value {
+        ParameterValue::MonthDay { month, day } => Ok(((month, day), version.applied())),
+        _ => Err(Reason::RuleParameterMissing { parameter, on }.into()),
+    }
+}
+
+/// Any parameter that may not govern `on` (a rule without a version then): the version, if any.
+pub fn optional<'a>(
+    ctx: &Context<'a>,
+    parameter: Parameter,
+    on: NaiveDate,
+) -> Option<&'a ParameterVersion> {
+    ctx.rule_book.version(parameter, on, ctx.today)
+}
 
 /// A period parameter (both ends inclusive).
 ///
@@ -392,6 +495,7 @@ pub fn decide(
     let period_ok = match command.value {
         ParameterValue::Period { from, to } => from <= to,
         ParameterValue::AgeRange { min, max } => min <= max,
+        ParameterValue::Fraction { denominator, .. } => denominator > 0,
         _ => true,
     } && command.valid_to.is_none_or(|to| command.valid_from <= to);
     if !period_ok {

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::controls::{self, Controls, ControlsCommand};
 use crate::dossier::{self, Dossier, DossierCommand};
 use crate::event::{Event, RuleBookEvent};
 use crate::registry::{self, Registry, RegistryCommand};
@@ -10,12 +11,19 @@ use crate::rejection::Rejection;
 use crate::rule_book::{self, PublishRuleParameter, RuleBook};
 use crate::{Actor, Context};
 
-/// A command for any of the three kinds of stream.
+/// A command for any of the four kinds of stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     RuleBook(PublishRuleParameter),
     Registry(RegistryCommand),
     Dossier(DossierCommand),
+    Controls(ControlsCommand),
+}
+
+impl From<ControlsCommand> for Command {
+    fn from(command: ControlsCommand) -> Self {
+        Self::Controls(command)
+    }
 }
 
 impl From<PublishRuleParameter> for Command {
@@ -36,12 +44,13 @@ impl From<DossierCommand> for Command {
     }
 }
 
-/// The state of one rule book, one registry and one dossier.
+/// The state of one rule book, one registry, one dossier and the controls stream.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct World {
     pub rule_book: RuleBook,
     pub registry: Registry,
     pub dossier: Dossier,
+    pub controls: Controls,
 }
 
 impl World {
@@ -53,6 +62,7 @@ impl World {
             }
             Event::Registry(e) => self.registry = registry::evolve(self.registry, e),
             Event::Dossier(e) => self.dossier = dossier::evolve(self.dossier, e),
+            Event::Controls(e) => self.controls = controls::evolve(self.controls, e),
         }
         self
     }
@@ -83,6 +93,10 @@ impl World {
                 .map(Event::from)
                 .collect(),
             Command::Dossier(c) => dossier::decide(c, &self.dossier, &ctx)?
+                .into_iter()
+                .map(Event::from)
+                .collect(),
+            Command::Controls(c) => controls::decide(c, &self.controls, &ctx)?
                 .into_iter()
                 .map(Event::from)
                 .collect(),

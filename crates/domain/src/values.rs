@@ -291,6 +291,81 @@ impl Euro {
     }
 }
 
+impl Euro {
+    /// `self × factor`, rounded to the cent half away from zero: for a rule that computes an
+    /// amount (a percentage, a fraction of a budget).
+    pub fn times(self, factor: Decimal) -> Self {
+        Self::rounded(self.0 * factor)
+    }
+
+    /// `self × percent / 100`, rounded to the cent.
+    pub fn percent(self, percent: Decimal) -> Self {
+        Self::rounded(self.0 * percent / Decimal::ONE_HUNDRED)
+    }
+
+    /// `self × numerator / denominator`, rounded to the cent (zero for a zero denominator).
+    pub fn fraction(self, numerator: u32, denominator: u32) -> Self {
+        if denominator == 0 {
+            return Self::ZERO;
+        }
+        Self::rounded(self.0 * Decimal::from(numerator) / Decimal::from(denominator))
+    }
+
+    /// The larger of the amount and zero.
+    #[must_use]
+    pub fn at_least_zero(self) -> Self {
+        self.max(Self::ZERO)
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.0 > Decimal::ZERO
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < Decimal::ZERO
+    }
+}
+
+/// Sums and differences of amounts in whole cents stay in whole cents: no rounding involved.
+impl std::ops::Add for Euro {
+    type Output = Self;
+    fn add(self, other: Self) -> Self {
+        Self(self.0 + other.0)
+    }
+}
+
+impl std::ops::AddAssign for Euro {
+    fn add_assign(&mut self, other: Self) {
+        self.0 += other.0;
+    }
+}
+
+impl std::ops::Sub for Euro {
+    type Output = Self;
+    fn sub(self, other: Self) -> Self {
+        Self(self.0 - other.0)
+    }
+}
+
+impl std::ops::SubAssign for Euro {
+    fn sub_assign(&mut self, other: Self) {
+        self.0 -= other.0;
+    }
+}
+
+impl std::ops::Neg for Euro {
+    type Output = Self;
+    fn neg(self) -> Self {
+        Self(-self.0)
+    }
+}
+
+impl std::iter::Sum for Euro {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        iter.fold(Self::ZERO, |a, b| a + b)
+    }
+}
+
 impl fmt::Display for Euro {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "EUR {:.2}", self.0)
@@ -397,6 +472,27 @@ id_type!(
     ReportId
 );
 
+id_type!(
+    /// A cost claim (kostenstaat).
+    ClaimId
+);
+id_type!(
+    /// A payment order.
+    PaymentId
+);
+id_type!(
+    /// A recovery decision (terugvordering).
+    RecoveryId
+);
+id_type!(
+    /// A control case in a dossier.
+    ControlId
+);
+id_type!(
+    /// A random control sample drawn in the controls stream.
+    SampleId
+);
+
 /// A date as shown to staff: `31/12/2020`.
 pub fn dutch_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
@@ -501,6 +597,21 @@ mod tests {
         );
         assert!(Iban::parse("NL91ABNA0417164300").is_ok());
         assert_eq!(Iban::parse("1234"), Err(ParseError::IbanFormat));
+    }
+
+    #[test]
+    fn a_rule_computing_a_share_rounds_to_the_cent_half_away_from_zero() {
+        let e = |t: &str| Euro::parse(t).unwrap();
+        // 5/12 of 10 000.10 = 4 166.7083…; 1/4 of 0.02 = 0.005; 25.5 % of 30 000.02 = 7 650.0051.
+        assert_eq!(e("10000.10").fraction(5, 12), e("4166.71"));
+        assert_eq!(e("0.02").fraction(1, 4), e("0.01"));
+        assert_eq!(e("-0.02").fraction(1, 4), e("-0.01"));
+        assert_eq!(e("30000.02").percent(dec!(25.5)), e("7650.01"));
+        assert_eq!(e("0.10").percent(dec!(5)), e("0.01"));
+        assert_eq!(e("1.00").fraction(1, 0), Euro::ZERO);
+        assert_eq!(e("2500.00") + e("-1000.00"), e("1500.00"));
+        assert_eq!([e("0.10"), e("0.20")].into_iter().sum::<Euro>(), e("0.30"));
+        assert_eq!((e("1.00") - e("3.00")).at_least_zero(), Euro::ZERO);
     }
 
     #[test]

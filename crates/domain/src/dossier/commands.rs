@@ -5,12 +5,14 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::events::{
-    AccountHolderRelation, AgreementKind, AssistanceThreshold, CareRelation, CombinedCare,
-    CovidBasis, PaymentForm, Provider, PvbRoute, RepresentativeRole, StopReason, Suspicion, Worker,
+    AccountHolderRelation, AgreementKind, AssistanceThreshold, CareRelation, ClaimChannel,
+    CombinedCare, ControlKind, ControlSelection, CostLine, CovidBasis, EvidenceDocument, Finding,
+    LateException, LineOutcome, PaymentForm, Provider, PvbRoute, RecoveryReason, Reporter,
+    RepresentativeRole, StopReason, Suspicion, VisitLocation, Worker,
 };
 use crate::values::{
-    AgreementId, BudgetId, CombinationId, DossierId, Euro, Iban, Insz, OrganisationId, PersonId,
-    ReportId, VoucherId,
+    AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
+    OrganisationId, PaymentId, PersonId, RecoveryId, ReportId, UserId, VoucherId,
 };
 
 /// Every command a dossier accepts.
@@ -54,6 +56,30 @@ pub enum DossierCommand {
     JoinAssistanceOrganisation(JoinAssistanceOrganisation),
     RecordBoAssistance(RecordBoAssistance),
     ReportSuspectedMisuse(ReportSuspectedMisuse),
+    SubmitCostClaim(SubmitCostClaim),
+    DecideCostLine(DecideCostLine),
+    OverrideCostLineDecision(OverrideCostLineDecision),
+    /// System (daily job) or staff: after the first approved COVID-19 agreement.
+    GrantCovidOverrunAllowance(GrantCovidOverrunAllowance),
+    /// System (daily job) or staff: a newer COVID-19 regime version raised the cap.
+    RaiseCovidOverrunAllowance(RaiseCovidOverrunAllowance),
+    DeclareCashPart(DeclareCashPart),
+    PayAdvance(PayAdvance),
+    OrderPayment(OrderPayment),
+    ExecutePayment(ExecutePayment),
+    GrantExtraSeverance(GrantExtraSeverance),
+    CloseBudgetYear(CloseBudgetYear),
+    DecideRecovery(DecideRecovery),
+    RecordRecoveryRepayment(RecordRecoveryRepayment),
+    WriteOffRecovery(WriteOffRecovery),
+    DraftFinalSettlement(DraftFinalSettlement),
+    IssueFinalSettlement(IssueFinalSettlement),
+    OpenControlCase(OpenControlCase),
+    RequestEvidence(RequestEvidence),
+    RecordEvidence(RecordEvidence),
+    RecordInspectionVisit(RecordInspectionVisit),
+    ConcludeControl(ConcludeControl),
+    ReportSuspectedFraud(ReportSuspectedFraud),
 }
 
 /// Open the dossier of a person with a disability.
@@ -340,6 +366,201 @@ pub struct RecordBoAssistance {
 pub struct ReportSuspectedMisuse {
     pub report: ReportId,
     pub organisation: OrganisationId,
+    pub suspicion: Suspicion,
+    pub narrative: String,
+    pub reported_on: NaiveDate,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part 2: money and controls
+
+/// Submit a kostenstaat (S003-21).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitCostClaim {
+    pub claim: ClaimId,
+    pub budget: BudgetId,
+    pub budget_year: i32,
+    pub submitted_on: NaiveDate,
+    pub channel: ClaimChannel,
+    /// A request to accept a late claim (D-02).
+    pub late_exception: Option<LateException>,
+    pub lines: Vec<CostLine>,
+}
+
+/// A staff member decides a held line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecideCostLine {
+    pub claim: ClaimId,
+    pub line: u32,
+    pub outcome: LineOutcome,
+    pub reason: String,
+}
+
+/// A staff member replaces the current decision of a line (override or reversal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideCostLineDecision {
+    pub claim: ClaimId,
+    pub line: u32,
+    pub outcome: LineOutcome,
+    pub reason: String,
+}
+
+/// The daily job (or staff): grant the COVID-19 increase of a budget year after the first
+/// approved COVID-19 agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantCovidOverrunAllowance {
+    pub budget: BudgetId,
+    pub year: i32,
+}
+
+/// The daily job (or staff): raise the increase to a newer regime version's cap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaiseCovidOverrunAllowance {
+    pub budget: BudgetId,
+    pub year: i32,
+}
+
+/// The PVB holder declares the cash part (form "PVB starten met besteding in cash").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclareCashPart {
+    pub budget: BudgetId,
+    pub amount: Euro,
+    pub declared_on: NaiveDate,
+}
+
+/// Pay the recoverable advance (P-04, A-04).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayAdvance {
+    pub budget: BudgetId,
+}
+
+/// Order the payment of every accepted, unpaid line of the budget, net of credit notes and open
+/// recoveries (P-05, K-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPayment {
+    pub payment: PaymentId,
+    pub budget: BudgetId,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutePayment {
+    pub payment: PaymentId,
+    pub executed_on: NaiveDate,
+}
+
+/// Grant the extra severance on top of the cap (E-02/E-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantExtraSeverance {
+    pub budget: BudgetId,
+    pub year: i32,
+    pub reason: String,
+}
+
+/// Close a budget year: overrun letter and recovery of an overrun not explained by COVID-19.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseBudgetYear {
+    pub budget: BudgetId,
+    pub year: i32,
+    /// Id for the recovery of an unexplained overrun, if there is one.
+    pub recovery: RecoveryId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecideRecovery {
+    pub recovery: RecoveryId,
+    pub budget: BudgetId,
+    pub year: Option<i32>,
+    pub amount: Euro,
+    pub reasons: Vec<RecoveryReason>,
+    pub evidence: Vec<String>,
+    pub legal_basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRecoveryRepayment {
+    pub recovery: RecoveryId,
+    pub amount: Euro,
+    pub paid_on: NaiveDate,
+}
+
+/// Write off what is still outstanding of a recovery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteOffRecovery {
+    pub recovery: RecoveryId,
+    pub reason: String,
+}
+
+/// Issue the provisional final settlement of an ended budget (E-01).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftFinalSettlement {
+    pub budget: BudgetId,
+}
+
+/// Issue the definitive final settlement after the evidence period (E-01/E-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueFinalSettlement {
+    pub budget: BudgetId,
+    /// Id for the recovery of the advance.
+    pub recovery: RecoveryId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenControlCase {
+    pub control: ControlId,
+    pub budget: BudgetId,
+    pub selection: ControlSelection,
+    pub kind: ControlKind,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestEvidence {
+    pub control: ControlId,
+    pub documents: Vec<String>,
+    pub due_by: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordEvidence {
+    pub control: ControlId,
+    pub documents: Vec<EvidenceDocument>,
+    pub received_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordInspectionVisit {
+    pub control: ControlId,
+    pub inspector: UserId,
+    pub announced_on: NaiveDate,
+    pub visited_on: NaiveDate,
+    pub location: VisitLocation,
+    pub duration_minutes: u32,
+}
+
+/// Conclude a control; a recovery on its findings is decided in the same decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConcludeControl {
+    pub control: ControlId,
+    pub findings: Vec<Finding>,
+    pub letter_ref: String,
+    pub recovery: Option<ControlRecovery>,
+}
+
+/// The recovery decided on a control's findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlRecovery {
+    pub recovery: RecoveryId,
+    pub amount: Euro,
+    pub legal_basis: String,
+}
+
+/// A staff member or inspector reports suspected misuse or fraud.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSuspectedFraud {
+    pub report: ReportId,
+    pub reporter: Reporter,
     pub suspicion: Suspicion,
     pub narrative: String,
     pub reported_on: NaiveDate,

@@ -9,8 +9,8 @@ use super::commands::UrgentProcedure;
 use crate::Actor;
 use crate::rule_book::AppliedParameter;
 use crate::values::{
-    AgreementId, BudgetId, CombinationId, DossierId, Euro, Iban, Insz, OrganisationId, PersonId,
-    ReportId, VoucherId,
+    AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
+    OrganisationId, PaymentId, PersonId, RecoveryId, ReportId, SampleId, UserId, VoucherId,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -160,6 +160,15 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// A key that identifies the provider for duplicate invoices: the organisation id, or the
+    /// name without case and surrounding spaces.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Organisation { organisation } => organisation.to_string(),
+            Self::Other { name } => name.trim().to_lowercase(),
+        }
+    }
+
     pub fn organisation(&self) -> Option<OrganisationId> {
         match self {
             Self::Organisation { organisation } => Some(*organisation),
@@ -681,6 +690,841 @@ pub struct SuspectedMisuseReported {
     pub reported_on: NaiveDate,
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cost claims (kostenstaat)
+
+/// How a kostenstaat reached VAPH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimChannel {
+    /// Online, via mijnvaph.
+    Mijnvaph,
+    /// The paper form "Kostenstaat".
+    Paper,
+    /// Submitted by a bijstandsorganisatie for the holder.
+    AssistanceOrganisation,
+}
+
+/// The cost categories of a kostenstaat line.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CostCategory {
+    /// Direct costs of support under an agreement.
+    Direct,
+    /// Other or indirect costs (PAB: at most 5 % of the annual budget, S003-05).
+    Other,
+    /// Vrij besteedbaar deel (free part).
+    FreePart,
+    /// Verbrekingsvergoeding (severance) after death or stop (E-02/E-03).
+    Severance,
+    /// Closing costs after death or stop: phone, bank, copies, stamps, BO file closing (E-02).
+    Closing,
+    /// Costs of a COVID-19 agreement (S004-13).
+    Covid,
+}
+
+impl CostCategory {
+    /// Every category, in display order.
+    pub const ALL: [Self; 6] = [
+        Self::Direct,
+        Self::Other,
+        Self::FreePart,
+        Self::Severance,
+        Self::Closing,
+        Self::Covid,
+    ];
+
+    /// Severance and closing costs remain payable after death or stop.
+    pub fn survives_budget_end(self) -> bool {
+        matches!(self, Self::Severance | Self::Closing)
+    }
+
+    /// Counts towards the PAB's 5 % of other costs (S003-05, A-10, brief §6 F11).
+    pub fn is_other_cost(self) -> bool {
+        matches!(self, Self::Other | Self::FreePart)
+    }
+
+    /// Needs an agreement (other and closing costs do not).
+    pub fn needs_agreement(self) -> bool {
+        matches!(self, Self::Direct | Self::Severance | Self::Covid)
+    }
+}
+
+/// What a line pays for, where that decides eligibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CostNature {
+    /// Care and support.
+    Care,
+    /// Woon- en leefkosten (housing, food, drink): never on a PVB (P-12).
+    LivingCosts,
+    /// Meerkosten (extra charges) of a provider beyond the IDO (S004-08).
+    ExtraCharges,
+    /// Tijdelijk onderwijs aan huis (S003-18).
+    TemporaryHomeEducation,
+    /// Internaat of the Gemeenschapsonderwijs (S003-17).
+    GoBoardingSchool,
+}
+
+/// One line of a kostenstaat as submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostLine {
+    /// Line number, unique within the claim.
+    pub line: u32,
+    /// The agreement the cost falls under (none for other or closing costs).
+    pub agreement: Option<AgreementId>,
+    /// Who invoiced.
+    pub provider: Provider,
+    /// The provider's invoice number.
+    pub invoice_no: String,
+    /// Date of the invoice.
+    pub invoice_date: NaiveDate,
+    /// First day of the service invoiced.
+    pub service_from: NaiveDate,
+    /// Last day of the service invoiced.
+    pub service_to: NaiveDate,
+    /// Amount; a credit note is negative.
+    pub amount: Euro,
+    pub category: CostCategory,
+    pub nature: CostNature,
+    /// Reference of the invoice or receipt kept as evidence (D-03).
+    pub evidence_ref: String,
+}
+
+impl CostLine {
+    pub fn is_credit_note(&self) -> bool {
+        self.amount.is_negative()
+    }
+}
+
+/// A line of a claim: claim id and line number.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub struct CostLineRef {
+    pub claim: ClaimId,
+    /// Line number within the claim.
+    pub line: u32,
+}
+
+/// The reasons VAPH accepts for a late claim (D-02); which ones count depends on the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LateExceptionReason {
+    /// Late invoice from the work-accident insurance settlement (2022 list a).
+    WorkAccidentInsuranceInvoice,
+    /// Holder in hospital or rehabilitation in March (2022 list b).
+    HospitalOrRehabilitationInMarch,
+    /// BO assistance late because of an inspection or ex-post control (2022 list c).
+    BoAssistanceLateAfterInspection,
+    /// Late costs from findings of Zorginspectie or an ex-post control (2022 list d).
+    LateCostsFromInspectionFindings,
+    /// Contract dispute, with proof (2022 list e).
+    ContractDispute,
+    /// Settlement of a cash budget (2022 list f; 2023: switch to voucher or death).
+    CashBudgetSettlement,
+    /// Full-time admission during the whole of March (2023 list a).
+    FullTimeAdmissionWholeMarch,
+    /// Forgotten invoices, absent coaches, late own review: never accepted.
+    Other,
+}
+
+impl LateExceptionReason {
+    /// The stable code, as listed in the rule book.
+    pub fn code(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// A request to accept a late claim (D-02): the reason, the motivation and the proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LateException {
+    pub reason: LateExceptionReason,
+    /// The holder's motivation.
+    pub motivation: String,
+    /// Reference of the documentary proof.
+    pub evidence_ref: String,
+}
+
+/// Why a line is rejected or held: a stable code (the serialised name) and its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LineReason {
+    /// No approved agreement of this budget for the line.
+    NoValidAgreement,
+    /// The service period falls outside the agreement period.
+    OutsideAgreementPeriod,
+    /// Service after the date of death or the end of the budget.
+    AfterBudgetEnd,
+    /// Severance above the cap without an extra allowance.
+    SeveranceCapExceeded,
+    /// Not enough budget left; the holder tops up from own means (P-06).
+    BudgetExhausted,
+    /// PAB other costs above 5 % of the annual budget.
+    #[serde(rename = "PAB_OTHER_COSTS_OVER_5PCT")]
+    PabOtherCostsOver5Pct,
+    /// A COVID-19 line on an agreement that is not a COVID-19 agreement.
+    CovidLineWithoutCovidAgreement,
+    /// A COVID-19 line with service dates outside the COVID-19 window.
+    CovidLineOutsideWindow,
+    /// A non-COVID line would use the COVID-19 increase.
+    CovidIncreaseReserved,
+    /// Submitted after the deadline without an exception.
+    CostDeadlinePassed,
+    /// A late exception whose reason is not accepted that year, or beyond the 2-year limit.
+    LateExceptionNotAllowed,
+    /// A COVID-19 line submitted after the COVID deadline but by the general one (conflict C1):
+    /// held for a manual decision.
+    CovidDeadlineConflict,
+    /// Same provider and invoice number already accepted in this dossier.
+    DuplicateInvoice,
+    /// Woon- en leefkosten on a PVB.
+    LivingCostsNotEligible,
+    /// Provider extra charges for service dates in the COVID-19 freeze.
+    NoExtraChargesDuringCovidFreeze,
+    /// TOAH costs on a PAB.
+    ToahNotPayableWithPab,
+    /// GO boarding-school costs on a PAB.
+    GoInternaatCostsNotPayable,
+    /// A staff member judged the cost ineligible (with the reason in the decision).
+    IneligibleCost,
+}
+
+impl LineReason {
+    /// The stable code, e.g. `BUDGET_EXHAUSTED`.
+    pub fn code(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The rule it enforces; `kind` decides between the PAB and PVB rule where they differ.
+    pub fn rule(self, kind: BudgetKind) -> &'static str {
+        use LineReason as L;
+        match self {
+            L::NoValidAgreement | L::OutsideAgreementPeriod => "S004-18",
+            L::AfterBudgetEnd | L::SeveranceCapExceeded => match kind {
+                BudgetKind::Pab => "E-02",
+                BudgetKind::Pvb => "E-03",
+            },
+            L::BudgetExhausted => "P-06",
+            L::PabOtherCostsOver5Pct => "S003-05",
+            L::CovidLineWithoutCovidAgreement => "S004-13",
+            L::CovidLineOutsideWindow => "S004-10",
+            L::CovidIncreaseReserved => "S004-15",
+            L::CostDeadlinePassed => "D-01",
+            L::LateExceptionNotAllowed => "D-02",
+            L::CovidDeadlineConflict => "S004-11",
+            L::DuplicateInvoice | L::IneligibleCost => "-",
+            L::LivingCostsNotEligible => "P-12",
+            L::NoExtraChargesDuringCovidFreeze => "S004-08",
+            L::ToahNotPayableWithPab => "S003-18",
+            L::GoInternaatCostsNotPayable => "S003-17",
+        }
+    }
+
+    /// The message for staff and the holder's letter, in Dutch (nl-BE).
+    pub fn message_nl(self) -> &'static str {
+        use LineReason as L;
+        match self {
+            L::NoValidAgreement => "Er is geen goedgekeurde overeenkomst voor deze kost.",
+            L::OutsideAgreementPeriod => "De prestatie valt buiten de periode van de overeenkomst.",
+            L::AfterBudgetEnd => "De prestatie valt na het overlijden of het einde van het budget.",
+            L::SeveranceCapExceeded => {
+                "De verbrekingsvergoeding overschrijdt een vierde van het budget."
+            }
+            L::BudgetExhausted => {
+                "Het budget is opgebruikt; de budgethouder zuivert aan met eigen middelen."
+            }
+            L::PabOtherCostsOver5Pct => "De andere kosten overschrijden 5% van het PAB.",
+            L::CovidLineWithoutCovidAgreement => {
+                "Een COVID-19-kost hoort bij een goedgekeurde COVID-19-overeenkomst."
+            }
+            L::CovidLineOutsideWindow => "De COVID-19-kost valt buiten de COVID-19-periode.",
+            L::CovidIncreaseReserved => {
+                "De COVID-19-verhoging is enkel voor kosten van COVID-19-overeenkomsten."
+            }
+            L::CostDeadlinePassed => "De kost werd na de indiendatum ingediend.",
+            L::LateExceptionNotAllowed => {
+                "De reden voor laattijdig indienen wordt dit jaar niet aanvaard of de termijn van 2 jaar is verstreken."
+            }
+            L::CovidDeadlineConflict => {
+                "COVID-19-kost ingediend na 1 maart 2021: manuele beslissing nodig."
+            }
+            L::DuplicateInvoice => "Deze factuur werd al aanvaard.",
+            L::LivingCostsNotEligible => {
+                "Woon- en leefkosten kunnen niet met een PVB betaald worden."
+            }
+            L::NoExtraChargesDuringCovidFreeze => {
+                "Tijdens de COVID-19-periode tot en met 30 september 2020 mogen geen meerkosten aangerekend worden."
+            }
+            L::ToahNotPayableWithPab => "TOAH mag niet met het PAB betaald worden.",
+            L::GoInternaatCostsNotPayable => "Internaatkosten van het GO mogen niet op het PAB.",
+            L::IneligibleCost => "De kost komt niet in aanmerking.",
+        }
+    }
+}
+
+/// The outcome of a decision on a line by a staff member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum LineOutcome {
+    Accepted,
+    Rejected { reason: LineReason },
+}
+
+/// A kostenstaat was submitted. Its lines are decided by `CostLine…` events of the same decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostClaimSubmitted {
+    pub claim: ClaimId,
+    pub budget: BudgetId,
+    /// The budget year the costs belong to (service dates).
+    pub budget_year: i32,
+    /// Number of this claim for the budget year (1, 2, ...).
+    pub sequence_no: u32,
+    /// Date the claim reached VAPH.
+    pub submitted_on: NaiveDate,
+    pub channel: ClaimChannel,
+    /// A request to accept a late claim, if any (D-02).
+    pub late_exception: Option<LateException>,
+    /// The lines as submitted.
+    pub lines: Vec<CostLine>,
+    /// Who submitted it.
+    pub submitted_by: Actor,
+}
+
+/// The rules accepted a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostLineAccepted {
+    pub claim: ClaimId,
+    /// Line number within the claim.
+    pub line: u32,
+    /// The accepted amount (negative for a credit note).
+    pub amount: Euro,
+    pub category: CostCategory,
+    /// True when the line was late and accepted on a late exception (D-02).
+    pub late_exception_applied: bool,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+/// The rules rejected a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostLineRejected {
+    pub claim: ClaimId,
+    /// Line number within the claim.
+    pub line: u32,
+    /// The stable reason code.
+    pub reason: LineReason,
+    /// The rule id it enforces.
+    pub rule: String,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+/// The rules cannot decide a line: a staff member must (e.g. conflict C1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostLineHeld {
+    pub claim: ClaimId,
+    /// Line number within the claim.
+    pub line: u32,
+    /// Why it is held.
+    pub reason: LineReason,
+    /// The rule id involved.
+    pub rule: String,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+/// A staff member decided a held line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostLineDecidedByStaff {
+    pub claim: ClaimId,
+    /// Line number within the claim.
+    pub line: u32,
+    pub outcome: LineOutcome,
+    /// Why, in words a later reader understands.
+    pub reason: String,
+    /// Who decided.
+    pub decided_by: Actor,
+    /// Date of the decision.
+    pub decided_on: NaiveDate,
+}
+
+/// A staff member replaced the current decision of a line (a correction or reversal; nothing is
+/// edited: the earlier decision stays in the stream).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostLineDecisionOverridden {
+    pub claim: ClaimId,
+    /// Line number within the claim.
+    pub line: u32,
+    /// The decision replaced.
+    pub previous: LineOutcome,
+    pub outcome: LineOutcome,
+    /// Why, in words a later reader understands.
+    pub reason: String,
+    /// Who decided.
+    pub decided_by: Actor,
+    /// Date of the decision.
+    pub decided_on: NaiveDate,
+}
+
+// ---------------------------------------------------------------------------------------------
+// COVID-19 overrun
+
+/// The holder may exceed the annual budget for COVID-19 agreement costs up to the cap
+/// (S004-02/14/19, C-02): granted after the first approved COVID-19 agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CovidOverrunAllowanceGranted {
+    pub budget: BudgetId,
+    /// The budget year of the increase.
+    pub year: i32,
+    /// The cap percentage of the regime version in force (8.5, 17, 25.5).
+    pub cap_percent: Decimal,
+    /// The date whose annual budget is the base: 2020-04-23 once that parameter is known
+    /// (S004-14), before that the date of the decision.
+    pub base_date: NaiveDate,
+    /// The annual budget in force on the base date.
+    pub base_budget: Euro,
+    /// PVB: management costs (beheerskosten) added to the base; zero for a PAB.
+    pub management_costs: Euro,
+    /// The increase: cap percentage × (base budget + management costs), rounded to the cent.
+    pub cap: Euro,
+    /// The approved COVID-19 agreement that triggered it.
+    pub trigger_agreement: AgreementId,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+/// A later regime version raised the cap (17 % → 25.5 %, S004-14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CovidOverrunAllowanceRaised {
+    pub budget: BudgetId,
+    /// The budget year of the increase.
+    pub year: i32,
+    /// The percentage before.
+    pub previous_percent: Decimal,
+    /// The new percentage.
+    pub cap_percent: Decimal,
+    /// The increase before.
+    pub previous_cap: Euro,
+    /// The new increase on the same base.
+    pub cap: Euro,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payments, advance, deductions
+
+/// The PVB holder declared the cash part of the budget (form "PVB starten met besteding in
+/// cash"): the base of the advance (P-04) and of the PVB severance cap (E-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CashPartDeclared {
+    pub budget: BudgetId,
+    /// The cash part per year, as estimated by the holder.
+    pub amount: Euro,
+    /// Date of the declaration.
+    pub declared_on: NaiveDate,
+}
+
+/// What an advance is computed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdvanceBasis {
+    /// PVB: the declared cash part (P-04).
+    CashPart,
+    /// PAB: the annual budget (A-04).
+    AnnualBudget,
+}
+
+/// The recoverable advance (voorschot, or werkkapitaal under the old PAB regime) was paid. It is
+/// not part of the budget and is recovered when the budget stops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AdvancePaid {
+    pub budget: BudgetId,
+    pub basis: AdvanceBasis,
+    /// The amount the fraction was applied to.
+    pub basis_amount: Euro,
+    /// Numerator of the fraction (1 of 1/4, 5 of 5/12).
+    pub numerator: u32,
+    /// Denominator of the fraction.
+    pub denominator: u32,
+    /// The advance, rounded to the cent.
+    pub amount: Euro,
+    /// Date of the payment order.
+    pub paid_on: NaiveDate,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+/// A line paid by a payment order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PaidLine {
+    pub claim: ClaimId,
+    /// Line number within the claim.
+    pub line: u32,
+    /// The accepted amount of the line (negative for a credit note).
+    pub amount: Euro,
+}
+
+/// A payment of accepted lines was ordered: costs, netted with credit notes and deductions (K-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentOrdered {
+    pub payment: PaymentId,
+    pub budget: BudgetId,
+    /// The budget year of the lines paid.
+    pub year: i32,
+    /// Date of the order.
+    pub ordered_on: NaiveDate,
+    /// Last day of the payment term (P-05).
+    pub due_by: NaiveDate,
+    /// The lines paid.
+    pub lines: Vec<PaidLine>,
+    /// Sum of the positive lines.
+    pub costs: Euro,
+    /// Sum of the credit notes (zero or negative).
+    pub credit_notes: Euro,
+    /// Amounts owed to VAPH offset against this payment (inhoudingen), see `RecoveryOffset`.
+    pub deductions: Euro,
+    /// What reaches the account: costs + credit notes − deductions.
+    pub net: Euro,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+/// The payment left VAPH's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PaymentExecuted {
+    pub payment: PaymentId,
+    /// Date of execution.
+    pub executed_on: NaiveDate,
+}
+
+/// Part of a recovery was offset against a payment (inhouding, K-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecoveryOffset {
+    pub recovery: RecoveryId,
+    pub payment: PaymentId,
+    /// The amount withheld from the payment.
+    pub amount: Euro,
+}
+
+/// VAPH granted severance above the cap, up to a further fraction (E-02/E-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ExtraSeveranceAllowanceGranted {
+    pub budget: BudgetId,
+    /// The budget year.
+    pub year: i32,
+    /// The extra severance allowed on top of the cap.
+    pub amount: Euro,
+    /// Why: the claims that prove the first cap insufficient.
+    pub reason: String,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Year close, recoveries, final settlement
+
+/// A budget year was closed: the figures of its budget line at the close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BudgetYearClosed {
+    pub budget: BudgetId,
+    /// The budget year.
+    pub year: i32,
+    /// Date of the close.
+    pub closed_on: NaiveDate,
+    /// The annual budget net of combination reductions.
+    pub annual_budget: Euro,
+    /// The COVID-19 increase on top (zero without one).
+    pub covid_increase: Euro,
+    /// Accepted lines of the year.
+    pub accepted: Euro,
+    /// Of which on COVID-19 agreements.
+    pub accepted_covid: Euro,
+    /// Paid for lines of the year (before deductions).
+    pub paid: Euro,
+    /// Paid above the annual budget.
+    pub overrun: Euro,
+    /// The part of the overrun explained by COVID-19 costs within the increase.
+    pub covid_attributable: Euro,
+    /// The overrun not explained by COVID-19 costs: recovered (S004-15).
+    pub unexplained_overrun: Euro,
+}
+
+/// The holder was asked to top up costs above the budget from own means, not from the advance
+/// (P-06): the overrun letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OverrunTopUpRequested {
+    pub budget: BudgetId,
+    /// The budget year.
+    pub year: i32,
+    /// Costs refused because the budget was used up.
+    pub amount: Euro,
+    /// The lines concerned.
+    pub lines: Vec<CostLineRef>,
+}
+
+/// Why VAPH recovers money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecoveryReason {
+    /// Overrun not explained by COVID-19 costs (S004-15).
+    NonCovidOverrun,
+    /// A cost without a valid agreement.
+    CostWithoutAgreement,
+    /// A cost that is not eligible (e.g. a line rejected after it was paid).
+    IneligibleCost,
+    /// The advance at the stop of the budget (P-04, A-04, E-01, E-03).
+    AdvanceAtStop,
+    /// A duplicate invoice.
+    Duplicate,
+    /// Costs after death.
+    PostDeath,
+    /// A finding of a control.
+    ControlFinding,
+    /// Fraud.
+    Fraud,
+}
+
+/// VAPH decided to recover an amount (terugvordering), with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecoveryDecided {
+    pub recovery: RecoveryId,
+    pub budget: BudgetId,
+    /// The budget year concerned, if one.
+    pub year: Option<i32>,
+    /// The amount to recover.
+    pub amount: Euro,
+    /// Why VAPH recovers (one or more reason codes).
+    pub reasons: Vec<RecoveryReason>,
+    /// References of the evidence: lines (`claim/line`), payments, control cases, documents.
+    pub evidence: Vec<String>,
+    /// The legal basis or rule ids.
+    pub legal_basis: String,
+    /// Date of the decision.
+    pub decided_on: NaiveDate,
+}
+
+/// The holder repaid (part of) a recovery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecoveryRepaid {
+    pub recovery: RecoveryId,
+    pub amount: Euro,
+    /// Date the repayment was received.
+    pub paid_on: NaiveDate,
+}
+
+/// VAPH wrote off what is still outstanding of a recovery (e.g. not recoverable), with a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RecoveryWrittenOff {
+    pub recovery: RecoveryId,
+    /// The amount written off: what was still outstanding.
+    pub amount: Euro,
+    /// Why, in words a later reader understands.
+    pub reason: String,
+    /// Date of the decision.
+    pub written_off_on: NaiveDate,
+}
+
+/// The provisional final settlement after a stop, with a period for extra evidence (E-01).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ProvisionalFinalSettlementIssued {
+    pub budget: BudgetId,
+    /// Date of the provisional settlement.
+    pub issued_on: NaiveDate,
+    /// Last day for extra evidence.
+    pub evidence_until: NaiveDate,
+    /// Accepted lines not yet paid.
+    pub accepted_unpaid: Euro,
+    /// Advance still to recover.
+    pub advance_outstanding: Euro,
+    /// Recoveries still open.
+    pub recoveries_outstanding: Euro,
+    /// The rule-book parameter versions this decision applied.
+    pub rules_applied: Vec<AppliedParameter>,
+}
+
+/// The definitive final settlement: the advance is recovered (P-04/A-04, E-01/E-03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FinalSettlementIssued {
+    pub budget: BudgetId,
+    /// Date of the definitive settlement.
+    pub issued_on: NaiveDate,
+    /// Accepted lines not yet paid (paid next, net of the recoveries).
+    pub accepted_unpaid: Euro,
+    /// The advance to recover.
+    pub advance_outstanding: Euro,
+    /// The recovery decided for the advance, if any.
+    pub advance_recovery: Option<RecoveryId>,
+    /// Balance: positive is due to the holder, negative is due to VAPH.
+    pub balance: Euro,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls and fraud reports
+
+/// How a dossier came to be controlled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum ControlSelection {
+    /// A reproducible random sample of the controls stream (K-01).
+    RandomSample { sample: SampleId, seed: u64 },
+    /// A risk signal (brief §6), with its evidence.
+    Signal {
+        signal: String,
+        evidence: Vec<String>,
+    },
+    /// A Zorginspectie budget control (K-02).
+    Zorginspectie,
+    /// A report of suspected misuse or fraud.
+    Report { report: ReportId },
+}
+
+/// What a control checks (K-01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlKind {
+    /// Correct spending.
+    Standard,
+    /// Sufficient spending.
+    Sufficiency,
+}
+
+/// Where an inspection visit takes place (K-02).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitLocation {
+    Home,
+    AdministratorOffice,
+}
+
+/// A document received as evidence, with the hash that fixes its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceDocument {
+    /// Reference of the document.
+    pub reference: String,
+    /// SHA-256 of its content, hex.
+    pub sha256: String,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Remark,
+    Irregularity,
+    Serious,
+}
+
+/// A finding of a control: the rule, the amount involved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// The rule id of the brief, e.g. `P-12`.
+    pub rule: String,
+    pub severity: Severity,
+    /// The amount involved, if any.
+    pub amount: Option<Euro>,
+    /// What was found.
+    pub description: String,
+}
+
+/// A control case was opened in the dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ControlCaseOpened {
+    pub control: ControlId,
+    pub budget: BudgetId,
+    pub selection: ControlSelection,
+    pub kind: ControlKind,
+    /// First day of the period controlled.
+    pub period_from: NaiveDate,
+    /// Last day of the period controlled.
+    pub period_to: NaiveDate,
+    /// Date the case was opened.
+    pub opened_on: NaiveDate,
+}
+
+/// Evidence was requested from the holder (agreements, bank statements, invoices).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceRequested {
+    pub control: ControlId,
+    /// The documents asked for.
+    pub documents: Vec<String>,
+    /// Date of the request.
+    pub requested_on: NaiveDate,
+    /// Last day to upload them.
+    pub due_by: NaiveDate,
+}
+
+/// Evidence was received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceReceived {
+    pub control: ControlId,
+    /// The documents, with their hashes.
+    pub documents: Vec<EvidenceDocument>,
+    /// Date received.
+    pub received_on: NaiveDate,
+}
+
+/// An announced inspection visit took place (K-02).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InspectionVisitHeld {
+    pub control: ControlId,
+    /// The inspector.
+    pub inspector: UserId,
+    /// Date the visit was announced (by phone, confirmed by letter).
+    pub announced_on: NaiveDate,
+    /// Date of the visit.
+    pub visited_on: NaiveDate,
+    pub location: VisitLocation,
+    /// Length of the visit in minutes.
+    pub duration_minutes: u32,
+}
+
+/// A control was concluded with its findings and the letter sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ControlConcluded {
+    pub control: ControlId,
+    /// Date of the conclusion.
+    pub concluded_on: NaiveDate,
+    /// The findings, each citing a rule id.
+    pub findings: Vec<Finding>,
+    /// Reference of the conclusion letter.
+    pub letter_ref: String,
+    /// The recovery decided on the findings, if any (a `RecoveryDecided` of the same decision).
+    pub recovery: Option<RecoveryId>,
+}
+
+/// Who reports suspected misuse or fraud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "reporter", rename_all = "snake_case")]
+pub enum Reporter {
+    /// A VAPH staff member.
+    Staff { user: UserId },
+    /// An inspector (Zorginspectie).
+    Inspector { user: UserId },
+}
+
+/// A staff member or inspector reported suspected misuse or fraud (reports by organisations are
+/// `SuspectedMisuseReported`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FraudSuspicionReported {
+    pub report: ReportId,
+    pub reporter: Reporter,
+    pub suspicion: Suspicion,
+    /// What was observed.
+    pub narrative: String,
+    /// Date of the report.
+    pub reported_on: NaiveDate,
+}
+
 crate::event::event_enum! {
     /// Events of a dossier stream.
     DossierEvent {
@@ -719,5 +1563,32 @@ crate::event::event_enum! {
         BoMembershipRecorded = 1,
         BoAssistanceRecorded = 1,
         SuspectedMisuseReported = 1,
+        CostClaimSubmitted = 1,
+        CostLineAccepted = 1,
+        CostLineRejected = 1,
+        CostLineHeld = 1,
+        CostLineDecidedByStaff = 1,
+        CostLineDecisionOverridden = 1,
+        CovidOverrunAllowanceGranted = 1,
+        CovidOverrunAllowanceRaised = 1,
+        CashPartDeclared = 1,
+        AdvancePaid = 1,
+        PaymentOrdered = 1,
+        PaymentExecuted = 1,
+        RecoveryOffset = 1,
+        ExtraSeveranceAllowanceGranted = 1,
+        BudgetYearClosed = 1,
+        OverrunTopUpRequested = 1,
+        RecoveryDecided = 1,
+        RecoveryRepaid = 1,
+        RecoveryWrittenOff = 1,
+        ProvisionalFinalSettlementIssued = 1,
+        FinalSettlementIssued = 1,
+        ControlCaseOpened = 1,
+        EvidenceRequested = 1,
+        EvidenceReceived = 1,
+        InspectionVisitHeld = 1,
+        ControlConcluded = 1,
+        FraudSuspicionReported = 1,
     }
 }

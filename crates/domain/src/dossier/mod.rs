@@ -3,8 +3,11 @@
 //! It holds the person, the legal representatives (wettelijke vertegenwoordigers), the
 //! budgethouder, the budget account, the budgets (PAB, PVB), the agreements (overeenkomsten), the
 //! PAB combinations (combinatieformulieren), the waardebon, the membership of a
-//! bijstandsorganisatie and reports of misuse. [`decide`] holds every rule; [`evolve`] only
-//! applies facts.
+//! bijstandsorganisatie and reports of misuse; and the money side: cost claims (kostenstaten) with
+//! a decision per line, the COVID-19 increase, the advance, payments and deductions, year close,
+//! recoveries, the final settlement, and control cases. [`decide`] holds every rule; [`evolve`]
+//! only applies facts; [`budget_line()`] computes the figures of a budget year with the same
+//! functions the deciders use.
 //!
 //! A person is also keyed by INSZ outside this stream: the application layer appends
 //! [`PersonRegistered`] to a deterministic stream derived from [`crate::Insz::expose_digits`]
@@ -14,15 +17,22 @@
 mod agreement;
 mod assistance;
 mod budget;
+pub mod budget_line;
+mod claims;
 mod combination;
 mod commands;
+mod control;
 mod events;
+mod money;
+mod money_state;
 mod person;
 mod schedule;
 mod state;
 
+pub use budget_line::{BudgetLine, budget_line};
 pub use commands::*;
 pub use events::*;
+pub use money::covid_cap_percent;
 pub use schedule::due_on;
 pub use state::*;
 
@@ -74,6 +84,28 @@ pub fn decide(
         C::JoinAssistanceOrganisation(c) => assistance::join(c, state, ctx),
         C::RecordBoAssistance(c) => assistance::record_assistance(c, state, ctx),
         C::ReportSuspectedMisuse(c) => assistance::report_misuse(c, state, ctx),
+        C::SubmitCostClaim(c) => claims::submit(c, state, ctx),
+        C::DecideCostLine(c) => claims::decide_line(c, state, ctx),
+        C::OverrideCostLineDecision(c) => claims::override_line(c, state, ctx),
+        C::GrantCovidOverrunAllowance(c) => money::grant_covid_allowance(c, state, ctx),
+        C::RaiseCovidOverrunAllowance(c) => money::raise_covid_allowance(c, state, ctx),
+        C::DeclareCashPart(c) => money::declare_cash_part(c, state, ctx),
+        C::PayAdvance(c) => money::pay_advance(c, state, ctx),
+        C::OrderPayment(c) => money::order_payment(c, state, ctx),
+        C::ExecutePayment(c) => money::execute_payment(c, state, ctx),
+        C::GrantExtraSeverance(c) => money::grant_extra_severance(c, state, ctx),
+        C::CloseBudgetYear(c) => money::close_year(c, state, ctx),
+        C::DecideRecovery(c) => money::decide_recovery(c, state, ctx),
+        C::RecordRecoveryRepayment(c) => money::record_repayment(c, state, ctx),
+        C::WriteOffRecovery(c) => money::write_off_recovery(c, state, ctx),
+        C::DraftFinalSettlement(c) => money::draft_final_settlement(c, state, ctx),
+        C::IssueFinalSettlement(c) => money::issue_final_settlement(c, state, ctx),
+        C::OpenControlCase(c) => control::open(c, state, ctx),
+        C::RequestEvidence(c) => control::request_evidence(c, state, ctx),
+        C::RecordEvidence(c) => control::record_evidence(c, state, ctx),
+        C::RecordInspectionVisit(c) => control::record_visit(c, state, ctx),
+        C::ConcludeControl(c) => control::conclude(c, state, ctx),
+        C::ReportSuspectedFraud(c) => control::report_fraud(c, state, ctx),
     }
 }
 
@@ -85,6 +117,19 @@ pub fn evolve(state: Dossier, event: &DossierEvent) -> Dossier {
 /// Only VAPH (staff, administrators, the daily job) may do this.
 fn require_agency(ctx: &Context<'_>, action: &'static str) -> Result<(), Rejection> {
     if ctx.actor.is_agency() {
+        Ok(())
+    } else {
+        Err(crate::Reason::NotAuthorised { action }.into())
+    }
+}
+
+/// Only a person of VAPH (staff or administrator): decisions that need judgement, never the
+/// daily job.
+fn require_staff(ctx: &Context<'_>, action: &'static str) -> Result<(), Rejection> {
+    if matches!(
+        ctx.actor,
+        crate::Actor::Staff { .. } | crate::Actor::Admin { .. }
+    ) {
         Ok(())
     } else {
         Err(crate::Reason::NotAuthorised { action }.into())

@@ -55,5 +55,6 @@ pub fn due_on(today: NaiveDate, state: &Dossier, rule_book: &RuleBook) -> Vec<Do
             ));
         }
     }
+    due.extend(super::money::covid_due(today, state, rule_book));
     due
 }

@@ -9,8 +9,8 @@ use super::events::*;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::AppliedParameter;
 use crate::values::{
-    self, AgreementId, BudgetId, CombinationId, DossierId, Euro, Iban, Insz, OrganisationId,
-    PersonId, VoucherId,
+    self, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
+    OrganisationId, PaymentId, PersonId, RecoveryId, VoucherId,
 };
 
 /// The person with a disability.
@@ -138,6 +138,8 @@ pub struct Agreement {
     pub covid: Option<CovidBasis>,
     pub status: AgreementStatus,
     pub notice: Option<(NaiveDate, NaiveDate)>,
+    /// Date VAPH approved it.
+    pub approved_on: Option<NaiveDate>,
 }
 
 impl Agreement {
@@ -182,6 +184,136 @@ pub struct Dossier {
     pub memberships: BTreeMap<OrganisationId, NaiveDate>,
     pub assistance: Vec<BoAssistanceRecorded>,
     pub misuse_reports: Vec<SuspectedMisuseReported>,
+    /// Every start, change and end of a combination's monthly reduction, in stream order.
+    pub reduction_history: Vec<ReductionPeriod>,
+    pub claims: BTreeMap<ClaimId, CostClaim>,
+    pub covid_allowances: BTreeMap<(BudgetId, i32), CovidAllowance>,
+    pub cash_parts: BTreeMap<BudgetId, Euro>,
+    pub advances: BTreeMap<BudgetId, AdvancePaid>,
+    pub payments: BTreeMap<PaymentId, Payment>,
+    pub extra_severance: BTreeMap<(BudgetId, i32), Euro>,
+    pub closed_years: BTreeMap<(BudgetId, i32), BudgetYearClosed>,
+    pub top_ups: Vec<OverrunTopUpRequested>,
+    pub recoveries: BTreeMap<RecoveryId, Recovery>,
+    pub provisional_settlements: BTreeMap<BudgetId, ProvisionalFinalSettlementIssued>,
+    pub final_settlements: BTreeMap<BudgetId, FinalSettlementIssued>,
+    pub controls: BTreeMap<ControlId, ControlCase>,
+    pub fraud_reports: Vec<FraudSuspicionReported>,
+}
+
+/// From `from` on, a combination reduces the PAB by `monthly` per month (zero after its end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReductionPeriod {
+    pub combination: CombinationId,
+    pub budget: BudgetId,
+    pub from: NaiveDate,
+    pub monthly: Euro,
+}
+
+/// Where the decision of a line stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineStatus {
+    /// Recorded with the claim; its decision event follows in the same decision.
+    Undecided,
+    Accepted,
+    Rejected(LineReason),
+    Held(LineReason),
+}
+
+impl LineStatus {
+    /// The decision, when there is one (a held line has none yet).
+    pub fn outcome(self) -> Option<LineOutcome> {
+        match self {
+            Self::Accepted => Some(LineOutcome::Accepted),
+            Self::Rejected(reason) => Some(LineOutcome::Rejected { reason }),
+            Self::Held(_) | Self::Undecided => None,
+        }
+    }
+}
+
+impl From<LineOutcome> for LineStatus {
+    fn from(outcome: LineOutcome) -> Self {
+        match outcome {
+            LineOutcome::Accepted => Self::Accepted,
+            LineOutcome::Rejected { reason } => Self::Rejected(reason),
+        }
+    }
+}
+
+/// A line of a claim with its current decision and payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimLine {
+    pub line: CostLine,
+    pub status: LineStatus,
+    /// The payment order that paid it, with the amount paid.
+    pub paid: Option<(PaymentId, Euro)>,
+}
+
+/// A kostenstaat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CostClaim {
+    pub id: ClaimId,
+    pub budget: BudgetId,
+    pub year: i32,
+    pub sequence_no: u32,
+    pub submitted_on: NaiveDate,
+    pub lines: BTreeMap<u32, ClaimLine>,
+}
+
+/// The COVID-19 increase of a budget year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CovidAllowance {
+    pub cap_percent: Decimal,
+    /// Base budget plus management costs: what the percentage applies to.
+    pub base: Euro,
+    pub cap: Euro,
+    pub trigger_agreement: AgreementId,
+}
+
+/// A payment order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub id: PaymentId,
+    pub budget: BudgetId,
+    pub year: i32,
+    pub ordered_on: NaiveDate,
+    pub due_by: NaiveDate,
+    pub lines: Vec<PaidLine>,
+    pub deductions: Euro,
+    pub net: Euro,
+    pub executed_on: Option<NaiveDate>,
+}
+
+/// A recovery decision and what was recovered of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    pub id: RecoveryId,
+    pub budget: BudgetId,
+    pub year: Option<i32>,
+    pub amount: Euro,
+    pub reasons: Vec<RecoveryReason>,
+    pub offset: Euro,
+    pub repaid: Euro,
+    pub written_off: Euro,
+    pub decided_on: NaiveDate,
+}
+
+impl Recovery {
+    /// Still to recover.
+    pub fn outstanding(&self) -> Euro {
+        self.amount - self.offset - self.repaid - self.written_off
+    }
+}
+
+/// A control case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlCase {
+    pub opened: ControlCaseOpened,
+    pub requests: Vec<EvidenceRequested>,
+    /// Evidence received: reference → SHA-256.
+    pub evidence: BTreeMap<String, String>,
+    pub visits: Vec<InspectionVisitHeld>,
+    pub conclusion: Option<ControlConcluded>,
 }
 
 impl Dossier {
@@ -430,11 +562,13 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                     covid: e.covid,
                     status: AgreementStatus::Pending,
                     notice: None,
+                    approved_on: None,
                 },
             );
         }
         E::AgreementApproved(e) => set_agreement(&mut state, e.agreement, |a| {
             a.status = AgreementStatus::Approved;
+            a.approved_on = Some(e.approved_on);
         }),
         E::AgreementRejected(e) => set_agreement(&mut state, e.agreement, |a| {
             a.status = AgreementStatus::Rejected;
@@ -469,6 +603,12 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                     ended_from: None,
                 },
             );
+            state.reduction_history.push(ReductionPeriod {
+                combination: e.combination,
+                budget: e.budget,
+                from: e.effective_from,
+                monthly: e.monthly_reduction,
+            });
         }
         E::PabCombinationChanged(e) => {
             if let Some(c) = state.combinations.get_mut(&e.combination) {
@@ -476,11 +616,25 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                 c.effective_from = e.effective_from;
                 c.monthly_reduction = e.monthly_reduction;
                 c.rate_applied = e.rules_applied.first().copied();
+                let budget = c.budget;
+                state.reduction_history.push(ReductionPeriod {
+                    combination: e.combination,
+                    budget,
+                    from: e.effective_from,
+                    monthly: e.monthly_reduction,
+                });
             }
         }
         E::PabCombinationEnded(e) => {
             if let Some(c) = state.combinations.get_mut(&e.combination) {
                 c.ended_from = Some(e.effective_from);
+                let budget = c.budget;
+                state.reduction_history.push(ReductionPeriod {
+                    combination: e.combination,
+                    budget,
+                    from: e.effective_from,
+                    monthly: Euro::ZERO,
+                });
             }
         }
         E::BoMembershipRecorded(e) => {
@@ -488,6 +642,7 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
         }
         E::BoAssistanceRecorded(e) => state.assistance.push(e.clone()),
         E::SuspectedMisuseReported(e) => state.misuse_reports.push(e.clone()),
+        _ => return super::money_state::apply(state, event),
     }
     state
 }

@@ -41,6 +41,15 @@ ids! {
     COMBINATION: CombinationId = 0x0196_0000_0000_7000_8000_0000_0000_0060;
     REPORT: ReportId = 0x0196_0000_0000_7000_8000_0000_0000_0070;
     STAFF_USER: UserId = 0x0196_0000_0000_7000_8000_0000_0000_0080;
+    OTHER_USER: UserId = 0x0196_0000_0000_7000_8000_0000_0000_0081;
+    CLAIM: ClaimId = 0x0196_0000_0000_7000_8000_0000_0000_0090;
+    CLAIM_2: ClaimId = 0x0196_0000_0000_7000_8000_0000_0000_0091;
+    PAYMENT: PaymentId = 0x0196_0000_0000_7000_8000_0000_0000_00a0;
+    PAYMENT_2: PaymentId = 0x0196_0000_0000_7000_8000_0000_0000_00a1;
+    RECOVERY: RecoveryId = 0x0196_0000_0000_7000_8000_0000_0000_00b0;
+    RECOVERY_2: RecoveryId = 0x0196_0000_0000_7000_8000_0000_0000_00b1;
+    CONTROL: ControlId = 0x0196_0000_0000_7000_8000_0000_0000_00c0;
+    SAMPLE: SampleId = 0x0196_0000_0000_7000_8000_0000_0000_00d0;
 }
 
 pub fn staff() -> Actor {
@@ -274,4 +283,140 @@ pub fn applied(
     version: u32,
 ) -> domain::rule_book::AppliedParameter {
     domain::rule_book::AppliedParameter { parameter, version }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money (part 2)
+
+/// A direct cost line under `AGREEMENT`, invoice `F-{n}` of "An Assistent".
+pub fn cost_line(n: u32, amount: &str, from: NaiveDate, to: NaiveDate) -> CostLine {
+    CostLine {
+        line: n,
+        agreement: Some(AGREEMENT),
+        provider: Provider::Other {
+            name: "An Assistent".into(),
+        },
+        invoice_no: format!("F-{n}"),
+        invoice_date: to,
+        service_from: from,
+        service_to: to,
+        amount: euro(amount),
+        category: CostCategory::Direct,
+        nature: CostNature::Care,
+        evidence_ref: format!("factuur F-{n}"),
+    }
+}
+
+/// A COVID-19 line under `AGREEMENT_2` (the COVID-19 agreement of the fixtures).
+pub fn covid_line(n: u32, amount: &str, from: NaiveDate, to: NaiveDate) -> CostLine {
+    CostLine {
+        agreement: Some(AGREEMENT_2),
+        category: CostCategory::Covid,
+        ..cost_line(n, amount, from, to)
+    }
+}
+
+pub fn claim(
+    id: ClaimId,
+    budget: BudgetId,
+    year: i32,
+    submitted_on: NaiveDate,
+    lines: Vec<CostLine>,
+) -> DossierCommand {
+    DossierCommand::SubmitCostClaim(SubmitCostClaim {
+        claim: id,
+        budget,
+        budget_year: year,
+        submitted_on,
+        channel: ClaimChannel::Mijnvaph,
+        late_exception: None,
+        lines,
+    })
+}
+
+pub fn approve(agreement: AgreementId) -> DossierCommand {
+    DossierCommand::ApproveAgreement(ApproveAgreement { agreement })
+}
+
+pub fn annual(budget: BudgetId, year: i32, amount: &str) -> DossierCommand {
+    DossierCommand::SetAnnualAmount(SetAnnualAmount {
+        budget,
+        year,
+        amount: euro(amount),
+        reason: "indexering".into(),
+    })
+}
+
+/// The PAB of `child_with_started_pab` (30 000 in 2020, 2021 and 2022), with an approved cash
+/// agreement with an individual assistant from 2020-02-01 (approved 2020-02-10).
+pub fn pab_with_agreement() -> Scenario {
+    child_with_started_pab()
+        .after(annual(PAB, 2021, "30000.00"))
+        .after(annual(PAB, 2022, "30000.00"))
+        .by(holder(MOTHER))
+        .after(register_agreement(cash_agreement(PAB, d(2020, 2, 1))))
+        .by(staff())
+        .today(d(2020, 2, 10))
+        .after(approve(AGREEMENT))
+        .today(d(2026, 1, 1))
+}
+
+/// `pab_with_agreement` plus an approved COVID-19 agreement (`AGREEMENT_2`) for
+/// 2020-03-14..2020-12-31, approved 2020-04-01.
+pub fn pab_with_covid_agreement() -> Scenario {
+    pab_with_agreement()
+        .by(holder(MOTHER))
+        .after(register_agreement(RegisterAgreement {
+            agreement: AGREEMENT_2,
+            start: d(2020, 3, 14),
+            end: Some(d(2020, 12, 31)),
+            task_description: "extra assistentie thuis COVID-19".into(),
+            covid: Some(CovidBasis::New),
+            ..cash_agreement(PAB, d(2020, 3, 14))
+        }))
+        .by(staff())
+        .today(d(2020, 4, 1))
+        .after(approve(AGREEMENT_2))
+        .today(d(2026, 1, 1))
+}
+
+/// The code of each line decision in `events`: `ACCEPTED`, a rejection code, or `HELD:code`.
+pub fn line_outcomes(events: &[Event]) -> Vec<(u32, String)> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Dossier(DossierEvent::CostLineAccepted(e)) => Some((e.line, "ACCEPTED".into())),
+            Event::Dossier(DossierEvent::CostLineRejected(e)) => Some((e.line, e.reason.code())),
+            Event::Dossier(DossierEvent::CostLineHeld(e)) => {
+                Some((e.line, format!("HELD:{}", e.reason.code())))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Submits the claim and returns the outcome of each line.
+#[track_caller]
+pub fn outcomes(scenario: Scenario, command: DossierCommand) -> Vec<(u32, String)> {
+    let (events, _) = scenario.when(command).then_accepted();
+    line_outcomes(&events)
+}
+
+pub fn outcome_codes(scenario: Scenario, command: DossierCommand) -> Vec<String> {
+    outcomes(scenario, command)
+        .into_iter()
+        .map(|(_, code)| code)
+        .collect()
+}
+
+/// The budget line of the scenario's dossier.
+pub fn line_of(scenario: &Scenario, budget: BudgetId, year: i32) -> domain::dossier::BudgetLine {
+    domain::dossier::budget_line(
+        &scenario.world.dossier,
+        budget,
+        year,
+        &scenario.world.rule_book,
+        d(2026, 1, 1),
+    )
+    .expect("a budget line")
 }

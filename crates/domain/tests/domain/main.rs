@@ -3,9 +3,12 @@
 
 mod agreements;
 mod budgets;
+mod claims;
 mod combinations;
+mod controls;
 mod docs;
 mod fixtures;
+mod money;
 mod organisations;
 mod persons;
 mod properties;
