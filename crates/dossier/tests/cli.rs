@@ -9,8 +9,9 @@ fn dossier() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
 }
 
-/// Runs `dossier store soak`, kills it with SIGKILL after `run_for`, and returns the lines it
-/// printed (each an acknowledged event).
+/// Runs `dossier store soak`, lets it acknowledge a first few events (so start-up is behind
+/// it, however loaded the machine), then for `run_for` more, kills it with SIGKILL and returns
+/// the lines it printed (each an acknowledged event).
 fn soak_then_kill(store: &str, run_for: Duration) -> Vec<String> {
     let mut child = dossier()
         .args(["store", "soak", "--store", store])
@@ -19,17 +20,32 @@ fn soak_then_kill(store: &str, run_for: Duration) -> Vec<String> {
         .spawn()
         .expect("start soak");
     let stdout = child.stdout.take().expect("piped stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .collect::<Vec<_>>()
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
     });
-    // Wait until it writes at all (start-up, migrations), then let it run for a while.
+    let mut lines = Vec::new();
+    let started = Instant::now();
+    while lines.len() < 10 {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => lines.push(line),
+            Err(e) => panic!(
+                "soak acknowledged {} events in {:?}, then {e}",
+                lines.len(),
+                started.elapsed()
+            ),
+        }
+    }
     std::thread::sleep(run_for);
     child.kill().expect("SIGKILL soak"); // std's kill is SIGKILL on Unix
     child.wait().expect("reap soak");
-    reader.join().expect("reader thread")
+    reader.join().expect("reader thread");
+    lines.extend(rx.try_iter());
+    lines
 }
 
 /// Kills a writer at several moments and checks after each restart that every acknowledged
@@ -55,11 +71,6 @@ fn acknowledged_events_survive_sigkill(store: &str, scratch: &Path) {
         );
         assert!(stdout.contains("soak-check: ok"), "round {round}: {stdout}");
     }
-    assert!(
-        all_acked.len() > 50,
-        "the writer acknowledged only {} events: the kills came too early to prove anything",
-        all_acked.len()
-    );
 }
 
 #[test]

@@ -35,6 +35,7 @@ use crate::writer::{Job, WriteRequest, Writer};
 pub struct WriteStats {
     transactions: AtomicU64,
     requests: AtomicU64,
+    queued: AtomicU64,
 }
 
 impl WriteStats {
@@ -46,6 +47,11 @@ impl WriteStats {
     /// Append and import requests handled (committed or refused).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Append and import requests handed to the writer so far (handled or still waiting).
+    pub fn queued(&self) -> u64 {
+        self.queued.load(Ordering::Relaxed)
     }
 }
 
@@ -127,6 +133,7 @@ impl SqliteStore {
         self.writer
             .send(Job::Write { request, reply })
             .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".into()))?;
+        self.stats.queued.fetch_add(1, Ordering::Relaxed);
         let result = answer
             .await
             .map_err(|_| StoreError::Unavailable("the SQLite writer stopped mid-request".into()))?;

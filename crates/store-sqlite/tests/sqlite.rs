@@ -38,13 +38,14 @@ async fn waiting_appends_share_one_transaction_and_a_refused_one_fails_alone() {
         .await
         .unwrap();
     let before = store.write_stats().transactions();
+    let queued_before = store.write_stats().queued();
 
     let pause = store.pause_writer().await;
     let appends: Vec<_> = (0..32)
         .map(|i| {
             let store = store.clone();
             tokio::spawn(async move {
-                // Append 7 expects a stream that already exists under another shape: refused.
+                // Append 7 expects no stream, but `taken` exists: refused.
                 let (s, expected) = if i == 7 {
                     (stream("taken"), ExpectedVersion::NoStream)
                 } else {
@@ -55,7 +56,14 @@ async fn waiting_appends_share_one_transaction_and_a_refused_one_fails_alone() {
         })
         .collect();
     // Let every append reach the writer's queue before it resumes.
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store.write_stats().queued() < queued_before + 32 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "appends never reached the writer"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
     drop(pause);
     let results = futures::future::join_all(appends).await;
 
