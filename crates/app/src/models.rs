@@ -127,3 +127,74 @@ impl StreamModel for RuleBookModel {
         domain::rule_book::evolve(state, event)
     }
 }
+
+/// The stream holding the installation's person-index key.
+pub const PERSON_INDEX_KEY_STREAM: &str = "person-index-key";
+
+pub fn person_index_key_stream() -> StreamName {
+    StreamName::parse(PERSON_INDEX_KEY_STREAM).expect("valid stream name")
+}
+
+/// The index stream of the person with `insz`: `person-` and a keyed hash (HMAC-SHA256 with the
+/// installation's key, first 128 bits), so no INSZ ever appears in a stream name.
+pub fn person_index_stream(key: &[u8], insz: &domain::Insz) -> StreamName {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(insz.expose_digits().as_bytes());
+    let digest = mac.finalize().into_bytes();
+    StreamName::parse(format!("person-{}", hex::encode(&digest[..16])))
+        .expect("hex makes a valid stream name")
+}
+
+/// A person's index stream.
+#[derive(Debug)]
+pub struct PersonIndexModel;
+
+impl StreamModel for PersonIndexModel {
+    type State = domain::person_index::PersonIndex;
+    type Event = domain::person_index::PersonIndexEvent;
+
+    fn decode(event: &RecordedEvent) -> Result<Self::Event, String> {
+        match decode(event)? {
+            Event::PersonIndex(e) => Ok(e),
+            _ => Err(wrong_stream(event, "person-index")),
+        }
+    }
+
+    fn encode(event: &Self::Event) -> Result<(&'static str, u32, Vec<u8>), String> {
+        encode(Event::PersonIndex(event.clone()))
+    }
+
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State {
+        domain::person_index::evolve(state, event)
+    }
+}
+
+/// The stream of the installation's person-index key: its state is the key, once created.
+#[derive(Debug)]
+pub struct PersonIndexKeyModel;
+
+impl StreamModel for PersonIndexKeyModel {
+    type State = Option<String>;
+    type Event = domain::person_index::PersonIndexEvent;
+
+    fn decode(event: &RecordedEvent) -> Result<Self::Event, String> {
+        PersonIndexModel::decode(event)
+    }
+
+    fn encode(event: &Self::Event) -> Result<(&'static str, u32, Vec<u8>), String> {
+        PersonIndexModel::encode(event)
+    }
+
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State {
+        match event {
+            domain::person_index::PersonIndexEvent::PersonIndexKeyCreated(created)
+                if state.is_none() =>
+            {
+                Some(created.key_hex.clone())
+            }
+            _ => state,
+        }
+    }
+}

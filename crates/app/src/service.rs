@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use domain::dossier::{Dossier, DossierCommand};
+use domain::person_index::PersonIndexCommand;
 use domain::registry::{Registry, RegistryCommand};
 use domain::rule_book::{PublishRuleParameter, RuleBook};
 use domain::{Actor, Context, DossierId, Rejection};
@@ -16,7 +17,8 @@ use uuid::Uuid;
 
 use crate::executor::{Decided, ExecuteError, Executed, Executor, WriteContext};
 use crate::models::{
-    DossierModel, RegistryModel, RuleBookModel, dossier_of, dossier_stream, registry_stream,
+    DossierModel, PersonIndexKeyModel, PersonIndexModel, RegistryModel, RuleBookModel, dossier_of,
+    dossier_stream, person_index_key_stream, person_index_stream, registry_stream,
     rule_book_stream,
 };
 
@@ -48,6 +50,8 @@ pub struct Service {
     dossiers: Executor<DossierModel>,
     registry: Executor<RegistryModel>,
     rule_book: Executor<RuleBookModel>,
+    person_index: Executor<PersonIndexModel>,
+    person_index_key: Executor<PersonIndexKeyModel>,
 }
 
 impl std::fmt::Debug for Service {
@@ -99,6 +103,8 @@ impl Service {
             dossiers: Executor::new(store.clone(), cached_dossiers),
             registry: Executor::new(store.clone(), 4),
             rule_book: Executor::new(store.clone(), 4),
+            person_index: Executor::new(store.clone(), cached_dossiers),
+            person_index_key: Executor::new(store.clone(), 1),
             store,
         }
     }
@@ -167,6 +173,24 @@ impl Service {
         write: &WriteContext,
         if_match: Option<Option<u64>>,
     ) -> Result<Executed<Dossier>, CommandError> {
+        if let DossierCommand::RegisterPerson(registration) = command {
+            return self
+                .register_person(dossier, registration, actor, today, write, if_match)
+                .await;
+        }
+        self.decide_in_dossier(dossier, command, actor, today, write, if_match)
+            .await
+    }
+
+    async fn decide_in_dossier(
+        &self,
+        dossier: DossierId,
+        command: &DossierCommand,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+        if_match: Option<Option<u64>>,
+    ) -> Result<Executed<Dossier>, CommandError> {
         let (rule_book, registry) = self.context_states().await?;
         let ctx = Context {
             today,
@@ -179,6 +203,92 @@ impl Service {
                 decided(domain::dossier::decide(command, state, &ctx))
             })
             .await
+    }
+
+    /// Registers a person in a dossier, and in the person index so that no other dossier can
+    /// register the same INSZ: the dossier's own rules are checked first (nothing is claimed
+    /// for a refused registration), then the person's index stream is claimed, then the person
+    /// is recorded in the dossier; if that last step is refused after all, the claim is
+    /// released with the refusal's code as reason.
+    async fn register_person(
+        &self,
+        dossier: DossierId,
+        registration: &domain::dossier::RegisterPerson,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+        if_match: Option<Option<u64>>,
+    ) -> Result<Executed<Dossier>, CommandError> {
+        let command = DossierCommand::RegisterPerson(registration.clone());
+        let (rule_book, registry) = self.context_states().await?;
+        let ctx = Context {
+            today,
+            actor,
+            rule_book: &rule_book,
+            registry: &registry,
+        };
+        let (current, _) = self.dossier(dossier).await?;
+        if let Err(rejection) = domain::dossier::decide(&command, &current, &ctx) {
+            return Err(ExecuteError::Rejected(rejection));
+        }
+        let index = person_index_stream(&self.person_index_key(today).await?, &registration.insz);
+        let claim = PersonIndexCommand::Claim {
+            dossier,
+            person: registration.person,
+        };
+        self.person_index
+            .execute(&index, None, write, |state| {
+                decided(domain::person_index::decide(&claim, state, &ctx))
+            })
+            .await?;
+        let registered = self
+            .decide_in_dossier(dossier, &command, actor, today, write, if_match)
+            .await;
+        if let Err(refusal) = &registered {
+            let reason = match refusal {
+                ExecuteError::Rejected(r) => format!("registration refused: {}", r.code()),
+                other => format!("registration failed: {other}"),
+            };
+            let release = PersonIndexCommand::Release { dossier, reason };
+            if let Err(e) = self
+                .person_index
+                .execute(&index, None, write, |state| {
+                    decided(domain::person_index::decide(&release, state, &ctx))
+                })
+                .await
+            {
+                tracing::error!(error = %e, %dossier, "could not release a person-index claim");
+            }
+        }
+        registered
+    }
+
+    /// The installation's person-index key, created (once, by the system) on first use.
+    async fn person_index_key(&self, today: NaiveDate) -> Result<Vec<u8>, CommandError> {
+        let stream = person_index_key_stream();
+        let (existing, _) = self.person_index_key.load(&stream).await.map_err(widen)?;
+        let key_hex = match existing {
+            Some(key) => key,
+            None => {
+                let fresh = hex::encode(rand::random::<[u8; 32]>());
+                let write = WriteContext::system(format!("person-index key created on {today}"));
+                let created = self
+                    .person_index_key
+                    .execute(&stream, None, &write, |state| {
+                        decided(domain::person_index::create_key(
+                            &fresh,
+                            state.as_deref(),
+                            Actor::System,
+                        ))
+                    })
+                    .await?;
+                created.state.ok_or_else(|| {
+                    ExecuteError::Unencodable("person-index key missing after creation".into())
+                })?
+            }
+        };
+        hex::decode(&key_hex)
+            .map_err(|e| ExecuteError::Unencodable(format!("person-index key is not hex: {e}")))
     }
 
     /// Decides a registry command (organisation licences) and records its events.

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
+use crate::person_index::PersonIndexEvent;
 use crate::registry::RegistryEvent;
 use crate::rule_book::RuleParameterPublished;
 
@@ -72,6 +73,7 @@ pub enum Event {
     Registry(RegistryEvent),
     Dossier(DossierEvent),
     Controls(ControlsEvent),
+    PersonIndex(PersonIndexEvent),
 }
 
 /// The JSON Schema of one event type's payload.
@@ -97,6 +99,7 @@ impl Event {
             Self::Registry(e) => e.event_type(),
             Self::Dossier(e) => e.event_type(),
             Self::Controls(e) => e.event_type(),
+            Self::PersonIndex(e) => e.event_type(),
         }
     }
 
@@ -106,6 +109,7 @@ impl Event {
             Self::Registry(e) => e.schema_version(),
             Self::Dossier(e) => e.schema_version(),
             Self::Controls(e) => e.schema_version(),
+            Self::PersonIndex(e) => e.schema_version(),
         }
     }
 
@@ -119,6 +123,7 @@ impl Event {
             Self::Registry(e) => serde_json::to_value(e)?,
             Self::Dossier(e) => serde_json::to_value(e)?,
             Self::Controls(e) => serde_json::to_value(e)?,
+            Self::PersonIndex(e) => serde_json::to_value(e)?,
         };
         Ok(StoredEvent {
             event_type: self.event_type().to_owned(),
@@ -143,6 +148,12 @@ impl From<RegistryEvent> for Event {
 impl From<DossierEvent> for Event {
     fn from(event: DossierEvent) -> Self {
         Self::Dossier(event)
+    }
+}
+
+impl From<PersonIndexEvent> for Event {
+    fn from(event: PersonIndexEvent) -> Self {
+        Self::PersonIndex(event)
     }
 }
 
@@ -232,6 +243,13 @@ pub fn upcast_with(
         serde_json::from_value(tagged)
             .map(Event::Controls)
             .map_err(wrap)
+    } else if PersonIndexEvent::TYPES
+        .iter()
+        .any(|(t, _)| *t == event_type)
+    {
+        serde_json::from_value(tagged)
+            .map(Event::PersonIndex)
+            .map_err(wrap)
     } else {
         serde_json::from_value(tagged)
             .map(Event::Dossier)
@@ -261,6 +279,7 @@ fn current_version(event_type: &str) -> Option<u32> {
         .chain(RegistryEvent::TYPES)
         .chain(DossierEvent::TYPES)
         .chain(ControlsEvent::TYPES)
+        .chain(PersonIndexEvent::TYPES)
         .find(|(t, _)| *t == event_type)
         .map(|(_, v)| *v)
 }
@@ -280,7 +299,7 @@ pub fn events_markdown() -> String {
          strings in euro with at most two decimals; an INSZ is stored in full in the payload and \
          never shown in logs.\n",
     );
-    let streams: [(&str, &str, Vec<EventSchema>); 4] = [
+    let streams: [(&str, &str, Vec<EventSchema>); 5] = [
         (
             "Rule-book stream",
             "Effective-dated rule parameters.",
@@ -303,6 +322,12 @@ pub fn events_markdown() -> String {
             "Reproducible random control samples (seed and population recorded); the control \
              case of a selected dossier lives in the dossier stream.",
             ControlsEvent::schemas(),
+        ),
+        (
+            "Person index",
+            "One stream per registered person, named by a keyed hash of the INSZ, so a person is \
+             registered in one dossier only; and the stream holding the installation's key.",
+            PersonIndexEvent::schemas(),
         ),
     ];
     let mut definitions = std::collections::BTreeMap::new();
@@ -552,6 +577,7 @@ mod tests {
             .chain(RegistryEvent::TYPES)
             .chain(DossierEvent::TYPES)
             .chain(ControlsEvent::TYPES)
+            .chain(PersonIndexEvent::TYPES)
             .copied()
             .collect();
         let count = all.len();

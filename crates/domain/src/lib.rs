@@ -27,6 +27,7 @@
 pub mod controls;
 pub mod dossier;
 pub mod event;
+pub mod person_index;
 pub mod registry;
 pub mod rejection;
 pub mod rule_book;

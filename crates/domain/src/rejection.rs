@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::dossier::RepresentativeRole;
 use crate::rule_book::{Parameter, ValueKind};
-use crate::values::{Euro, dutch_date};
+use crate::values::{DossierId, Euro, dutch_date};
 
 /// Every reason a command can be refused, with the data the message needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +48,9 @@ pub enum Reason {
     // Person, representatives, holder, account
     DossierNotOpened,
     DuplicatePerson,
+    DuplicatePersonInDossier {
+        dossier: DossierId,
+    },
     BirthDateRequired,
     CorrectionUnchanged,
     PersonDeceased,
@@ -421,6 +424,14 @@ impl Reason {
                 s(
                     "Deze persoon is al geregistreerd.",
                     "This person is already registered.",
+                ),
+            ),
+            R::DuplicatePersonInDossier { dossier } => (
+                "DUPLICATE_PERSON",
+                "-",
+                (
+                    format!("Deze persoon is al geregistreerd in dossier {dossier}."),
+                    format!("This person is already registered in dossier {dossier}."),
                 ),
             ),
             R::BirthDateRequired => (

@@ -6,18 +6,26 @@ use chrono::NaiveDate;
 use crate::controls::{self, Controls, ControlsCommand};
 use crate::dossier::{self, Dossier, DossierCommand};
 use crate::event::{Event, RuleBookEvent};
+use crate::person_index::{self, PersonIndex, PersonIndexCommand};
 use crate::registry::{self, Registry, RegistryCommand};
 use crate::rejection::Rejection;
 use crate::rule_book::{self, PublishRuleParameter, RuleBook};
 use crate::{Actor, Context};
 
-/// A command for any of the four kinds of stream.
+/// A command for any of the five kinds of stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     RuleBook(PublishRuleParameter),
     Registry(RegistryCommand),
     Dossier(DossierCommand),
     Controls(ControlsCommand),
+    PersonIndex(PersonIndexCommand),
+}
+
+impl From<PersonIndexCommand> for Command {
+    fn from(command: PersonIndexCommand) -> Self {
+        Self::PersonIndex(command)
+    }
 }
 
 impl From<ControlsCommand> for Command {
@@ -44,13 +52,15 @@ impl From<DossierCommand> for Command {
     }
 }
 
-/// The state of one rule book, one registry, one dossier and the controls stream.
+/// The state of one rule book, one registry, one dossier, the controls stream and one person's
+/// index stream.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct World {
     pub rule_book: RuleBook,
     pub registry: Registry,
     pub dossier: Dossier,
     pub controls: Controls,
+    pub person_index: PersonIndex,
 }
 
 impl World {
@@ -63,6 +73,9 @@ impl World {
             Event::Registry(e) => self.registry = registry::evolve(self.registry, e),
             Event::Dossier(e) => self.dossier = dossier::evolve(self.dossier, e),
             Event::Controls(e) => self.controls = controls::evolve(self.controls, e),
+            Event::PersonIndex(e) => {
+                self.person_index = person_index::evolve(self.person_index, e);
+            }
         }
         self
     }
@@ -97,6 +110,10 @@ impl World {
                 .map(Event::from)
                 .collect(),
             Command::Controls(c) => controls::decide(c, &self.controls, &ctx)?
+                .into_iter()
+                .map(Event::from)
+                .collect(),
+            Command::PersonIndex(c) => person_index::decide(c, &self.person_index, &ctx)?
                 .into_iter()
                 .map(Event::from)
                 .collect(),

@@ -175,3 +175,95 @@ async fn the_daily_job_records_an_18th_birthday_once_per_date() {
         "a second run on the same date finds nothing due"
     );
 }
+
+#[tokio::test]
+async fn the_same_person_cannot_be_registered_in_two_dossiers() {
+    let (store, service) = service().await;
+    let birth = d(2011, 2, 3);
+    let first = open_dossier(&service, birth).await;
+
+    let second = DossierId::from_uuid(Uuid::now_v7());
+    let (actor, write) = staff();
+    let again = DossierCommand::RegisterPerson(RegisterPerson {
+        dossier: second,
+        person: PersonId::from_uuid(Uuid::now_v7()),
+        insz: insz_born(birth),
+        birth_date: None,
+    });
+    match service
+        .dossier_command(second, &again, actor, d(2026, 1, 1), &write, Some(None))
+        .await
+    {
+        Err(ExecuteError::Rejected(r)) => {
+            assert_eq!(r.code(), "DUPLICATE_PERSON");
+            assert!(
+                r.message_nl().contains(&first.to_string()),
+                "{}",
+                r.message_nl()
+            );
+        }
+        other => panic!("a second registration must be refused, got {other:?}"),
+    }
+    let second_stream = app::models::dossier_stream(second);
+    assert!(
+        store
+            .read_stream(&second_stream, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The index streams are named without the INSZ.
+    let digits = insz_born(birth).expose_digits().to_owned();
+    let all = store.read_all(Position::START, 10_000).await.unwrap();
+    let index: Vec<_> = all
+        .iter()
+        .filter(|e| e.stream.as_str().starts_with("person-"))
+        .collect();
+    assert!(!index.is_empty());
+    assert!(all.iter().all(|e| !e.stream.as_str().contains(&digits)));
+    assert!(all.iter().any(|e| e.event_type == "PersonIndexKeyCreated"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_loser_of_a_race_for_one_dossier_leaves_its_person_free() {
+    let (_, service) = service().await;
+    let service = Arc::new(service);
+    let dossier = DossierId::from_uuid(Uuid::now_v7());
+    let births = [d(2010, 4, 1), d(2010, 4, 2)];
+    let attempts: Vec<_> = births
+        .iter()
+        .map(|birth| {
+            let (service, birth) = (service.clone(), *birth);
+            tokio::spawn(async move {
+                let (actor, write) = staff();
+                let register = DossierCommand::RegisterPerson(RegisterPerson {
+                    dossier,
+                    person: PersonId::from_uuid(Uuid::now_v7()),
+                    insz: insz_born(birth),
+                    birth_date: None,
+                });
+                (
+                    birth,
+                    service
+                        .dossier_command(dossier, &register, actor, d(2026, 1, 1), &write, None)
+                        .await,
+                )
+            })
+        })
+        .collect();
+    let mut losers = Vec::new();
+    for attempt in futures::future::join_all(attempts).await {
+        let (birth, result) = attempt.unwrap();
+        if let Err(e) = result {
+            assert!(
+                matches!(&e, ExecuteError::Rejected(r) if r.code() == "DUPLICATE_PERSON"),
+                "{e:?}"
+            );
+            losers.push(birth);
+        }
+    }
+    assert_eq!(losers.len(), 1, "one dossier holds one person");
+    // Whether the loser was stopped before claiming or released its claim, its person is free.
+    open_dossier(&service, losers[0]).await;
+}

@@ -10,6 +10,7 @@ mod docs;
 mod fixtures;
 mod money;
 mod organisations;
+mod person_index;
 mod persons;
 mod properties;
 mod rule_book;

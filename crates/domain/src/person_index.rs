@@ -1,0 +1,161 @@
+//! The person index: a person is registered in one dossier only (brief §5.2, `DUPLICATE_PERSON`).
+//!
+//! Every registered person has a stream of their own in the index. The application layer names
+//! it after a keyed hash of the INSZ, never the INSZ itself (stream names reach logs, metrics and
+//! digest lists), with the installation key recorded once in the index's key stream
+//! ([`PersonIndexKeyCreated`]), so a copied log keeps its names. A registration first claims the
+//! person's index stream ([`PersonClaimed`]) with "no stream yet" as expected version, then
+//! registers the person in the dossier; two registrations of one INSZ racing each other meet a
+//! version conflict, and the loser is refused with the dossier that holds the person. When the
+//! dossier refuses the registration after the claim, the claim is released
+//! ([`PersonClaimReleased`], with the reason), so nothing is left pointing at an empty dossier.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::rejection::{Reason, Rejection};
+use crate::values::{DossierId, PersonId};
+use crate::{Actor, Context};
+
+crate::event::event_enum! {
+    /// Events of the person index (the key stream and one stream per person).
+    PersonIndexEvent {
+        PersonIndexKeyCreated = 1,
+        PersonClaimed = 1,
+        PersonClaimReleased = 1,
+    }
+}
+
+/// The key with which index stream names are derived from an INSZ was created (once per
+/// installation, by the system at first start).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonIndexKeyCreated {
+    /// 32 random bytes as 64 hexadecimal digits. Whoever reads the log can read INSZ numbers in
+    /// payloads anyway; the key keeps them out of stream names, which reach logs.
+    pub key_hex: String,
+}
+
+/// A person (by INSZ) is registered in this dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonClaimed {
+    /// The dossier that holds the person.
+    pub dossier: DossierId,
+    /// The person's id in that dossier.
+    pub person: PersonId,
+}
+
+/// A claim was given up because the dossier did not register the person after all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonClaimReleased {
+    /// The dossier that had claimed the person.
+    pub dossier: DossierId,
+    /// Why: e.g. the code of the refusal of the registration.
+    pub reason: String,
+}
+
+/// Commands of a person's index stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PersonIndexCommand {
+    /// Record that `dossier` holds the person.
+    Claim {
+        dossier: DossierId,
+        person: PersonId,
+    },
+    /// Give up the claim of `dossier` (it did not register the person).
+    Release { dossier: DossierId, reason: String },
+}
+
+/// State of a person's index stream: which dossier holds the person, if any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonIndex {
+    pub claimed_by: Option<PersonClaimed>,
+}
+
+/// Decides a command of a person's index stream.
+///
+/// # Errors
+/// `DUPLICATE_PERSON` naming the dossier that holds the person; `NOT_AUTHORISED` for an actor
+/// that is not the agency.
+pub fn decide(
+    command: &PersonIndexCommand,
+    state: &PersonIndex,
+    ctx: &Context<'_>,
+) -> Result<Vec<PersonIndexEvent>, Rejection> {
+    if !ctx.actor.is_agency() {
+        return Err(Reason::NotAuthorised {
+            action: "change the person index",
+        }
+        .into());
+    }
+    match command {
+        PersonIndexCommand::Claim { dossier, person } => match &state.claimed_by {
+            None => Ok(vec![
+                PersonClaimed {
+                    dossier: *dossier,
+                    person: *person,
+                }
+                .into(),
+            ]),
+            // The same registration again (a retry): nothing new happened.
+            Some(claim) if claim.dossier == *dossier => Ok(vec![]),
+            Some(claim) => Err(Reason::DuplicatePersonInDossier {
+                dossier: claim.dossier,
+            }
+            .into()),
+        },
+        PersonIndexCommand::Release { dossier, reason } => match &state.claimed_by {
+            Some(claim) if claim.dossier == *dossier => Ok(vec![
+                PersonClaimReleased {
+                    dossier: *dossier,
+                    reason: reason.clone(),
+                }
+                .into(),
+            ]),
+            _ => Ok(vec![]),
+        },
+    }
+}
+
+/// Decides the creation of the installation's index key: once, by the system.
+///
+/// # Errors
+/// `NOT_AUTHORISED` for anyone but the system.
+pub fn create_key(
+    key_hex: &str,
+    existing: Option<&str>,
+    actor: Actor,
+) -> Result<Vec<PersonIndexEvent>, Rejection> {
+    if actor != Actor::System {
+        return Err(Reason::NotAuthorised {
+            action: "create the person-index key",
+        }
+        .into());
+    }
+    Ok(match existing {
+        Some(_) => vec![],
+        None => vec![
+            PersonIndexKeyCreated {
+                key_hex: key_hex.to_owned(),
+            }
+            .into(),
+        ],
+    })
+}
+
+/// Applies one fact to a person's index stream.
+pub fn evolve(mut state: PersonIndex, event: &PersonIndexEvent) -> PersonIndex {
+    match event {
+        PersonIndexEvent::PersonClaimed(claimed) => state.claimed_by = Some(claimed.clone()),
+        PersonIndexEvent::PersonClaimReleased(released) => {
+            if state
+                .claimed_by
+                .as_ref()
+                .is_some_and(|c| c.dossier == released.dossier)
+            {
+                state.claimed_by = None;
+            }
+        }
+        PersonIndexEvent::PersonIndexKeyCreated(_) => {}
+    }
+    state
+}
