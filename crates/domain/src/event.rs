@@ -5,6 +5,7 @@ use schemars::Schema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::access::AccessEvent;
 use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
 use crate::person_index::PersonIndexEvent;
@@ -74,6 +75,7 @@ pub enum Event {
     Dossier(DossierEvent),
     Controls(ControlsEvent),
     PersonIndex(PersonIndexEvent),
+    Access(AccessEvent),
 }
 
 /// The JSON Schema of one event type's payload.
@@ -100,6 +102,7 @@ impl Event {
             Self::Dossier(e) => e.event_type(),
             Self::Controls(e) => e.event_type(),
             Self::PersonIndex(e) => e.event_type(),
+            Self::Access(e) => e.event_type(),
         }
     }
 
@@ -110,6 +113,7 @@ impl Event {
             Self::Dossier(e) => e.schema_version(),
             Self::Controls(e) => e.schema_version(),
             Self::PersonIndex(e) => e.schema_version(),
+            Self::Access(e) => e.schema_version(),
         }
     }
 
@@ -124,6 +128,7 @@ impl Event {
             Self::Dossier(e) => serde_json::to_value(e)?,
             Self::Controls(e) => serde_json::to_value(e)?,
             Self::PersonIndex(e) => serde_json::to_value(e)?,
+            Self::Access(e) => serde_json::to_value(e)?,
         };
         Ok(StoredEvent {
             event_type: self.event_type().to_owned(),
@@ -148,6 +153,12 @@ impl From<RegistryEvent> for Event {
 impl From<DossierEvent> for Event {
     fn from(event: DossierEvent) -> Self {
         Self::Dossier(event)
+    }
+}
+
+impl From<AccessEvent> for Event {
+    fn from(event: AccessEvent) -> Self {
+        Self::Access(event)
     }
 }
 
@@ -280,6 +291,7 @@ fn current_version(event_type: &str) -> Option<u32> {
         .chain(DossierEvent::TYPES)
         .chain(ControlsEvent::TYPES)
         .chain(PersonIndexEvent::TYPES)
+        .chain(AccessEvent::TYPES)
         .find(|(t, _)| *t == event_type)
         .map(|(_, v)| *v)
 }
@@ -299,7 +311,7 @@ pub fn events_markdown() -> String {
          strings in euro with at most two decimals; an INSZ is stored in full in the payload and \
          never shown in logs.\n",
     );
-    let streams: [(&str, &str, Vec<EventSchema>); 5] = [
+    let streams: [(&str, &str, Vec<EventSchema>); 6] = [
         (
             "Rule-book stream",
             "Effective-dated rule parameters.",
@@ -328,6 +340,12 @@ pub fn events_markdown() -> String {
             "One stream per registered person, named by a keyed hash of the INSZ, so a person is \
              registered in one dossier only; and the stream holding the installation's key.",
             PersonIndexEvent::schemas(),
+        ),
+        (
+            "Access stream",
+            "Users, their roles and their bearer tokens (only the SHA-256 of a token's secret is \
+             stored); revocations with a reason.",
+            AccessEvent::schemas(),
         ),
     ];
     let mut definitions = std::collections::BTreeMap::new();
@@ -578,6 +596,7 @@ mod tests {
             .chain(DossierEvent::TYPES)
             .chain(ControlsEvent::TYPES)
             .chain(PersonIndexEvent::TYPES)
+            .chain(AccessEvent::TYPES)
             .copied()
             .collect();
         let count = all.len();

@@ -24,6 +24,7 @@
 //! the final settlement. [`dossier::budget_line()`] computes every figure of a budget year from
 //! the dossier state, with the same functions the deciders use.
 
+pub mod access;
 pub mod controls;
 pub mod dossier;
 pub mod event;
@@ -43,8 +44,8 @@ pub use rejection::{Reason, Rejection};
 pub use rule_book::RuleBook;
 pub use values::{
     AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
-    OrganisationId, ParseError, PaymentId, PersonId, RecoveryId, ReportId, SampleId, UserId,
-    VoucherId,
+    OrganisationId, ParseError, PaymentId, PersonId, RecoveryId, ReportId, SampleId, TokenId,
+    UserId, VoucherId,
 };
 
 /// Who issues a command.

@@ -30,6 +30,15 @@ pub enum Reason {
         parameter: Parameter,
     },
     ReasonRequired,
+    InvalidInput {
+        field: &'static str,
+        problem: &'static str,
+    },
+    UserNameTaken {
+        name: String,
+    },
+    UnknownUser,
+    UnknownToken,
     NothingDue,
     DateInFuture {
         date: NaiveDate,
@@ -337,6 +346,32 @@ impl Reason {
                         parameter.key()
                     ),
                 ),
+            ),
+            R::InvalidInput { field, problem } => (
+                "INVALID_INPUT",
+                "-",
+                (
+                    format!("Het veld {field} is ongeldig: {problem}."),
+                    format!("The field {field} is invalid: {problem}."),
+                ),
+            ),
+            R::UserNameTaken { name } => (
+                "USER_NAME_TAKEN",
+                "-",
+                (
+                    format!("Er bestaat al een gebruiker met de naam {name}."),
+                    format!("A user named {name} already exists."),
+                ),
+            ),
+            R::UnknownUser => (
+                "UNKNOWN_USER",
+                "-",
+                s("Deze gebruiker bestaat niet.", "This user does not exist."),
+            ),
+            R::UnknownToken => (
+                "UNKNOWN_TOKEN",
+                "-",
+                s("Dit token bestaat niet.", "This token does not exist."),
             ),
             R::ReasonRequired => (
                 "REASON_REQUIRED",

@@ -567,7 +567,8 @@ pub enum SeedError {
     Refused {
         index: usize,
         parameter: Parameter,
-        rejection: Rejection,
+        /// Boxed: a refusal is rare here and the error stays small.
+        rejection: Box<Rejection>,
     },
 }
 
@@ -598,7 +599,7 @@ pub fn seed_events() -> Result<Vec<RuleParameterPublished>, SeedError> {
         let published = decide(&command, &book, &ctx).map_err(|rejection| SeedError::Refused {
             index,
             parameter: entry.parameter,
-            rejection,
+            rejection: Box::new(rejection),
         })?;
         for mut event in published {
             event.seed = Some(SEED_NAME.to_owned());

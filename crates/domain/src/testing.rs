@@ -76,6 +76,8 @@ impl World {
             Event::PersonIndex(e) => {
                 self.person_index = person_index::evolve(self.person_index, e);
             }
+            // Access has its own state and decider (`access::decide`), tested directly.
+            Event::Access(_) => {}
         }
         self
     }

@@ -468,6 +468,11 @@ id_type!(
     UserId
 );
 id_type!(
+    /// A bearer token of a user (its secret is never stored, only its SHA-256).
+    TokenId
+);
+
+id_type!(
     /// A report of suspected misuse or fraud.
     ReportId
 );

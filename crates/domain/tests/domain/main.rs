@@ -1,6 +1,7 @@
 //! The one integration-test binary of the domain crate: given/when/then scenarios per area of the
 //! regulation, the docs checks and the property tests.
 
+mod access;
 mod agreements;
 mod budgets;
 mod claims;

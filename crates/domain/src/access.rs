@@ -1,0 +1,298 @@
+//! Who may use Dossier: users, the role each acts in, and their bearer tokens.
+//!
+//! One access stream holds every user and token. A token's secret is shown once when it is
+//! issued and never stored: the stream keeps its SHA-256 only (a random 256-bit secret needs no
+//! slow password hash). Revoking a token is an event with a reason; nothing is deleted, so an
+//! audit can always tell who could act when.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::Actor;
+use crate::rejection::{Reason, Rejection};
+use crate::values::{TokenId, UserId};
+
+crate::event::event_enum! {
+    /// Events of the access stream.
+    AccessEvent {
+        UserAdded = 1,
+        TokenIssued = 1,
+        TokenRevoked = 1,
+    }
+}
+
+/// What a user may do (the HTTP service maps each route to the roles allowed on it).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Back-office staff (team Budgetbesteding): commands and reads.
+    Staff,
+    /// Inspectors: reads, reports and log verification; never writes.
+    Inspector,
+    /// Fraud investigators: reads, replay, as-of views, signal triage.
+    Investigator,
+    /// Administrators: rule parameters, organisation licences, users.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Staff,
+        Role::Inspector,
+        Role::Investigator,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Inspector => "inspector",
+            Role::Investigator => "investigator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// # Errors
+    /// When the text names no role.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| {
+                format!("unknown role {text:?}: use staff, inspector, investigator or admin")
+            })
+    }
+}
+
+/// A user was added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UserAdded {
+    /// The new user's id.
+    pub user: UserId,
+    /// The user's login name, unique.
+    pub name: String,
+    /// The role the user acts in.
+    pub role: Role,
+}
+
+/// A bearer token was issued to a user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TokenIssued {
+    /// The token's id (shown in listings; not a secret).
+    pub token: TokenId,
+    /// The user the token acts for.
+    pub user: UserId,
+    /// SHA-256 of the secret, 64 hexadecimal digits. The secret itself is never stored.
+    pub secret_sha256: String,
+}
+
+/// A token was revoked: it no longer opens the service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TokenRevoked {
+    /// The revoked token.
+    pub token: TokenId,
+    /// Why it was revoked (e.g. a lost laptop, a user leaving).
+    pub reason: String,
+}
+
+/// Commands of the access stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessCommand {
+    AddUser {
+        user: UserId,
+        name: String,
+        role: Role,
+    },
+    IssueToken {
+        token: TokenId,
+        user: UserId,
+        secret_sha256: String,
+    },
+    RevokeToken {
+        token: TokenId,
+        reason: String,
+    },
+}
+
+/// A user as the access stream knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A token as the access stream knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub id: TokenId,
+    pub user: UserId,
+    pub revoked: bool,
+}
+
+/// State of the access stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    users: BTreeMap<UserId, User>,
+    tokens: BTreeMap<TokenId, Token>,
+    /// SHA-256 (hex) of each token's secret → token.
+    by_secret: BTreeMap<String, TokenId>,
+}
+
+impl Access {
+    /// The user a presented secret's SHA-256 belongs to, if the token exists and is not revoked.
+    pub fn user_for_secret(&self, secret_sha256: &str) -> Option<&User> {
+        let token = self.tokens.get(self.by_secret.get(secret_sha256)?)?;
+        if token.revoked {
+            return None;
+        }
+        self.users.get(&token.user)
+    }
+
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.users.values()
+    }
+
+    pub fn user_named(&self, name: &str) -> Option<&User> {
+        self.users.values().find(|u| u.name == name)
+    }
+
+    pub fn tokens_of(&self, user: UserId) -> impl Iterator<Item = &Token> {
+        self.tokens.values().filter(move |t| t.user == user)
+    }
+}
+
+fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Decides an access command. Only administrators, and the system (the `dossier user` command
+/// run by the operator on the server), manage users and tokens.
+///
+/// # Errors
+/// `NOT_AUTHORISED`, `USER_NAME_TAKEN`, `UNKNOWN_USER`, `UNKNOWN_TOKEN`, `REASON_REQUIRED`,
+/// `INVALID_INPUT`.
+pub fn decide(
+    command: &AccessCommand,
+    state: &Access,
+    actor: Actor,
+) -> Result<Vec<AccessEvent>, Rejection> {
+    if !matches!(actor, Actor::Admin { .. } | Actor::System) {
+        return Err(Reason::NotAuthorised {
+            action: "manage users and tokens",
+        }
+        .into());
+    }
+    match command {
+        AccessCommand::AddUser { user, name, role } => {
+            let name = name.trim();
+            if name.is_empty() || name.len() > 100 {
+                return Err(Reason::InvalidInput {
+                    field: "name",
+                    problem: "1 to 100 characters",
+                }
+                .into());
+            }
+            if state.user_named(name).is_some() {
+                return Err(Reason::UserNameTaken {
+                    name: name.to_owned(),
+                }
+                .into());
+            }
+            if state.users.contains_key(user) {
+                return Ok(vec![]);
+            }
+            Ok(vec![
+                UserAdded {
+                    user: *user,
+                    name: name.to_owned(),
+                    role: *role,
+                }
+                .into(),
+            ])
+        }
+        AccessCommand::IssueToken {
+            token,
+            user,
+            secret_sha256,
+        } => {
+            if !state.users.contains_key(user) {
+                return Err(Reason::UnknownUser.into());
+            }
+            if !is_sha256_hex(secret_sha256) {
+                return Err(Reason::InvalidInput {
+                    field: "secret_sha256",
+                    problem: "64 lower-case hexadecimal digits",
+                }
+                .into());
+            }
+            if state.tokens.contains_key(token) {
+                return Ok(vec![]);
+            }
+            Ok(vec![
+                TokenIssued {
+                    token: *token,
+                    user: *user,
+                    secret_sha256: secret_sha256.clone(),
+                }
+                .into(),
+            ])
+        }
+        AccessCommand::RevokeToken { token, reason } => {
+            if reason.trim().is_empty() {
+                return Err(Reason::ReasonRequired.into());
+            }
+            match state.tokens.get(token) {
+                None => Err(Reason::UnknownToken.into()),
+                Some(t) if t.revoked => Ok(vec![]),
+                Some(_) => Ok(vec![
+                    TokenRevoked {
+                        token: *token,
+                        reason: reason.clone(),
+                    }
+                    .into(),
+                ]),
+            }
+        }
+    }
+}
+
+/// Applies one fact to the access stream.
+pub fn evolve(mut state: Access, event: &AccessEvent) -> Access {
+    match event {
+        AccessEvent::UserAdded(e) => {
+            state.users.insert(
+                e.user,
+                User {
+                    id: e.user,
+                    name: e.name.clone(),
+                    role: e.role,
+                },
+            );
+        }
+        AccessEvent::TokenIssued(e) => {
+            state.tokens.insert(
+                e.token,
+                Token {
+                    id: e.token,
+                    user: e.user,
+                    revoked: false,
+                },
+            );
+            state.by_secret.insert(e.secret_sha256.clone(), e.token);
+        }
+        AccessEvent::TokenRevoked(e) => {
+            if let Some(t) = state.tokens.get_mut(&e.token) {
+                t.revoked = true;
+            }
+        }
+    }
+    state
+}
