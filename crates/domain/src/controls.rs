@@ -68,13 +68,14 @@ pub fn select(seed: u64, population: &[DossierId], size: usize) -> Vec<DossierId
 }
 
 /// Draw a random control sample.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum ControlsCommand {
     DrawSample(DrawControlSample),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DrawControlSample {
     pub sample: SampleId,
     /// The budget year controlled.

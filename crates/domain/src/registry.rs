@@ -86,8 +86,8 @@ impl Registry {
 }
 
 /// Commands on the registry (staff only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RegistryCommand {
     /// Grant a licence (vergunning).
     License {

@@ -448,7 +448,8 @@ pub fn optional_age(ctx: &Context<'_>, parameter: Parameter, on: NaiveDate) -> O
 // Commands, events, decide, evolve
 
 /// Publish a new version of a parameter (admin only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PublishRuleParameter {
     pub parameter: Parameter,
     pub value: ParameterValue,

@@ -16,7 +16,7 @@ use crate::values::{
 };
 
 /// Every command a dossier accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum DossierCommand {
     RegisterPerson(RegisterPerson),
@@ -83,7 +83,8 @@ pub enum DossierCommand {
 }
 
 /// Open the dossier of a person with a disability.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterPerson {
     pub dossier: DossierId,
     pub person: PersonId,
@@ -92,20 +93,23 @@ pub struct RegisterPerson {
     pub birth_date: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CorrectBirthDate {
     pub corrected: NaiveDate,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordDeath {
     pub date_of_death: NaiveDate,
     /// Reference of the overlijdensakte.
     pub certificate_ref: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AssignLegalRepresentative {
     pub representative: PersonId,
     pub role: RepresentativeRole,
@@ -113,20 +117,23 @@ pub struct AssignLegalRepresentative {
     pub evidence_ref: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EndLegalRepresentative {
     pub representative: PersonId,
     pub ended_on: NaiveDate,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DesignateBudgetHolder {
     pub holder: PersonId,
     pub from: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterBudgetAccount {
     pub iban: Iban,
     /// The person in whose name the account is.
@@ -137,20 +144,23 @@ pub struct RegisterBudgetAccount {
     pub registered_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CorrectBudgetAccount {
     pub corrected: Iban,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeAccountProxy {
     pub account_holder: PersonId,
     pub relation: AccountHolderRelation,
     pub changed_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitPabApplication {
     pub budget: BudgetId,
     pub submitted_on: NaiveDate,
@@ -165,7 +175,8 @@ pub struct UrgentProcedure {
     pub specialist_attest_ref: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GrantPab {
     pub budget: BudgetId,
     /// Date of the grant letter.
@@ -175,7 +186,8 @@ pub struct GrantPab {
     pub voucher: VoucherId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MakePvbAvailable {
     pub budget: BudgetId,
     /// Date of the terbeschikkingstellingsbrief.
@@ -184,7 +196,8 @@ pub struct MakePvbAvailable {
     pub route: PvbRoute,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SetAnnualAmount {
     pub budget: BudgetId,
     pub year: i32,
@@ -192,24 +205,28 @@ pub struct SetAnnualAmount {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordHomeGuidanceDeregistration {
     pub attest_ref: String,
     pub received_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StartBudget {
     pub budget: BudgetId,
     pub start_date: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LapseBudget {
     pub budget: BudgetId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StopBudget {
     pub budget: BudgetId,
     pub reason: StopReason,
@@ -218,7 +235,8 @@ pub struct StopBudget {
     pub signed_by: Option<PersonId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConvertPabToPvbNaJeugdhulp {
     pub pab: BudgetId,
     pub pvb: BudgetId,
@@ -230,13 +248,15 @@ pub struct ConvertPabToPvbNaJeugdhulp {
     pub annual_amount: Euro,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SwitchToZorgbudget {
     pub budget: BudgetId,
     pub switch_date: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RedeemBoValueVoucher {
     pub voucher: VoucherId,
     pub redemption: VoucherRedemption,
@@ -244,7 +264,7 @@ pub struct RedeemBoValueVoucher {
 }
 
 /// What the holder asks for with the waardebon.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VoucherRedemption {
     /// An exploratory talk (verkennend gesprek) with a bijstandsorganisatie.
@@ -253,12 +273,14 @@ pub enum VoucherRedemption {
     CashPayment,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExpireBoValueVoucher {
     pub voucher: VoucherId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RegisterAgreement {
     pub agreement: AgreementId,
     pub budget: BudgetId,
@@ -277,18 +299,21 @@ pub struct RegisterAgreement {
     pub worker: Option<Worker>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ApproveAgreement {
     pub agreement: AgreementId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RejectAgreement {
     pub agreement: AgreementId,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AmendAgreement {
     pub agreement: AgreementId,
     pub effective_from: NaiveDate,
@@ -296,7 +321,8 @@ pub struct AmendAgreement {
     pub weekly_hours: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GiveNotice {
     pub agreement: AgreementId,
     pub notice_date: NaiveDate,
@@ -304,7 +330,8 @@ pub struct GiveNotice {
     pub end_date: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TerminateAgreement {
     pub agreement: AgreementId,
     /// Last day of the agreement.
@@ -312,7 +339,8 @@ pub struct TerminateAgreement {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitCombinationForm {
     pub combination: CombinationId,
     pub budget: BudgetId,
@@ -326,7 +354,7 @@ pub struct SubmitCombinationForm {
 }
 
 /// What the combinatieformulier reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CombinationChange {
     Start {
@@ -339,20 +367,23 @@ pub enum CombinationChange {
     End,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecalculateCombinationReduction {
     pub combination: CombinationId,
     /// First day of the month from which the new rate applies.
     pub from: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct JoinAssistanceOrganisation {
     pub organisation: OrganisationId,
     pub joined_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordBoAssistance {
     pub organisation: OrganisationId,
     pub threshold: AssistanceThreshold,
@@ -362,7 +393,8 @@ pub struct RecordBoAssistance {
     pub provided_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReportSuspectedMisuse {
     pub report: ReportId,
     pub organisation: OrganisationId,
@@ -375,7 +407,8 @@ pub struct ReportSuspectedMisuse {
 // Part 2: money and controls
 
 /// Submit a kostenstaat (S003-21).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitCostClaim {
     pub claim: ClaimId,
     pub budget: BudgetId,
@@ -388,7 +421,8 @@ pub struct SubmitCostClaim {
 }
 
 /// A staff member decides a held line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecideCostLine {
     pub claim: ClaimId,
     pub line: u32,
@@ -397,7 +431,8 @@ pub struct DecideCostLine {
 }
 
 /// A staff member replaces the current decision of a line (override or reversal).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OverrideCostLineDecision {
     pub claim: ClaimId,
     pub line: u32,
@@ -407,21 +442,24 @@ pub struct OverrideCostLineDecision {
 
 /// The daily job (or staff): grant the COVID-19 increase of a budget year after the first
 /// approved COVID-19 agreement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GrantCovidOverrunAllowance {
     pub budget: BudgetId,
     pub year: i32,
 }
 
 /// The daily job (or staff): raise the increase to a newer regime version's cap.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RaiseCovidOverrunAllowance {
     pub budget: BudgetId,
     pub year: i32,
 }
 
 /// The PVB holder declares the cash part (form "PVB starten met besteding in cash").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DeclareCashPart {
     pub budget: BudgetId,
     pub amount: Euro,
@@ -429,28 +467,32 @@ pub struct DeclareCashPart {
 }
 
 /// Pay the recoverable advance (P-04, A-04).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PayAdvance {
     pub budget: BudgetId,
 }
 
 /// Order the payment of every accepted, unpaid line of the budget, net of credit notes and open
 /// recoveries (P-05, K-03).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OrderPayment {
     pub payment: PaymentId,
     pub budget: BudgetId,
     pub year: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExecutePayment {
     pub payment: PaymentId,
     pub executed_on: NaiveDate,
 }
 
 /// Grant the extra severance on top of the cap (E-02/E-03).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GrantExtraSeverance {
     pub budget: BudgetId,
     pub year: i32,
@@ -458,7 +500,8 @@ pub struct GrantExtraSeverance {
 }
 
 /// Close a budget year: overrun letter and recovery of an overrun not explained by COVID-19.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CloseBudgetYear {
     pub budget: BudgetId,
     pub year: i32,
@@ -466,7 +509,8 @@ pub struct CloseBudgetYear {
     pub recovery: RecoveryId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DecideRecovery {
     pub recovery: RecoveryId,
     pub budget: BudgetId,
@@ -477,7 +521,8 @@ pub struct DecideRecovery {
     pub legal_basis: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordRecoveryRepayment {
     pub recovery: RecoveryId,
     pub amount: Euro,
@@ -485,27 +530,31 @@ pub struct RecordRecoveryRepayment {
 }
 
 /// Write off what is still outstanding of a recovery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WriteOffRecovery {
     pub recovery: RecoveryId,
     pub reason: String,
 }
 
 /// Issue the provisional final settlement of an ended budget (E-01).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DraftFinalSettlement {
     pub budget: BudgetId,
 }
 
 /// Issue the definitive final settlement after the evidence period (E-01/E-03).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IssueFinalSettlement {
     pub budget: BudgetId,
     /// Id for the recovery of the advance.
     pub recovery: RecoveryId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OpenControlCase {
     pub control: ControlId,
     pub budget: BudgetId,
@@ -515,21 +564,24 @@ pub struct OpenControlCase {
     pub period_to: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RequestEvidence {
     pub control: ControlId,
     pub documents: Vec<String>,
     pub due_by: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordEvidence {
     pub control: ControlId,
     pub documents: Vec<EvidenceDocument>,
     pub received_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RecordInspectionVisit {
     pub control: ControlId,
     pub inspector: UserId,
@@ -540,7 +592,8 @@ pub struct RecordInspectionVisit {
 }
 
 /// Conclude a control; a recovery on its findings is decided in the same decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConcludeControl {
     pub control: ControlId,
     pub findings: Vec<Finding>,
@@ -549,7 +602,8 @@ pub struct ConcludeControl {
 }
 
 /// The recovery decided on a control's findings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ControlRecovery {
     pub recovery: RecoveryId,
     pub amount: Euro,
@@ -557,7 +611,8 @@ pub struct ControlRecovery {
 }
 
 /// A staff member or inspector reports suspected misuse or fraud.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReportSuspectedFraud {
     pub report: ReportId,
     pub reporter: Reporter,

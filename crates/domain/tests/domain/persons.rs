@@ -383,3 +383,22 @@ fn only_staff_registers_a_person_and_a_death_cannot_be_in_the_future() {
         .then_rejected("DATE_IN_FUTURE");
     scenario.after(death(d(2024, 3, 1)));
 }
+
+#[test]
+fn commands_read_from_json_refuse_unknown_fields() {
+    let mut json = serde_json::json!({
+        "command": "register_person",
+        "dossier": DOSSIER,
+        "person": CHILD,
+        "insz": insz_born(d(2012, 5, 17)).expose_digits(),
+        "birth_date": null,
+    });
+    let parsed: DossierCommand = serde_json::from_value(json.clone()).unwrap();
+    assert!(matches!(parsed, DossierCommand::RegisterPerson(_)));
+    json["nickname"] = serde_json::json!("Jo");
+    let refused = serde_json::from_value::<DossierCommand>(json).unwrap_err();
+    assert!(
+        refused.to_string().contains("unknown field `nickname`"),
+        "{refused}"
+    );
+}
