@@ -261,6 +261,10 @@ pub fn upcast_with(
         serde_json::from_value(tagged)
             .map(Event::PersonIndex)
             .map_err(wrap)
+    } else if AccessEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
+        serde_json::from_value(tagged)
+            .map(Event::Access)
+            .map_err(wrap)
     } else {
         serde_json::from_value(tagged)
             .map(Event::Dossier)
