@@ -8,10 +8,12 @@
 //! Architecture invariant: no business rule lives here. Rules are in the domain's deciders;
 //! this crate only moves state and events between them and the store.
 
+mod access;
 mod executor;
 pub mod models;
 mod service;
 
+pub use access::{IssuedToken, secret_sha256};
 pub use executor::{
     Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
 };

@@ -198,3 +198,34 @@ impl StreamModel for PersonIndexKeyModel {
         }
     }
 }
+
+/// The access stream: users, roles, tokens.
+pub const ACCESS_STREAM: &str = "access";
+
+pub fn access_stream() -> StreamName {
+    StreamName::parse(ACCESS_STREAM).expect("valid stream name")
+}
+
+/// The access stream.
+#[derive(Debug)]
+pub struct AccessModel;
+
+impl StreamModel for AccessModel {
+    type State = domain::access::Access;
+    type Event = domain::access::AccessEvent;
+
+    fn decode(event: &RecordedEvent) -> Result<Self::Event, String> {
+        match decode(event)? {
+            Event::Access(e) => Ok(e),
+            _ => Err(wrong_stream(event, "access")),
+        }
+    }
+
+    fn encode(event: &Self::Event) -> Result<(&'static str, u32, Vec<u8>), String> {
+        encode(Event::Access(event.clone()))
+    }
+
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State {
+        domain::access::evolve(state, event)
+    }
+}

@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use crate::executor::{Decided, ExecuteError, Executed, Executor, WriteContext};
 use crate::models::{
-    DossierModel, PersonIndexKeyModel, PersonIndexModel, RegistryModel, RuleBookModel, dossier_of,
-    dossier_stream, person_index_key_stream, person_index_stream, registry_stream,
+    AccessModel, DossierModel, PersonIndexKeyModel, PersonIndexModel, RegistryModel, RuleBookModel,
+    dossier_of, dossier_stream, person_index_key_stream, person_index_stream, registry_stream,
     rule_book_stream,
 };
 
@@ -52,6 +52,7 @@ pub struct Service {
     rule_book: Executor<RuleBookModel>,
     person_index: Executor<PersonIndexModel>,
     person_index_key: Executor<PersonIndexKeyModel>,
+    access: Executor<AccessModel>,
 }
 
 impl std::fmt::Debug for Service {
@@ -62,7 +63,7 @@ impl std::fmt::Debug for Service {
     }
 }
 
-fn widen<R>(e: ExecuteError<Infallible>) -> ExecuteError<R> {
+pub(crate) fn widen<R>(e: ExecuteError<Infallible>) -> ExecuteError<R> {
     match e {
         ExecuteError::Rejected(never) => match never {},
         ExecuteError::StaleVersion {
@@ -105,12 +106,17 @@ impl Service {
             rule_book: Executor::new(store.clone(), 4),
             person_index: Executor::new(store.clone(), cached_dossiers),
             person_index_key: Executor::new(store.clone(), 1),
+            access: Executor::new(store.clone(), 1),
             store,
         }
     }
 
     pub fn store(&self) -> &Arc<dyn EventStore> {
         &self.store
+    }
+
+    pub(crate) fn access_executor(&self) -> &Executor<AccessModel> {
+        &self.access
     }
 
     /// Publishes the initial rule book from the versioned seed file when the store has none.
