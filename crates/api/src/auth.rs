@@ -1,0 +1,179 @@
+//! Who is calling, and may they: bearer tokens checked against the access stream, and the one
+//! table of which roles may use which route.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::access::Role;
+use domain::{Actor, UserId};
+
+use crate::error::ApiError;
+use crate::state::ApiState;
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user: UserId,
+    pub name: String,
+    pub role: Role,
+}
+
+impl Principal {
+    /// The domain actor for commands. Only staff and administrators issue domain commands;
+    /// the permission table keeps inspectors and investigators off those routes, and this
+    /// refuses them again rather than letting them act as someone they are not.
+    ///
+    /// # Errors
+    /// `FORBIDDEN` for an inspector or investigator.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        match self.role {
+            Role::Admin => Ok(Actor::Admin { user: self.user }),
+            Role::Staff => Ok(Actor::Staff { user: self.user }),
+            Role::Inspector | Role::Investigator => Err(ApiError::forbidden(self.role.as_str())),
+        }
+    }
+
+    /// The metadata every event of this request carries.
+    pub fn write_context(&self, correlation_id: uuid::Uuid) -> app::WriteContext {
+        app::WriteContext {
+            actor_id: self.user.to_string(),
+            actor_role: self.role.as_str().to_owned(),
+            correlation_id,
+            causation_id: None,
+            reason: None,
+        }
+    }
+}
+
+/// Who may use a route. Routes not listed are public (health, metrics, the API description).
+#[derive(Debug, Clone)]
+pub struct Permission {
+    pub method: Method,
+    pub path: &'static str,
+    pub roles: &'static [Role],
+}
+
+const EVERYONE: &[Role] = &[
+    Role::Staff,
+    Role::Inspector,
+    Role::Investigator,
+    Role::Admin,
+];
+const WRITERS: &[Role] = &[Role::Staff, Role::Admin];
+const ADMINS: &[Role] = &[Role::Admin];
+const AUDITORS: &[Role] = &[Role::Inspector, Role::Investigator, Role::Admin];
+
+/// The one table of permissions: the authorisation layer reads it, and a test walks every row
+/// with every role.
+pub const PERMISSIONS: &[Permission] = &[
+    Permission {
+        method: Method::POST,
+        path: "/api/dossiers",
+        roles: WRITERS,
+    },
+    Permission {
+        method: Method::POST,
+        path: "/api/dossiers/{dossier}/commands",
+        roles: WRITERS,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/events",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/rule-book",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::POST,
+        path: "/api/rule-book/parameters",
+        roles: ADMINS,
+    },
+    Permission {
+        method: Method::POST,
+        path: "/api/registry/commands",
+        roles: ADMINS,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/log/verify",
+        roles: AUDITORS,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/me",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::POST,
+        path: "/api/users",
+        roles: ADMINS,
+    },
+    Permission {
+        method: Method::POST,
+        path: "/api/tokens/{token}/revoke",
+        roles: ADMINS,
+    },
+];
+
+fn permission(method: &Method, path: &str) -> Option<&'static Permission> {
+    PERMISSIONS
+        .iter()
+        .find(|p| p.method == method && p.path == path)
+}
+
+/// The principal whose token the request presents.
+///
+/// # Errors
+/// `UNAUTHENTICATED` for a missing, malformed, unknown or revoked token.
+pub async fn authenticate(
+    state: &ApiState,
+    authorization: Option<&str>,
+) -> Result<Principal, ApiError> {
+    let secret = authorization
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(ApiError::unauthenticated)?;
+    let access = state.service.access().await?;
+    let user = access
+        .user_for_secret(&app::secret_sha256(secret))
+        .ok_or_else(ApiError::unauthenticated)?;
+    Ok(Principal {
+        user: user.id,
+        name: user.name.clone(),
+        role: user.role,
+    })
+}
+
+/// The authorisation layer: runs after routing, so it knows the route's pattern.
+pub async fn authorize(
+    State(state): State<ApiState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let Some(permission) = path.and_then(|p| permission(request.method(), &p)) else {
+        return next.run(request).await;
+    };
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let principal = match authenticate(&state, authorization.as_deref()).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    if !permission.roles.contains(&principal.role) {
+        return ApiError::forbidden(principal.role.as_str()).into_response();
+    }
+    request.extensions_mut().insert(principal);
+    next.run(request).await
+}

@@ -1,0 +1,176 @@
+//! Every error of the HTTP API, as `application/problem+json` (RFC 9457) with the domain's stable
+//! code and rule id. Errors map to HTTP here and nowhere else.
+
+use app::{CommandError, ExecuteError};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A problem document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem (`urn:dossier:problem:<code>`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary of the kind of problem (English).
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, for a staff member (Dutch).
+    pub detail: String,
+    /// The same in English.
+    pub detail_en: String,
+    /// Stable code, e.g. `PAB_ONLY_FOR_MINORS`.
+    pub code: String,
+    /// The rule of the domain brief the refusal enforces (`-` when none).
+    pub rule: String,
+}
+
+/// Why a request did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub rule: String,
+    pub detail_nl: String,
+    pub detail_en: String,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        detail_nl: impl Into<String>,
+        detail_en: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            rule: "-".into(),
+            detail_nl: detail_nl.into(),
+            detail_en: detail_en.into(),
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Meld u aan met een geldig token (Authorization: Bearer …).",
+            "Present a valid token (Authorization: Bearer …).",
+        )
+    }
+
+    pub fn forbidden(role: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            format!("Uw rol ({role}) mag dit niet doen."),
+            format!("Your role ({role}) may not do this."),
+        )
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("Niet gevonden: {what}."),
+            format!("Not found: {what}."),
+        )
+    }
+
+    pub fn bad_request(code: &'static str, detail_en: impl Into<String>) -> Self {
+        let detail_en = detail_en.into();
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            code,
+            format!("Ongeldige aanvraag: {detail_en}"),
+            detail_en,
+        )
+    }
+
+    pub fn unprocessable(code: &'static str, detail_en: impl Into<String>) -> Self {
+        let detail_en = detail_en.into();
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            format!("Ongeldige gegevens: {detail_en}"),
+            detail_en,
+        )
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "Er ging iets mis aan onze kant; er werd niets geregistreerd.",
+            "Something went wrong on our side; nothing was recorded.",
+        )
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(e: CommandError) -> Self {
+        match e {
+            ExecuteError::Rejected(r) => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: r.code(),
+                rule: r.rule().to_owned(),
+                detail_nl: r.message_nl().to_owned(),
+                detail_en: r.message_en().to_owned(),
+            },
+            ExecuteError::StaleVersion { actual, .. } => Self::new(
+                StatusCode::PRECONDITION_FAILED,
+                "STALE_VERSION",
+                format!(
+                    "Het dossier werd intussen gewijzigd (nu versie {}); herlaad het en probeer opnieuw.",
+                    version_text(actual)
+                ),
+                format!(
+                    "The dossier changed meanwhile (now version {}); reload it and try again.",
+                    version_text(actual)
+                ),
+            ),
+            ExecuteError::Contended { .. } => Self::new(
+                StatusCode::CONFLICT,
+                "CONFLICT",
+                "Het dossier wordt op dit moment door anderen gewijzigd; probeer het zo dadelijk opnieuw.",
+                "Others are changing this dossier right now; try again in a moment.",
+            ),
+            ExecuteError::Store(event_store::StoreError::Unavailable(detail)) => {
+                tracing::error!(%detail, "event store unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "UNAVAILABLE",
+                    "De gegevensopslag is tijdelijk niet bereikbaar; er werd niets geregistreerd.",
+                    "The event store is unavailable; nothing was recorded.",
+                )
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+fn version_text(version: Option<u64>) -> String {
+    version.map_or_else(|| "geen".to_owned(), |v| v.to_string())
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = Problem {
+            kind: format!("urn:dossier:problem:{}", self.code.to_lowercase()),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail_nl,
+            detail_en: self.detail_en,
+            code: self.code.to_owned(),
+            rule: self.rule,
+        };
+        let mut response = (self.status, axum::Json(problem)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}

@@ -1,0 +1,49 @@
+//! The JSON body extractor of the API: every way a body can be wrong becomes a problem document
+//! (malformed JSON 400, wrong content type 415, unknown fields or wrong types 422, too large 413).
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// A JSON body, refused as a problem document when it does not parse.
+#[derive(Debug, Clone)]
+pub struct Body<T>(pub T);
+
+impl<S, T> FromRequest<S> for Body<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(problem(&rejection)),
+        }
+    }
+}
+
+fn problem(rejection: &JsonRejection) -> ApiError {
+    let text = rejection.body_text();
+    match rejection {
+        JsonRejection::JsonDataError(_) => ApiError::unprocessable("INVALID_BODY", text),
+        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("MALFORMED_JSON", text),
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "JSON_REQUIRED",
+            "Stuur de gegevens als JSON (Content-Type: application/json).",
+            "Send the body as JSON (Content-Type: application/json).",
+        ),
+        _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BODY_TOO_LARGE",
+            "De aanvraag is te groot.",
+            "The request body is too large.",
+        ),
+        _ => ApiError::bad_request("INVALID_BODY", text),
+    }
+}

@@ -1,0 +1,101 @@
+//! The OpenAPI document (`/api/openapi.json`) behind Swagger UI (`/api/docs`).
+//!
+//! Routes and response types are described with utoipa; the domain's commands keep their JSON
+//! Schemas from schemars (the domain knows nothing of HTTP), which are merged in here as
+//! components, so the document shows exactly the fields a command accepts.
+
+use serde_json::{Value, json};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::Problem;
+use crate::routes::{admin, dossiers, service};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Dossier",
+        description = "Case management for VAPH personal budgets (PVB, PAB). Every change is an \
+                       immutable event; refusals come as problem+json with a stable code, the rule \
+                       id and a Dutch message. Authenticate with `Authorization: Bearer <token>` \
+                       (tokens: `dossier user add NAME --role ROLE`)."
+    ),
+    paths(
+        service::health, service::metrics,
+        dossiers::open, dossiers::command, dossiers::history,
+        admin::rule_book, admin::publish_rule, admin::registry_command,
+        admin::me, admin::add_user, admin::revoke_token, admin::verify,
+    ),
+    components(schemas(
+        Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::HistoryEvent,
+        admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
+        service::Health,
+    )),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The request bodies that are domain commands: (path, method, schema).
+const COMMAND_BODIES: &[(&str, &str, &str)] = &[
+    ("/api/dossiers/{dossier}/commands", "post", "DossierCommand"),
+    ("/api/registry/commands", "post", "RegistryCommand"),
+    ("/api/rule-book/parameters", "post", "PublishRuleParameter"),
+];
+
+/// The whole document as JSON.
+pub fn document() -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|_| json!({}));
+    let domain_schemas = [
+        (
+            "DossierCommand",
+            schemars::schema_for!(domain::dossier::DossierCommand),
+        ),
+        (
+            "RegistryCommand",
+            schemars::schema_for!(domain::registry::RegistryCommand),
+        ),
+        (
+            "PublishRuleParameter",
+            schemars::schema_for!(domain::rule_book::PublishRuleParameter),
+        ),
+    ];
+    for (name, schema) in domain_schemas {
+        // schemars refers to "#/$defs/X"; in OpenAPI the definitions live in the components.
+        let text = serde_json::to_string(&schema)
+            .unwrap_or_default()
+            .replace("#/$defs/", "#/components/schemas/");
+        let Ok(mut schema) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let defs = schema.as_object_mut().and_then(|o| o.remove("$defs"));
+        if let Some(o) = schema.as_object_mut() {
+            o.remove("$schema");
+        }
+        let components = &mut doc["components"]["schemas"];
+        if let Some(Value::Object(defs)) = defs {
+            for (def_name, def) in defs {
+                components[def_name] = def;
+            }
+        }
+        components[name] = schema;
+    }
+    for (path, method, schema) in COMMAND_BODIES {
+        doc["paths"][path][method]["requestBody"] = json!({
+            "required": true,
+            "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
+        });
+    }
+    doc
+}

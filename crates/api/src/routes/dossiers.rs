@@ -1,0 +1,237 @@
+//! Dossiers: open one, run a command against it, read its history.
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::dossier::{DossierCommand, RegisterPerson};
+use domain::{DossierId, Insz, PersonId};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::json::Body;
+use crate::state::ApiState;
+
+/// Open the dossier of a person with a disability.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenDossier {
+    /// INSZ / rijksregisternummer (11 digits; dots and dashes allowed).
+    pub insz: String,
+    /// Birth date, when the INSZ does not encode it (bis numbers).
+    pub birth_date: Option<NaiveDate>,
+}
+
+/// What a command recorded.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Recorded {
+    pub dossier: Uuid,
+    /// The dossier's version after the command (send it back as `If-Match` to be sure nothing
+    /// changed in between).
+    pub version: Option<u64>,
+    /// The ids of the events recorded, in order (empty when nothing changed).
+    pub events: Vec<Uuid>,
+}
+
+fn recorded(
+    dossier: DossierId,
+    version: Option<u64>,
+    events: Vec<Uuid>,
+    status: StatusCode,
+) -> Response {
+    let mut response = (
+        status,
+        axum::Json(Recorded {
+            dossier: dossier.as_uuid(),
+            version,
+            events,
+        }),
+    )
+        .into_response();
+    if let Some(v) = version
+        && let Ok(etag) = HeaderValue::from_str(&format!("\"{v}\""))
+    {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
+fn parse_dossier(text: &str) -> Result<DossierId, ApiError> {
+    DossierId::parse(text).map_err(|_| ApiError::not_found(&format!("dossier {text}")))
+}
+
+/// `If-Match: "3"` → the command is decided only if the dossier is still at version 3.
+fn if_match(headers: &HeaderMap) -> Result<Option<Option<u64>>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    text.trim_matches('"')
+        .parse::<u64>()
+        .map(|v| Some(Some(v)))
+        .map_err(|_| {
+            ApiError::bad_request(
+                "INVALID_IF_MATCH",
+                "If-Match takes a dossier version in quotes, e.g. \"3\"",
+            )
+        })
+}
+
+#[utoipa::path(post, path = "/api/dossiers", tag = "dossiers",
+    request_body = OpenDossier,
+    responses((status = 201, body = Recorded, description = "The dossier was opened"),
+              (status = 422, body = crate::error::Problem, description = "Refused (e.g. DUPLICATE_PERSON)")),
+    security(("bearer" = [])))]
+pub async fn open(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Body(body): Body<OpenDossier>,
+) -> Result<Response, ApiError> {
+    let insz = Insz::parse(&body.insz)
+        .map_err(|e| ApiError::unprocessable("INVALID_INSZ", e.to_string()))?;
+    let dossier = DossierId::from_uuid(Uuid::now_v7());
+    let command = DossierCommand::RegisterPerson(RegisterPerson {
+        dossier,
+        person: PersonId::from_uuid(Uuid::now_v7()),
+        insz,
+        birth_date: body.birth_date,
+    });
+    let write = principal.write_context(Uuid::now_v7());
+    let done = state
+        .service
+        .dossier_command(
+            dossier,
+            &command,
+            principal.actor()?,
+            state.today(),
+            &write,
+            Some(None),
+        )
+        .await?;
+    let mut response = recorded(dossier, done.version, done.event_ids, StatusCode::CREATED);
+    if let Ok(location) = HeaderValue::from_str(&format!("/api/dossiers/{}", dossier.as_uuid())) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+#[utoipa::path(post, path = "/api/dossiers/{dossier}/commands", tag = "dossiers",
+    params(("dossier" = Uuid, Path, description = "The dossier"),
+           ("If-Match" = Option<String>, Header, description = "The dossier version the command is based on, e.g. \"3\"")),
+    request_body(content = Object, description = "One dossier command: `{\"command\": \"register_agreement\", …}` (see the DossierCommand schema)"),
+    responses((status = 200, body = Recorded, description = "The command's events were recorded"),
+              (status = 412, body = crate::error::Problem, description = "The dossier is no longer at the If-Match version"),
+              (status = 422, body = crate::error::Problem, description = "Refused by a rule, or an invalid body")),
+    security(("bearer" = [])))]
+pub async fn command(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+    headers: HeaderMap,
+    Body(command): Body<DossierCommand>,
+) -> Result<Response, ApiError> {
+    let dossier = parse_dossier(&dossier)?;
+    if matches!(command, DossierCommand::RegisterPerson(_)) {
+        return Err(ApiError::unprocessable(
+            "USE_OPEN_DOSSIER",
+            "a person is registered by opening a dossier: POST /api/dossiers",
+        ));
+    }
+    let if_match = if_match(&headers)?;
+    let (_, version) = state.service.dossier(dossier).await?;
+    if version.is_none() {
+        return Err(ApiError::not_found(&format!(
+            "dossier {}",
+            dossier.as_uuid()
+        )));
+    }
+    let write = principal.write_context(Uuid::now_v7());
+    let done = state
+        .service
+        .dossier_command(
+            dossier,
+            &command,
+            principal.actor()?,
+            state.today(),
+            &write,
+            if_match,
+        )
+        .await?;
+    Ok(recorded(
+        dossier,
+        done.version,
+        done.event_ids,
+        StatusCode::OK,
+    ))
+}
+
+/// One event of a dossier's history, with who did it, when and why.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryEvent {
+    pub position: u64,
+    pub version: u64,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub schema_version: u32,
+    pub recorded_at: DateTime<Utc>,
+    pub actor_id: String,
+    pub actor_role: String,
+    pub correlation_id: Uuid,
+    pub reason: Option<String>,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/events", tag = "dossiers",
+    params(("dossier" = Uuid, Path, description = "The dossier")),
+    responses((status = 200, body = [HistoryEvent], description = "Every event of the dossier, in order"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn history(
+    State(state): State<ApiState>,
+    Path(dossier): Path<String>,
+) -> Result<Response, ApiError> {
+    let dossier = parse_dossier(&dossier)?;
+    let stream = app::models::dossier_stream(dossier);
+    let mut events = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = state
+            .service
+            .store()
+            .read_stream(&stream, from, 1000)
+            .await
+            .map_err(app::CommandError::from)?;
+        let Some(last) = page.last() else { break };
+        from = last.stream_version + 1;
+        for e in &page {
+            let meta = e.metadata().map_err(ApiError::internal)?;
+            events.push(HistoryEvent {
+                position: e.position.0,
+                version: e.stream_version,
+                event_id: e.event_id,
+                event_type: e.event_type.clone(),
+                schema_version: e.schema_version,
+                recorded_at: e.recorded_at,
+                actor_id: meta.actor_id,
+                actor_role: meta.actor_role,
+                correlation_id: meta.correlation_id,
+                reason: meta.reason,
+                payload: serde_json::from_slice(&e.payload).map_err(ApiError::internal)?,
+            });
+        }
+    }
+    if events.is_empty() {
+        return Err(ApiError::not_found(&format!(
+            "dossier {}",
+            dossier.as_uuid()
+        )));
+    }
+    Ok(axum::Json(events).into_response())
+}

@@ -1,0 +1,502 @@
+//! The HTTP API through its router (no socket): roles × routes, a case end to end, bad input,
+//! idempotency, and the public endpoints.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use api::{ApiState, PERMISSIONS, router};
+use app::{Service, WriteContext};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::NaiveDate;
+use domain::Actor;
+use domain::access::Role;
+use event_store::{EventStore, MemoryStore, Position};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct World {
+    app: Router,
+    store: Arc<dyn EventStore>,
+    tokens: HashMap<Role, String>,
+}
+
+async fn world() -> World {
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let service = Arc::new(Service::new(store.clone(), 100));
+    let today = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    service.ensure_rule_book(today).await.unwrap();
+    let mut tokens = HashMap::new();
+    for role in Role::ALL {
+        let issued = service
+            .add_user(
+                role.as_str(),
+                role,
+                Actor::System,
+                &WriteContext::system("test users"),
+            )
+            .await
+            .unwrap();
+        tokens.insert(role, issued.secret);
+    }
+    let state = ApiState::with_clock(service, Arc::new(move || today));
+    World {
+        app: router(state),
+        store,
+        tokens,
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+impl World {
+    async fn call(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (k, v) in extra {
+            request = request.header(*k, *v);
+        }
+        let request = request
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+            .unwrap();
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    fn token(&self, role: Role) -> &str {
+        &self.tokens[&role]
+    }
+
+    async fn events(&self) -> usize {
+        self.store
+            .read_all(Position::START, 100_000)
+            .await
+            .unwrap()
+            .len()
+    }
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{dossier}", &uuid::Uuid::now_v7().to_string())
+        .replace("{token}", &uuid::Uuid::now_v7().to_string())
+}
+
+#[tokio::test]
+async fn every_route_admits_exactly_the_roles_in_the_table() {
+    let w = world().await;
+    for permission in PERMISSIONS {
+        let uri = concrete(permission.path);
+        let method = permission.method.as_str();
+        let body = (method == "POST").then_some("{}");
+        let anonymous = w.call(method, &uri, None, body, &[]).await;
+        assert_eq!(
+            anonymous.status,
+            StatusCode::UNAUTHORIZED,
+            "{method} {uri} without a token"
+        );
+        assert_eq!(anonymous.body["code"], "UNAUTHENTICATED");
+        for role in Role::ALL {
+            let answer = w.call(method, &uri, Some(w.token(role)), body, &[]).await;
+            if permission.roles.contains(&role) {
+                assert!(
+                    answer.status != StatusCode::UNAUTHORIZED
+                        && answer.status != StatusCode::FORBIDDEN,
+                    "{method} {} as {}: {} {}",
+                    permission.path,
+                    role.as_str(),
+                    answer.status,
+                    answer.body
+                );
+            } else {
+                assert_eq!(
+                    answer.status,
+                    StatusCode::FORBIDDEN,
+                    "{method} {} as {}",
+                    permission.path,
+                    role.as_str()
+                );
+                assert_eq!(
+                    answer.headers[header::CONTENT_TYPE],
+                    "application/problem+json"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_case_through_http_with_versions_refusals_and_history() {
+    let w = world().await;
+    let staff = w.token(Role::Staff);
+    // A child born 2012-05-17 (INSZ with valid 2000+ check digits).
+    let base = 120_517_001u64;
+    let insz = format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97);
+    let opened = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some(&json!({ "insz": insz }).to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    assert_eq!(opened.headers[header::ETAG], "\"0\"");
+    let dossier = opened.body["dossier"].as_str().unwrap().to_owned();
+    assert!(
+        opened.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .ends_with(&dossier)
+    );
+
+    let apply = json!({ "command": "submit_pab_application", "budget": uuid::Uuid::now_v7(), "submitted_on": "2026-01-10", "urgent": null }).to_string();
+    let uri = format!("/api/dossiers/{dossier}/commands");
+    let applied = w
+        .call(
+            "POST",
+            &uri,
+            Some(staff),
+            Some(&apply),
+            &[("if-match", "\"0\"")],
+        )
+        .await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    assert_eq!(applied.body["version"], 1);
+
+    // The same If-Match again: the dossier moved on.
+    let before = w.events().await;
+    let again = json!({ "command": "submit_pab_application", "budget": uuid::Uuid::now_v7(), "submitted_on": "2026-01-11", "urgent": null }).to_string();
+    let stale = w
+        .call(
+            "POST",
+            &uri,
+            Some(staff),
+            Some(&again),
+            &[("if-match", "\"0\"")],
+        )
+        .await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.body
+    );
+    assert_eq!(stale.body["code"], "STALE_VERSION");
+    assert_eq!(
+        w.events().await,
+        before,
+        "nothing written on a stale If-Match"
+    );
+
+    // The same person in another dossier: refused with the code, the rule and a Dutch message.
+    let twice = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some(&json!({ "insz": insz }).to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(twice.body["code"], "DUPLICATE_PERSON");
+    assert!(
+        twice.body["detail"].as_str().unwrap().contains(&dossier),
+        "{}",
+        twice.body
+    );
+    assert_eq!(
+        twice.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+
+    let history = w
+        .call(
+            "GET",
+            &format!("/api/dossiers/{dossier}/events"),
+            Some(w.token(Role::Investigator)),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(history.status, StatusCode::OK);
+    let events = history.body.as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["event_type"], "PersonRegistered");
+    assert_eq!(events[1]["actor_role"], "staff");
+
+    let verified = w
+        .call(
+            "GET",
+            "/api/log/verify",
+            Some(w.token(Role::Inspector)),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::OK);
+    assert_eq!(verified.body["digest"].as_str().unwrap().len(), 64);
+    assert_eq!(verified.body["events"], w.events().await);
+
+    let unknown = w
+        .call(
+            "GET",
+            &format!("/api/dossiers/{}/events", uuid::Uuid::now_v7()),
+            Some(staff),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_problem_document_and_leaves_the_log_unchanged() {
+    let w = world().await;
+    let staff = w.token(Role::Staff);
+    let before = w.events().await;
+    let huge = format!("{{\"insz\": \"{}\"}}", "9".repeat(api::BODY_LIMIT + 1));
+    let cases: Vec<(&str, Option<&str>, StatusCode, &str)> = vec![
+        (
+            "malformed JSON",
+            Some("{\"insz\": "),
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_JSON",
+        ),
+        (
+            "unknown field",
+            Some("{\"insz\": \"12051700125\", \"nickname\": \"x\"}"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "INVALID_BODY",
+        ),
+        (
+            "wrong type",
+            Some("{\"insz\": 12051700125}"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "INVALID_BODY",
+        ),
+        (
+            "bad date",
+            Some("{\"insz\": \"12051700125\", \"birth_date\": \"31/02/2012\"}"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "INVALID_BODY",
+        ),
+        (
+            "bad INSZ",
+            Some("{\"insz\": \"12051700199\"}"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "INVALID_INSZ",
+        ),
+        (
+            "huge body",
+            Some(huge.as_str()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BODY_TOO_LARGE",
+        ),
+    ];
+    for (what, body, status, code) in cases {
+        let answer = w
+            .call("POST", "/api/dossiers", Some(staff), body, &[])
+            .await;
+        assert_eq!(answer.status, status, "{what}: {}", answer.body);
+        assert_eq!(answer.body["code"], code, "{what}");
+        assert_eq!(
+            answer.headers[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{what}"
+        );
+        assert!(
+            answer.body["detail"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "{what}: a message for staff"
+        );
+    }
+    let no_json = Request::builder()
+        .method("POST")
+        .uri("/api/dossiers")
+        .header(header::AUTHORIZATION, format!("Bearer {staff}"))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("insz=1"))
+        .unwrap();
+    assert_eq!(
+        w.app.clone().oneshot(no_json).await.unwrap().status(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let bad_amount = json!({ "command": "set_annual_amount", "budget": uuid::Uuid::now_v7(), "year": 2026, "amount": "12,50" }).to_string();
+    let answer = w
+        .call(
+            "POST",
+            &format!("/api/dossiers/{}/commands", uuid::Uuid::now_v7()),
+            Some(staff),
+            Some(&bad_amount),
+            &[],
+        )
+        .await;
+    assert!(answer.status.is_client_error(), "{}", answer.body);
+    assert_eq!(w.events().await, before, "no bad request wrote an event");
+}
+
+#[tokio::test]
+async fn a_retried_post_gets_the_first_answer_and_writes_once() {
+    let w = world().await;
+    let staff = w.token(Role::Staff);
+    let base = 130_101_001u64;
+    let insz = format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97);
+    let body = json!({ "insz": insz }).to_string();
+    let first = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some(&body),
+            &[("idempotency-key", "k-1")],
+        )
+        .await;
+    let before = w.events().await;
+    let retry = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some(&body),
+            &[("idempotency-key", "k-1")],
+        )
+        .await;
+    assert_eq!(
+        (first.status, retry.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_eq!(retry.body, first.body);
+    assert_eq!(retry.headers["idempotent-replayed"], "true");
+    assert_eq!(w.events().await, before, "the retry wrote nothing");
+    let other = json!({ "insz": insz, "birth_date": "2013-01-01" }).to_string();
+    let reused = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some(&other),
+            &[("idempotency-key", "k-1")],
+        )
+        .await;
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reused.body["code"], "IDEMPOTENCY_KEY_REUSED");
+}
+
+#[tokio::test]
+async fn an_administrator_issues_and_revokes_tokens() {
+    let w = world().await;
+    let admin = w.token(Role::Admin);
+    let added = w
+        .call(
+            "POST",
+            "/api/users",
+            Some(admin),
+            Some(r#"{"name": "karel", "role": "investigator"}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let secret = added.body["secret"].as_str().unwrap().to_owned();
+    let me = w.call("GET", "/api/me", Some(&secret), None, &[]).await;
+    assert_eq!(
+        (me.body["name"].as_str(), me.body["role"].as_str()),
+        (Some("karel"), Some("investigator"))
+    );
+    let token = added.body["token"].as_str().unwrap();
+    let revoked = w
+        .call(
+            "POST",
+            &format!("/api/tokens/{token}/revoke"),
+            Some(admin),
+            Some(r#"{"reason": "test over"}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        w.call("GET", "/api/me", Some(&secret), None, &[])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad_role = w
+        .call(
+            "POST",
+            "/api/users",
+            Some(admin),
+            Some(r#"{"name": "x", "role": "boss"}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(bad_role.body["code"], "INVALID_ROLE");
+}
+
+#[tokio::test]
+async fn health_metrics_and_the_api_description_are_public() {
+    let w = world().await;
+    let health = w.call("GET", "/health", None, None, &[]).await;
+    assert_eq!(
+        (health.status, health.body["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+    api::metrics_handle();
+    let _ = w.call("GET", "/health", None, None, &[]).await;
+    let metrics = w.call("GET", "/metrics", None, None, &[]).await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(
+        metrics
+            .body
+            .as_str()
+            .unwrap()
+            .contains("dossier_http_requests_total"),
+        "{}",
+        metrics.body
+    );
+    let doc = w.call("GET", "/api/openapi.json", None, None, &[]).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.body["components"]["schemas"]["DossierCommand"].is_object());
+    assert_eq!(
+        doc.body["paths"]["/api/dossiers/{dossier}/commands"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/DossierCommand"
+    );
+    let ui = w.call("GET", "/api/docs/", None, None, &[]).await;
+    assert_eq!(ui.status, StatusCode::OK);
+    assert!(
+        ui.body.as_str().unwrap().contains("swagger"),
+        "Swagger UI page"
+    );
+    let nowhere = w.call("GET", "/nowhere", None, None, &[]).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    assert_eq!(nowhere.body["code"], "NOT_FOUND");
+}
