@@ -34,12 +34,26 @@ struct Cli {
 #[derive(Debug, clap::Args)]
 struct StoreArg {
     /// The event store: sqlite:PATH, postgres://…, esdb://… or memory:.
-    #[arg(long, env = "DOSSIER_STORE", default_value = DEFAULT_STORE)]
+    #[arg(long, env = "DOSSIER_STORE", default_value = DEFAULT_STORE, global = true)]
     store: String,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the HTTP service (API, Swagger UI at /api/docs, health, metrics).
+    Serve {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::serve::ServeArgs,
+    },
+    /// Manage users and their bearer tokens.
+    User {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(subcommand)]
+        command: cmd::user::UserCommand,
+    },
     /// Check every hash chain of the log and print its digest.
     Verify {
         #[command(flatten)]
@@ -152,6 +166,14 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<Outcome> {
     match command {
+        Command::Serve { store, args } => {
+            cmd::serve::run(open_store(&store.store).await?, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::User { store, command } => {
+            cmd::user::run(open_store(&store.store).await?, &command).await?;
+            Ok(Outcome::Ok)
+        }
         Command::Verify { store, args } => {
             let store = open_store(&store.store).await?;
             cmd::verify::run(store.as_ref(), &args).await

@@ -301,3 +301,103 @@ fn tick_issues_what_is_due_once_per_date() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "a malformed date is bad usage");
 }
+
+/// A plain HTTP/1.1 request over a socket: enough for the service's own smoke test.
+fn http(address: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("connect to the service");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
+    let added = dossier()
+        .args([
+            "user",
+            "add",
+            "ann",
+            "--role",
+            "inspector",
+            "--store",
+            &store,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let issued: serde_json::Value = serde_json::from_slice(&added.stdout).unwrap();
+    let secret = issued["secret"].as_str().unwrap().to_owned();
+    let twice = dossier()
+        .args(["user", "add", "ann", "--role", "staff", "--store", &store])
+        .output()
+        .unwrap();
+    assert_eq!(
+        twice.status.code(),
+        Some(2),
+        "a taken name is refused as bad usage"
+    );
+
+    let mut child = dossier()
+        .args(["serve", "--bind", "127.0.0.1:0", "--store", &store])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
+    let (status, body) = http(&address, "GET", "/health", None);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = http(&address, "GET", "/api/me", Some(&secret));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"inspector\""), "{body}");
+    assert_eq!(http(&address, "GET", "/api/me", None).0, 401);
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+
+    let list = dossier()
+        .args(["user", "list", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("ann"));
+}
