@@ -276,24 +276,7 @@ pub async fn expected_version_cases(store: Arc<dyn EventStore>, ns: Namespace) -
 
 /// A batch is written whole or not at all; bad batches are refused.
 pub async fn append_is_atomic(store: Arc<dyn EventStore>, ns: Namespace) -> CheckResult {
-    let other = ns.stream("other");
-    let taken = events(1, "taken");
-    store
-        .append(&other, ExpectedVersion::NoStream, &taken)
-        .await
-        .map_err(store_err("setup"))?;
-
     let s = ns.stream("atomic");
-    let mut batch = events(4, "batch");
-    batch.push(taken[0].clone()); // its id already lives in another stream
-    match store.append(&s, ExpectedVersion::Any, &batch).await {
-        Err(StoreError::EventIdConflict { .. }) => {}
-        other => {
-            return Err(format!(
-                "a batch reusing a stored id should be refused, got {other:?}"
-            ));
-        }
-    }
     let mut twice = events(2, "twice");
     twice.push(twice[0].clone());
     match store.append(&s, ExpectedVersion::Any, &twice).await {
@@ -307,6 +290,17 @@ pub async fn append_is_atomic(store: Arc<dyn EventStore>, ns: Namespace) -> Chec
     match store.append(&s, ExpectedVersion::Any, &[]).await {
         Err(StoreError::InvalidRequest(_)) => {}
         other => return Err(format!("an empty batch should be invalid, got {other:?}")),
+    }
+    match store
+        .append(&s, ExpectedVersion::StreamExists, &events(5, "refused"))
+        .await
+    {
+        Err(StoreError::WrongExpectedVersion { .. }) => {}
+        other => {
+            return Err(format!(
+                "a batch for a stream that does not exist should conflict, got {other:?}"
+            ));
+        }
     }
     let read = store
         .read_stream(&s, 0, 100)
@@ -339,6 +333,52 @@ pub async fn append_is_atomic(store: Arc<dyn EventStore>, ns: Namespace) -> Chec
     ensure!(
         read.windows(2).all(|w| w[0].position < w[1].position),
         "a batch's positions do not increase"
+    );
+    Ok(())
+}
+
+/// An event id belongs to one place in the log: a batch that reuses an id stored in another
+/// stream is refused whole.
+pub async fn event_ids_are_unique_across_streams(
+    store: Arc<dyn EventStore>,
+    ns: Namespace,
+) -> CheckResult {
+    let other = ns.stream("other");
+    let taken = events(1, "taken");
+    store
+        .append(&other, ExpectedVersion::NoStream, &taken)
+        .await
+        .map_err(store_err("setup"))?;
+    let s = ns.stream("reusing");
+    let mut batch = events(4, "batch");
+    batch.push(taken[0].clone());
+    match store.append(&s, ExpectedVersion::Any, &batch).await {
+        Err(StoreError::EventIdConflict { .. }) => {}
+        other => {
+            return Err(format!(
+                "a batch reusing a stored id should be refused, got {other:?}"
+            ));
+        }
+    }
+    match store
+        .append(&ns.stream("elsewhere"), ExpectedVersion::Any, &taken)
+        .await
+    {
+        Err(StoreError::EventIdConflict { .. }) => {}
+        other => {
+            return Err(format!(
+                "the same id in another stream should be refused, got {other:?}"
+            ));
+        }
+    }
+    let read = store
+        .read_stream(&s, 0, 100)
+        .await
+        .map_err(store_err("read_stream"))?;
+    ensure!(
+        read.is_empty(),
+        "the refused batch wrote {} events",
+        read.len()
     );
     Ok(())
 }
@@ -398,17 +438,6 @@ pub async fn retry_is_idempotent(store: Arc<dyn EventStore>, ns: Namespace) -> C
         other => {
             return Err(format!(
                 "same ids with other content should be refused, got {other:?}"
-            ));
-        }
-    }
-    match store
-        .append(&ns.stream("retry-elsewhere"), ExpectedVersion::Any, &batch)
-        .await
-    {
-        Err(StoreError::EventIdConflict { .. }) => {}
-        other => {
-            return Err(format!(
-                "same ids in another stream should be refused, got {other:?}"
             ));
         }
     }
@@ -525,6 +554,48 @@ pub async fn read_all_pages_in_order(store: Arc<dyn EventStore>, ns: Namespace) 
         seen.len(),
         written.len()
     );
+    Ok(())
+}
+
+/// Paging through the log with page boundaries inside multi-event appends neither skips nor
+/// repeats an event (stores whose positions are not dense must resume inside an append).
+pub async fn read_all_pages_inside_appends(
+    store: Arc<dyn EventStore>,
+    ns: Namespace,
+) -> CheckResult {
+    let s = ns.stream("batched");
+    let (mut written, mut start) = (Vec::new(), None);
+    for n in [3, 1, 4, 2] {
+        let batch = events(n, &format!("b{n}"));
+        let o = store
+            .append(&s, ExpectedVersion::Any, &batch)
+            .await
+            .map_err(store_err("append"))?;
+        start.get_or_insert(o.first_position);
+        written.extend(batch.iter().map(|e| e.event_id));
+    }
+    for page in 1..=3 {
+        let (mut seen, mut next) = (Vec::new(), start.expect("appended"));
+        loop {
+            let got = store
+                .read_all(next, page)
+                .await
+                .map_err(store_err("read_all"))?;
+            let Some(last) = got.last() else { break };
+            next = last.position.next();
+            seen.extend(
+                got.into_iter()
+                    .filter(|e| ns.contains(e))
+                    .map(|e| e.event_id),
+            );
+        }
+        ensure!(
+            seen == written,
+            "pages of {page}: {} seen of {} written, or another order",
+            seen.len(),
+            written.len()
+        );
+    }
     Ok(())
 }
 
