@@ -139,6 +139,9 @@ impl From<Outcome> for ExitCode {
 pub struct UsageError(pub String);
 
 fn main() -> ExitCode {
+    // Before anything can open a TLS connection: with KurrentDB's client linked, rustls has two
+    // crypto back-ends and would pick neither by itself.
+    store_kurrent::install_crypto_provider();
     let cli = Cli::parse();
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

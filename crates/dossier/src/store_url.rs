@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use event_store::{EventStore, MemoryStore};
 use store_sqlite::SqliteStore;
 
@@ -81,8 +81,8 @@ async fn open(url: &str) -> anyhow::Result<Arc<dyn EventStore>> {
         StoreUrl::Postgres(url) => Ok(
             Arc::new(store_postgres::PostgresStore::connect(&url).await?) as Arc<dyn EventStore>,
         ),
-        StoreUrl::Kurrent(_) => {
-            bail!("KurrentDB store support is not in this build yet")
+        StoreUrl::Kurrent(url) => {
+            Ok(Arc::new(store_kurrent::KurrentStore::connect(&url).await?) as Arc<dyn EventStore>)
         }
     }
 }

@@ -118,7 +118,7 @@ fn verify_and_selftest_run_against_postgres() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&selftest.stdout);
-    assert!(text.contains("selftest: 12 passed, 0 failed"), "{text}");
+    assert!(text.contains("selftest: 14 passed, 0 failed"), "{text}");
 }
 
 #[test]
@@ -200,7 +200,7 @@ fn selftest_runs_the_conformance_suite_against_a_store() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("selftest: 12 passed, 0 failed"), "{text}");
+    assert!(text.contains("selftest: 14 passed, 0 failed"), "{text}");
 }
 
 #[test]
@@ -400,4 +400,25 @@ fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("ann"));
+}
+
+#[test]
+fn an_unreachable_kurrentdb_is_an_unusable_store_and_keeps_its_password() {
+    let out = dossier()
+        .args([
+            "selftest",
+            "--store",
+            "esdb://admin:changeit@127.0.0.1:1?tls=false",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot open the event store"), "{err}");
+    assert!(!err.contains("changeit"), "{err}");
 }
