@@ -9,6 +9,7 @@
 //! Architecture invariant: depends on the application layer and the domain's types; never on a
 //! store adapter (the store is chosen by the binary).
 
+mod access_log;
 pub mod auth;
 pub mod error;
 mod idempotency;
@@ -45,6 +46,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/rule-book/parameters", post(admin::publish_rule))
         .route("/api/registry/commands", post(admin::registry_command))
         .route("/api/log/verify", get(admin::verify))
+        .route("/api/access-log", get(access_log::list))
         .route("/api/me", get(admin::me))
         .route("/api/users", post(admin::add_user))
         .route("/api/tokens/{token}/revoke", post(admin::revoke_token))

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::access_log;
 use crate::error::Problem;
 use crate::routes::{admin, dossiers, service};
 
@@ -24,12 +25,12 @@ use crate::routes::{admin, dossiers, service};
         service::health, service::metrics,
         dossiers::open, dossiers::command, dossiers::history,
         admin::rule_book, admin::publish_rule, admin::registry_command,
-        admin::me, admin::add_user, admin::revoke_token, admin::verify,
+        admin::me, admin::add_user, admin::revoke_token, admin::verify, access_log::list,
     ),
     components(schemas(
         Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::HistoryEvent,
         admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
-        service::Health,
+        service::Health, access_log::AccessEntry,
     )),
     modifiers(&BearerAuth),
 )]

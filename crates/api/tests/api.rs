@@ -500,3 +500,64 @@ async fn health_metrics_and_the_api_description_are_public() {
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
     assert_eq!(nowhere.body["code"], "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn reads_by_inspectors_and_investigators_are_in_the_access_log() {
+    let w = world().await;
+    let base = 140_303_001u64;
+    let insz = format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97);
+    let opened = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(w.token(Role::Staff)),
+            Some(&json!({ "insz": insz }).to_string()),
+            &[],
+        )
+        .await;
+    let dossier = opened.body["dossier"].as_str().unwrap().to_owned();
+    let history = format!("/api/dossiers/{dossier}/events");
+    for role in [Role::Staff, Role::Investigator, Role::Inspector] {
+        assert_eq!(
+            w.call("GET", &history, Some(w.token(role)), None, &[])
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let log = w
+        .call(
+            "GET",
+            &format!("/api/access-log?dossier={dossier}"),
+            Some(w.token(Role::Inspector)),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let entries = log.body.as_array().unwrap();
+    let roles: Vec<&str> = entries
+        .iter()
+        .map(|e| e["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        ["investigator", "inspector"],
+        "staff reads are not logged; the others are, in order"
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["view"] == "dossier history" && e["channel"] == "http")
+    );
+    let other_month = w
+        .call(
+            "GET",
+            "/api/access-log?month=2025-12-01",
+            Some(w.token(Role::Admin)),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(other_month.body.as_array().map(Vec::len), Some(0));
+}

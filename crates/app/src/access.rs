@@ -127,3 +127,84 @@ impl Service {
             .map(|_| ())
     }
 }
+
+/// An entry of the access log with when it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    pub access: domain::access::DataAccessed,
+}
+
+impl Service {
+    /// Records that someone read personal data, before it is handed out. A read that cannot be
+    /// recorded must not be served.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub async fn record_access(
+        &self,
+        access: domain::access::DataAccessed,
+        on: chrono::NaiveDate,
+        write: &WriteContext,
+    ) -> Result<(), CommandError> {
+        let event = domain::event::Event::AccessLog(access.into());
+        let stored = event
+            .to_stored()
+            .map_err(|e| crate::ExecuteError::Unencodable(e.to_string()))?;
+        let payload = serde_json::to_vec(&stored.payload)
+            .map_err(|e| crate::ExecuteError::Unencodable(e.to_string()))?;
+        let metadata = event_store::EventMetadata {
+            actor_id: write.actor_id.clone(),
+            actor_role: write.actor_role.clone(),
+            correlation_id: write.correlation_id,
+            causation_id: write.causation_id,
+            reason: write.reason.clone(),
+        };
+        let new = event_store::NewEvent::from_json_bytes(
+            Uuid::now_v7(),
+            event.event_type(),
+            event.schema_version(),
+            payload,
+            &metadata,
+        )
+        .map_err(|e| crate::ExecuteError::Unencodable(e.0))?;
+        let stream = crate::models::access_log_stream(on);
+        // Entries of a month need no order among themselves beyond the log's own.
+        self.store()
+            .append(&stream, event_store::ExpectedVersion::Any, &[new])
+            .await?;
+        Ok(())
+    }
+
+    /// The access log of the month `month` falls in, oldest first.
+    ///
+    /// # Errors
+    /// When the store fails or an entry cannot be read.
+    pub async fn access_log(
+        &self,
+        month: chrono::NaiveDate,
+    ) -> Result<Vec<AccessEntry>, CommandError> {
+        let stream = crate::models::access_log_stream(month);
+        let mut entries = Vec::new();
+        let mut from = 0;
+        loop {
+            let page = self.store().read_stream(&stream, from, 1000).await?;
+            let Some(last) = page.last() else { break };
+            from = last.stream_version + 1;
+            for e in &page {
+                let access = e
+                    .payload_as()
+                    .map_err(|err| crate::ExecuteError::Undecodable {
+                        stream: stream.clone(),
+                        version: e.stream_version,
+                        detail: err.to_string(),
+                    })?;
+                entries.push(AccessEntry {
+                    recorded_at: e.recorded_at,
+                    access,
+                });
+            }
+        }
+        Ok(entries)
+    }
+}

@@ -13,7 +13,7 @@ mod executor;
 pub mod models;
 mod service;
 
-pub use access::{IssuedToken, secret_sha256};
+pub use access::{AccessEntry, IssuedToken, secret_sha256};
 pub use executor::{
     Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
 };

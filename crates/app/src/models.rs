@@ -229,3 +229,8 @@ impl StreamModel for AccessModel {
         domain::access::evolve(state, event)
     }
 }
+
+/// The access-log stream of the month `date` falls in: `access-log-YYYY-MM`.
+pub fn access_log_stream(date: chrono::NaiveDate) -> StreamName {
+    StreamName::parse(format!("access-log-{}", date.format("%Y-%m"))).expect("valid stream name")
+}

@@ -296,3 +296,25 @@ pub fn evolve(mut state: Access, event: &AccessEvent) -> Access {
     }
     state
 }
+
+crate::event::event_enum! {
+    /// Events of the access log: who looked at whose data (one stream per month).
+    AccessLogEvent {
+        DataAccessed = 1,
+    }
+}
+
+/// Someone read personal data: recorded before the data is handed out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DataAccessed {
+    /// Whose data: the dossier read, or none for a report over many dossiers.
+    pub dossier: Option<crate::values::DossierId>,
+    /// Who read it: a user id, or `os:<name>` for the command line.
+    pub reader: String,
+    /// The role they read it in (`inspector`, `investigator`, `system` for the command line).
+    pub role: String,
+    /// What they looked at, e.g. `dossier history`, `replay`, `report budgets`.
+    pub view: String,
+    /// Where: `http` or `cli`.
+    pub channel: String,
+}

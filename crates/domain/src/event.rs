@@ -5,7 +5,7 @@ use schemars::Schema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::access::AccessEvent;
+use crate::access::{AccessEvent, AccessLogEvent};
 use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
 use crate::person_index::PersonIndexEvent;
@@ -76,6 +76,7 @@ pub enum Event {
     Controls(ControlsEvent),
     PersonIndex(PersonIndexEvent),
     Access(AccessEvent),
+    AccessLog(AccessLogEvent),
 }
 
 /// The JSON Schema of one event type's payload.
@@ -103,6 +104,7 @@ impl Event {
             Self::Controls(e) => e.event_type(),
             Self::PersonIndex(e) => e.event_type(),
             Self::Access(e) => e.event_type(),
+            Self::AccessLog(e) => e.event_type(),
         }
     }
 
@@ -114,6 +116,7 @@ impl Event {
             Self::Controls(e) => e.schema_version(),
             Self::PersonIndex(e) => e.schema_version(),
             Self::Access(e) => e.schema_version(),
+            Self::AccessLog(e) => e.schema_version(),
         }
     }
 
@@ -129,6 +132,7 @@ impl Event {
             Self::Controls(e) => serde_json::to_value(e)?,
             Self::PersonIndex(e) => serde_json::to_value(e)?,
             Self::Access(e) => serde_json::to_value(e)?,
+            Self::AccessLog(e) => serde_json::to_value(e)?,
         };
         Ok(StoredEvent {
             event_type: self.event_type().to_owned(),
@@ -153,6 +157,12 @@ impl From<RegistryEvent> for Event {
 impl From<DossierEvent> for Event {
     fn from(event: DossierEvent) -> Self {
         Self::Dossier(event)
+    }
+}
+
+impl From<AccessLogEvent> for Event {
+    fn from(event: AccessLogEvent) -> Self {
+        Self::AccessLog(event)
     }
 }
 
@@ -265,6 +275,10 @@ pub fn upcast_with(
         serde_json::from_value(tagged)
             .map(Event::Access)
             .map_err(wrap)
+    } else if AccessLogEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
+        serde_json::from_value(tagged)
+            .map(Event::AccessLog)
+            .map_err(wrap)
     } else {
         serde_json::from_value(tagged)
             .map(Event::Dossier)
@@ -296,6 +310,7 @@ fn current_version(event_type: &str) -> Option<u32> {
         .chain(ControlsEvent::TYPES)
         .chain(PersonIndexEvent::TYPES)
         .chain(AccessEvent::TYPES)
+        .chain(AccessLogEvent::TYPES)
         .find(|(t, _)| *t == event_type)
         .map(|(_, v)| *v)
 }
@@ -315,7 +330,7 @@ pub fn events_markdown() -> String {
          strings in euro with at most two decimals; an INSZ is stored in full in the payload and \
          never shown in logs.\n",
     );
-    let streams: [(&str, &str, Vec<EventSchema>); 6] = [
+    let streams: [(&str, &str, Vec<EventSchema>); 7] = [
         (
             "Rule-book stream",
             "Effective-dated rule parameters.",
@@ -350,6 +365,12 @@ pub fn events_markdown() -> String {
             "Users, their roles and their bearer tokens (only the SHA-256 of a token's secret is \
              stored); revocations with a reason.",
             AccessEvent::schemas(),
+        ),
+        (
+            "Access log",
+            "Who read whose data, when (one stream per month, `access-log-YYYY-MM`): reads of a \
+             dossier by inspectors and investigators, and command-line replays and reports.",
+            AccessLogEvent::schemas(),
         ),
     ];
     let mut definitions = std::collections::BTreeMap::new();
@@ -601,6 +622,7 @@ mod tests {
             .chain(ControlsEvent::TYPES)
             .chain(PersonIndexEvent::TYPES)
             .chain(AccessEvent::TYPES)
+            .chain(AccessLogEvent::TYPES)
             .copied()
             .collect();
         let count = all.len();

@@ -76,8 +76,9 @@ impl World {
             Event::PersonIndex(e) => {
                 self.person_index = person_index::evolve(self.person_index, e);
             }
-            // Access has its own state and decider (`access::decide`), tested directly.
-            Event::Access(_) => {}
+            // Access has its own state and decider (`access::decide`), tested directly; the
+            // access log is facts only.
+            Event::Access(_) | Event::AccessLog(_) => {}
         }
         self
     }

@@ -195,6 +195,7 @@ pub struct HistoryEvent {
     security(("bearer" = [])))]
 pub async fn history(
     State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
     Path(dossier): Path<String>,
 ) -> Result<Response, ApiError> {
     let dossier = parse_dossier(&dossier)?;
@@ -233,5 +234,6 @@ pub async fn history(
             dossier.as_uuid()
         )));
     }
+    crate::access_log::record(&state, &principal, Some(dossier), "dossier history").await?;
     Ok(axum::Json(events).into_response())
 }
