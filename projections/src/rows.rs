@@ -1,6 +1,6 @@
 //! Read-model tables and the rows a projection changes.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -108,10 +108,11 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 /// The rows changed since the last commit: for each (table, key) the latest full row, or
 /// `None` when the row was deleted. A later change of the same row replaces an earlier one, so
-/// a batch writes each row once.
+/// a batch writes each row once. (A hash map: a rebuild records millions of changes, and only
+/// [`RowChanges::iter`] needs them in order.)
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RowChanges {
-    changes: BTreeMap<(&'static str, Vec<Value>), Option<Vec<Value>>>,
+    changes: HashMap<(&'static str, Vec<Value>), Option<Vec<Value>>>,
 }
 
 impl RowChanges {
@@ -128,9 +129,11 @@ impl RowChanges {
             values.len(),
             table.columns.len()
         );
+        // Called for every row of a rebuild: find the key columns without allocating.
         let key = table
-            .key_indices()
-            .into_iter()
+            .primary_key
+            .iter()
+            .filter_map(|k| table.columns.iter().position(|c| c.name == *k))
             .map(|i| values[i].clone())
             .collect();
         self.changes.insert((table.name, key), Some(values));
@@ -151,9 +154,13 @@ impl RowChanges {
 
     /// Every change, ordered by table and key: (table, key, new row or `None` for a delete).
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &[Value], Option<&[Value]>)> {
-        self.changes
+        let mut all: Vec<_> = self
+            .changes
             .iter()
             .map(|((t, k), v)| (*t, k.as_slice(), v.as_deref()))
+            .collect();
+        all.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        all.into_iter()
     }
 
     /// Forgets every change (after a commit, or while replaying below the checkpoint).

@@ -189,7 +189,7 @@ impl Runner {
         mut progress: impl FnMut(u64) + Send,
     ) -> Result<RebuildStats, RunError> {
         /// Rows are written in large batches: a rebuild is one reader and one writer.
-        const EVENTS_PER_COMMIT: u64 = 100_000;
+        const EVENTS_PER_COMMIT: u64 = 25_000;
         let started = Instant::now();
         for p in projections.iter() {
             self.sink.reset(p.name(), p.version(), p.tables()).await?;

@@ -76,6 +76,22 @@ impl SqliteSink {
             .store(true, Ordering::SeqCst);
     }
 
+    /// Runs `f` on the connection without blocking the async workers: in place on a
+    /// multi-threaded runtime (no copy of the changes), on the blocking pool otherwise.
+    fn with_conn_in_place<T>(
+        &self,
+        f: impl FnOnce(&mut Connection, &Inner) -> Result<T, SinkError>,
+    ) -> Result<T, SinkError> {
+        tokio::task::block_in_place(|| {
+            let mut conn = self
+                .inner
+                .conn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut conn, &self.inner)
+        })
+    }
+
     async fn with_conn<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection, &Inner) -> Result<T, SinkError> + Send + 'static,
@@ -254,29 +270,38 @@ impl ReadModelSink for SqliteSink {
         changes: &RowChanges,
         position: Position,
     ) -> Result<(), SinkError> {
-        let projection = projection.to_owned();
-        let changes = changes.clone();
-        self.with_conn(move |conn, inner| {
+        let write = move |conn: &mut Connection,
+                          inner: &Inner,
+                          projection: &str,
+                          changes: &RowChanges|
+              -> Result<(), SinkError> {
             let tables = inner
                 .tables
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .clone();
             let tx = conn.transaction().map_err(unavailable)?;
+            // The statements' text, built once per table and commit rather than per row.
+            let mut upserts: HashMap<&str, String> = HashMap::new();
+            let mut deletes: HashMap<&str, String> = HashMap::new();
             for (table_name, key, row) in changes.iter() {
                 let table = tables.get(table_name).ok_or_else(|| {
                     SinkError::Unavailable(format!("table {table_name} was never opened"))
                 })?;
                 match row {
                     Some(values) => {
-                        let mut stmt =
-                            tx.prepare_cached(&upsert_sql(table)).map_err(unavailable)?;
+                        let sql = upserts
+                            .entry(table_name)
+                            .or_insert_with(|| upsert_sql(table));
+                        let mut stmt = tx.prepare_cached(sql).map_err(unavailable)?;
                         stmt.execute(rusqlite::params_from_iter(values.iter().map(to_sql)))
                             .map_err(unavailable)?;
                     }
                     None => {
-                        let mut stmt =
-                            tx.prepare_cached(&delete_sql(table)).map_err(unavailable)?;
+                        let sql = deletes
+                            .entry(table_name)
+                            .or_insert_with(|| delete_sql(table));
+                        let mut stmt = tx.prepare_cached(sql).map_err(unavailable)?;
                         stmt.execute(rusqlite::params_from_iter(key.iter().map(to_sql)))
                             .map_err(unavailable)?;
                     }
@@ -293,7 +318,16 @@ impl ReadModelSink for SqliteSink {
             )
             .map_err(unavailable)?;
             tx.commit().map_err(unavailable)
-        })
-        .await
+        };
+        let multi_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if multi_thread {
+            self.with_conn_in_place(|conn, inner| write(conn, inner, projection, changes))
+        } else {
+            let projection = projection.to_owned();
+            let changes = changes.clone();
+            self.with_conn(move |conn, inner| write(conn, inner, &projection, &changes))
+                .await
+        }
     }
 }

@@ -75,6 +75,27 @@ enum Command {
         #[command(flatten)]
         args: cmd::tick::TickArgs,
     },
+    /// Drop read models and rebuild them from the log.
+    Rebuild {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::rebuild::RebuildArgs,
+    },
+    /// Print a dossier's events in order: who, when, why, and the state after each.
+    Replay {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::replay::ReplayArgs,
+    },
+    /// Reports for inspectors (CSV for Excel or JSON), stamped with log position and digest.
+    Report {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::report::ReportArgs,
+    },
     /// Measure throughput.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -109,6 +130,13 @@ enum BenchCommand {
         store: StoreArg,
         #[command(flatten)]
         args: cmd::bench::StoreBenchArgs,
+    },
+    /// Generate a history of dossiers, rebuild every read model, time as-of answers.
+    Rebuild {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::bench_rebuild::BenchRebuildArgs,
     },
 }
 
@@ -195,6 +223,24 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         }
         Command::Store(StoreCommand::SoakCheck { store, args }) => {
             cmd::soak::check(open_store(&store.store).await?, &args).await
+        }
+        Command::Rebuild { store, args } => {
+            let opened = open_store(&store.store).await?;
+            cmd::rebuild::run(opened, &store.store, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Replay { store, args } => {
+            cmd::replay::run(open_store(&store.store).await?, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Report { store, args } => {
+            cmd::report::run(open_store(&store.store).await?, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Bench(BenchCommand::Rebuild { store, args }) => {
+            let opened = open_store(&store.store).await?;
+            cmd::bench_rebuild::run(opened, &store.store, &args).await?;
+            Ok(Outcome::Ok)
         }
         Command::Bench(BenchCommand::Store { store, args }) => {
             let opened = open_store(&store.store).await?;

@@ -421,4 +421,334 @@ fn an_unreachable_kurrentdb_is_an_unusable_store_and_keeps_its_password() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot open the event store"), "{err}");
     assert!(!err.contains("changeit"), "{err}");
+
+// Read models: bench rebuild, rebuild, replay, report ------------------------------------------
+
+/// A store holding a generated history of `dossiers` dossiers (deterministic ids, times and
+/// hashes: `dossier bench rebuild` imports it), returned with its URL.
+fn generated_store(dir: &Path, dossiers: u32) -> String {
+    let store_url = format!("sqlite:{}", dir.join("dossier.db").display());
+    let out = dossier()
+        .args([
+            "bench",
+            "rebuild",
+            "--store",
+            &store_url,
+            "--dossiers",
+            &dossiers.to_string(),
+            "--asof-samples",
+            "3",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = stdout.lines().last().unwrap_or_default();
+    assert!(
+        line.starts_with("bench rebuild: events=")
+            && line.contains(" rebuild_eps=")
+            && line.contains(" asof_ms="),
+        "{line}"
+    );
+    store_url
+}
+
+/// Every read-model table of a SQLite read-model file, as sorted text rows.
+fn read_model_dump(path: &Path) -> std::collections::BTreeMap<String, Vec<String>> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for projection in projections::read::all() {
+        for table in projection.tables() {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM {}", table.name))
+                .unwrap();
+            let n = stmt.column_count();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            rows.sort();
+            out.insert(table.name.to_owned(), rows);
+        }
+    }
+    out
+}
+
+#[test]
+fn rebuild_from_the_cli_equals_the_incrementally_built_read_models() {
+    use event_store::{EventStore, Position};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store_url = generated_store(dir.path(), 12);
+    let out = dossier()
+        .args(["rebuild", "--store", &store_url])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("rebuild: projections=budgets,"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" events_per_s="), "{stdout}");
+
+    // The same log, delivered a page at a time to a runner that commits after each.
+    let incremental = dir.path().join("incremental-read.db");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let source = store_sqlite::SqliteStore::open(dir.path().join("dossier.db")).unwrap();
+        let all = source.read_all(Position::START, 1_000_000).await.unwrap();
+        let copy: std::sync::Arc<dyn EventStore> =
+            std::sync::Arc::new(event_store::MemoryStore::new());
+        let sink = projections::SqliteSink::open(&incremental).unwrap();
+        let runner = projections::Runner::new(copy.clone(), std::sync::Arc::new(sink));
+        for chunk in all.chunks(97) {
+            copy.import(chunk).await.unwrap();
+            runner
+                .catch_up(&mut projections::read::all())
+                .await
+                .unwrap();
+        }
+    });
+    let rebuilt = read_model_dump(&dir.path().join("dossier-read.db"));
+    assert!(rebuilt["budget_years"].len() >= 12 * 3);
+    assert!(!rebuilt["signals"].is_empty());
+    assert_eq!(read_model_dump(&incremental), rebuilt);
+
+    let unknown = dossier()
+        .args(["rebuild", "--store", &store_url, "--projection", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    let one = dossier()
+        .args(["rebuild", "--store", &store_url, "--projection", "signals"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&one.stdout).starts_with("rebuild: projections=signals "));
+}
+
+/// The first generated dossier's number.
+const FIRST_DOSSIER: &str = "00000000-0000-0001-0000-000000000000";
+
+#[test]
+fn replay_prints_every_event_with_who_when_why_and_the_state_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_url = generated_store(dir.path(), 3);
+    let text = dossier()
+        .args(["replay", FIRST_DOSSIER, "--store", &store_url])
+        .output()
+        .unwrap();
+    assert!(
+        text.status.success(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let events: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(events.len() > 30, "{text}");
+    assert!(events[0].starts_with("#0 positie "), "{}", events[0]);
+    assert!(events[0].contains("bench-staff (staff) PersonRegistered — reden: generated history"));
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("    toestand: "))
+            .count(),
+        events.len()
+    );
+
+    let json = dossier()
+        .args(["replay", FIRST_DOSSIER, "--store", &store_url, "--json"])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), events.len());
+    assert_eq!(lines[0]["event_type"], "PersonRegistered");
+    assert!(
+        lines[0]["payload"]["insz"]
+            .as_str()
+            .unwrap()
+            .ends_with("*****")
+    );
+    assert!(
+        lines.last().unwrap()["state_after"]["cost_lines"]["accepted"]
+            .as_u64()
+            .unwrap()
+            > 20
+    );
+
+    // --until a position stops there; --until a time too.
+    let cut = lines[5]["position"].as_u64().unwrap();
+    let until = dossier()
+        .args([
+            "replay",
+            FIRST_DOSSIER,
+            "--store",
+            &store_url,
+            "--json",
+            "--until",
+            &cut.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&until.stdout).lines().count(), 6);
+    let until_time = dossier()
+        .args([
+            "replay",
+            FIRST_DOSSIER,
+            "--store",
+            &store_url,
+            "--until",
+            "2019-01-01T23:59:59Z",
+        ])
+        .output()
+        .unwrap();
+    let early = String::from_utf8_lossy(&until_time.stdout).into_owned();
+    assert!(early.lines().filter(|l| l.starts_with('#')).count() < events.len());
+    let bad = dossier()
+        .args([
+            "replay",
+            FIRST_DOSSIER,
+            "--store",
+            &store_url,
+            "--until",
+            "gisteren",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn reports_carry_position_and_digest_in_csv_for_excel_and_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_url = generated_store(dir.path(), 12);
+    let verify = dossier()
+        .args(["verify", "--store", &store_url])
+        .output()
+        .unwrap();
+    let verify = String::from_utf8_lossy(&verify.stdout).into_owned();
+    let digest = verify.trim().rsplit("digest=").next().unwrap().to_owned();
+
+    let csv = dossier()
+        .args([
+            "report", "budgets", "--year", "2020", "--format", "csv", "--store", &store_url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        csv.status.success(),
+        "{}",
+        String::from_utf8_lossy(&csv.stderr)
+    );
+    assert!(
+        csv.stdout.starts_with("\u{feff}".as_bytes()),
+        "UTF-8 with BOM"
+    );
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(text.contains(&digest));
+    assert!(
+        text.lines().nth(1).unwrap().contains(";2020;PVB;"),
+        "{text}"
+    );
+    insta::assert_snapshot!("report_budgets_2020_csv", text);
+
+    let out = dir.path().join("covid.json");
+    let json = dossier()
+        .args([
+            "report",
+            "covid-overrun",
+            "--format",
+            "json",
+            "--store",
+            &store_url,
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(value["verify_digest"], digest.as_str());
+    assert!(value["log_position"].as_u64().unwrap() > 100);
+    insta::assert_json_snapshot!("report_covid_overrun_json", value);
+
+    let signals = dossier()
+        .args([
+            "report", "signals", "--format", "json", "--store", &store_url,
+        ])
+        .output()
+        .unwrap();
+    let signals: serde_json::Value = serde_json::from_slice(&signals.stdout).unwrap();
+    assert!(signals["rows"].as_array().is_some());
+    let no_year = dossier()
+        .args([
+            "report", "signals", "--year", "2020", "--format", "csv", "--store", &store_url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(no_year.status.code(), Some(2));
+}
+
+#[test]
+fn postgres_read_models_rebuild_in_the_store_database() {
+    let store_url = store_postgres::fresh_test_url("");
+    let out = dossier()
+        .args([
+            "bench",
+            "rebuild",
+            "--store",
+            &store_url,
+            "--dossiers",
+            "4",
+            "--asof-samples",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    let bench = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = bench
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("events="))
+        .unwrap()
+        .to_owned();
+    // The bench already built every read model in `<schema>_read`; a rebuild of one drops and
+    // refills its tables there and reads the whole log once.
+    let rebuilt = dossier()
+        .args(["rebuild", "--store", &store_url, "--projection", "budgets"])
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&rebuilt.stdout).into_owned();
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert!(
+        line.starts_with(&format!("rebuild: projections=budgets events={events} ")),
+        "{line} after {bench}"
+    );
 }

@@ -1,4 +1,8 @@
 pub mod bench;
+pub mod bench_rebuild;
+pub mod rebuild;
+pub mod replay;
+pub mod report;
 pub mod selftest;
 pub mod serve;
 pub mod soak;

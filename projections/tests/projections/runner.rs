@@ -11,7 +11,7 @@ use store_conformance::sample_event;
 
 /// Counts the events of each stream: applying an event twice, or skipping one, shows.
 #[derive(Default)]
-struct EventsPerStream {
+pub(crate) struct EventsPerStream {
     counts: std::collections::HashMap<String, i64>,
     version: u32,
 }
@@ -64,11 +64,11 @@ impl Projection for EventsPerStream {
     }
 }
 
-fn fresh() -> Vec<Box<dyn Projection>> {
+pub(crate) fn fresh() -> Vec<Box<dyn Projection>> {
     vec![Box::new(EventsPerStream::default())]
 }
 
-async fn write(store: &dyn EventStore, streams: usize, per_stream: usize) {
+pub(crate) async fn write(store: &dyn EventStore, streams: usize, per_stream: usize) {
     for i in 0..per_stream {
         for s in 0..streams {
             let stream = StreamName::parse(format!("s-{s}")).unwrap();
@@ -99,7 +99,7 @@ fn counts(sink: &SqliteSink) -> Vec<(String, i64)> {
     dump(sink).into_iter().map(|(s, n, _)| (s, n)).collect()
 }
 
-fn expected(streams: usize, per_stream: i64) -> Vec<(String, i64)> {
+pub(crate) fn expected(streams: usize, per_stream: i64) -> Vec<(String, i64)> {
     let mut v: Vec<_> = (0..streams)
         .map(|s| (format!("s-{s}"), per_stream))
         .collect();

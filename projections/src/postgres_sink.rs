@@ -1,0 +1,378 @@
+//! Read models in the event store's PostgreSQL database, in a schema of their own
+//! (`<store schema>_read`), so inspectors query them beside the log.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use event_store::Position;
+use tokio::sync::Mutex;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls};
+
+use crate::rows::{ColumnType, RowChanges, Table, Value};
+use crate::sink::{Checkpoint, ReadModelSink, SinkError};
+
+/// A PostgreSQL read-model schema.
+#[derive(Clone)]
+pub struct PostgresSink {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Mutex<Client>,
+    schema: String,
+    tables: std::sync::Mutex<std::collections::HashMap<&'static str, &'static Table>>,
+    crash_before_checkpoint: AtomicBool,
+}
+
+impl std::fmt::Debug for PostgresSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresSink")
+            .field("schema", &self.inner.schema)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unavailable(e: impl std::fmt::Display) -> SinkError {
+    SinkError::Unavailable(e.to_string())
+}
+
+/// Splits a store URL into the connection URL and the store's schema (`public` by default).
+fn split_store_url(url: &str) -> (String, String) {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut schema = "public".to_owned();
+    let mut kept = Vec::new();
+    for param in query.split('&').filter(|p| !p.is_empty()) {
+        match param.split_once('=') {
+            Some(("schema", value)) => value.clone_into(&mut schema),
+            Some(("pool_size", _)) => {}
+            _ => kept.push(param),
+        }
+    }
+    let connection = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (connection, schema)
+}
+
+/// The read-model schema of a store schema.
+pub fn read_schema_of(store_schema: &str) -> String {
+    format!("{store_schema}_read")
+}
+
+fn sql_type(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Text => "text",
+        ColumnType::Integer => "bigint",
+        ColumnType::Decimal => "numeric",
+        ColumnType::Date => "date",
+        ColumnType::Timestamp => "timestamptz",
+        ColumnType::Boolean => "boolean",
+    }
+}
+
+/// Every value is bound as text and cast in SQL: one binding for every column type, exact for
+/// decimals.
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Text(s) => Some(s.clone()),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Decimal(d) => Some(d.to_string()),
+        Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
+        Value::Timestamp(t) => Some(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+        Value::Boolean(b) => Some(b.to_string()),
+    }
+}
+
+impl PostgresSink {
+    /// Connects for the store at `store_url` (`postgres://…?schema=S`): the read models live in
+    /// schema `S_read` of the same database, created when missing.
+    ///
+    /// # Errors
+    /// When the server cannot be reached or the schema cannot be created.
+    pub async fn connect(store_url: &str) -> Result<Self, SinkError> {
+        let (connection, store_schema) = split_store_url(store_url);
+        let schema = read_schema_of(&store_schema);
+        if !schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(SinkError::Unavailable(format!(
+                "schema {schema:?} is not a plain identifier"
+            )));
+        }
+        let (client, conn) = tokio_postgres::connect(&connection, NoTls)
+            .await
+            .map_err(unavailable)?;
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::warn!(error = %e, "read-model connection closed");
+            }
+        });
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema};
+                 CREATE TABLE IF NOT EXISTS {schema}.projection_checkpoints (
+                     projection text PRIMARY KEY,
+                     version    bigint NOT NULL,
+                     position   bigint
+                 );"
+            ))
+            .await
+            .map_err(unavailable)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client: Mutex::new(client),
+                schema,
+                tables: std::sync::Mutex::new(std::collections::HashMap::new()),
+                crash_before_checkpoint: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// The schema holding the read models.
+    pub fn schema(&self) -> &str {
+        &self.inner.schema
+    }
+
+    /// Test hook: the next commit writes its rows, then fails before the checkpoint, as a
+    /// crash between the two would.
+    #[doc(hidden)]
+    pub fn crash_before_next_checkpoint(&self) {
+        self.inner
+            .crash_before_checkpoint
+            .store(true, Ordering::SeqCst);
+    }
+
+    fn remember(&self, tables: &[&'static Table]) {
+        let mut known = self
+            .inner
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for t in tables {
+            known.insert(t.name, t);
+        }
+    }
+
+    fn create_table_sql(&self, table: &Table) -> String {
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", c.name, sql_type(c.ty)))
+            .collect();
+        let mut sql = format!(
+            "CREATE TABLE IF NOT EXISTS {}.{} ({}, PRIMARY KEY ({}));",
+            self.inner.schema,
+            table.name,
+            columns.join(", "),
+            table.primary_key.join(", ")
+        );
+        sql.push_str(&format!(
+            "COMMENT ON TABLE {}.{} IS '{}';",
+            self.inner.schema,
+            table.name,
+            table.doc.replace('\'', "''")
+        ));
+        sql
+    }
+
+    fn upsert_sql(&self, table: &Table) -> String {
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        let placeholders: Vec<String> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("${}::text::{}", i + 1, sql_type(c.ty)))
+            .collect();
+        let updates: Vec<String> = names
+            .iter()
+            .filter(|n| !table.primary_key.contains(n))
+            .map(|n| format!("{n} = excluded.{n}"))
+            .collect();
+        let on_conflict = if updates.is_empty() {
+            "DO NOTHING".to_owned()
+        } else {
+            format!("DO UPDATE SET {}", updates.join(", "))
+        };
+        format!(
+            "INSERT INTO {}.{} ({}) VALUES ({}) ON CONFLICT ({}) {on_conflict}",
+            self.inner.schema,
+            table.name,
+            names.join(", "),
+            placeholders.join(", "),
+            table.primary_key.join(", ")
+        )
+    }
+
+    fn delete_sql(&self, table: &Table) -> String {
+        let conditions: Vec<String> = table
+            .primary_key
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let ty = table
+                    .columns
+                    .iter()
+                    .find(|c| c.name == *k)
+                    .map_or("text", |c| sql_type(c.ty));
+                format!("{k} = ${}::text::{ty}", i + 1)
+            })
+            .collect();
+        format!(
+            "DELETE FROM {}.{} WHERE {}",
+            self.inner.schema,
+            table.name,
+            conditions.join(" AND ")
+        )
+    }
+}
+
+#[async_trait]
+impl ReadModelSink for PostgresSink {
+    async fn open(
+        &self,
+        projection: &str,
+        version: u32,
+        tables: &[&'static Table],
+    ) -> Result<Option<Checkpoint>, SinkError> {
+        let mut client = self.inner.client.lock().await;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        for t in tables {
+            tx.batch_execute(&self.create_table_sql(t))
+                .await
+                .map_err(unavailable)?;
+        }
+        let schema = &self.inner.schema;
+        let row = tx
+            .query_opt(
+                &format!(
+                    "SELECT version, position FROM {schema}.projection_checkpoints WHERE projection = $1"
+                ),
+                &[&projection],
+            )
+            .await
+            .map_err(unavailable)?;
+        let checkpoint = row.map(|r| Checkpoint {
+            version: u32::try_from(r.get::<_, i64>(0)).unwrap_or(0),
+            position: r
+                .get::<_, Option<i64>>(1)
+                .and_then(|p| u64::try_from(p).ok())
+                .map(Position),
+        });
+        if checkpoint.is_none() {
+            tx.execute(
+                &format!(
+                    "INSERT INTO {schema}.projection_checkpoints (projection, version, position) VALUES ($1, $2, NULL)"
+                ),
+                &[&projection, &i64::from(version)],
+            )
+            .await
+            .map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)?;
+        self.remember(tables);
+        Ok(checkpoint)
+    }
+
+    async fn reset(
+        &self,
+        projection: &str,
+        version: u32,
+        tables: &[&'static Table],
+    ) -> Result<(), SinkError> {
+        let mut client = self.inner.client.lock().await;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        let schema = &self.inner.schema;
+        for t in tables {
+            tx.batch_execute(&format!("DROP TABLE IF EXISTS {schema}.{}", t.name))
+                .await
+                .map_err(unavailable)?;
+            tx.batch_execute(&self.create_table_sql(t))
+                .await
+                .map_err(unavailable)?;
+        }
+        tx.execute(
+            &format!(
+                "INSERT INTO {schema}.projection_checkpoints (projection, version, position) VALUES ($1, $2, NULL)
+                 ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = NULL"
+            ),
+            &[&projection, &i64::from(version)],
+        )
+        .await
+        .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        self.remember(tables);
+        Ok(())
+    }
+
+    async fn commit(
+        &self,
+        projection: &str,
+        changes: &RowChanges,
+        position: Position,
+    ) -> Result<(), SinkError> {
+        let tables = self
+            .inner
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let mut client = self.inner.client.lock().await;
+        let tx = client.transaction().await.map_err(unavailable)?;
+        let mut statements = std::collections::HashMap::new();
+        let mut writes = Vec::with_capacity(changes.len());
+        for (table_name, key, row) in changes.iter() {
+            let table = tables.get(table_name).ok_or_else(|| {
+                SinkError::Unavailable(format!("table {table_name} was never opened"))
+            })?;
+            let (sql, values) = match row {
+                Some(values) => (self.upsert_sql(table), values),
+                None => (self.delete_sql(table), key),
+            };
+            let statement = match statements.get(&sql) {
+                Some(s) => s,
+                None => {
+                    let prepared = tx.prepare(&sql).await.map_err(unavailable)?;
+                    statements.entry(sql).or_insert(prepared)
+                }
+            }
+            .clone();
+            let params: Vec<Option<String>> = values.iter().map(as_text).collect();
+            writes.push((statement, params));
+        }
+        // Every change is to a different row, so the writes are pipelined on the connection.
+        let pending = writes.iter().map(|(statement, params)| {
+            let refs: Vec<&(dyn ToSql + Sync)> =
+                params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+            let tx = &tx;
+            async move { tx.execute(statement, &refs).await }
+        });
+        futures::future::try_join_all(pending)
+            .await
+            .map_err(unavailable)?;
+        if self
+            .inner
+            .crash_before_checkpoint
+            .swap(false, Ordering::SeqCst)
+        {
+            // Dropping the transaction rolls the rows back, as a crash would.
+            return Err(SinkError::InjectedCrash);
+        }
+        let position = i64::try_from(position.0).map_err(unavailable)?;
+        tx.execute(
+            &format!(
+                "UPDATE {}.projection_checkpoints SET position = $2 WHERE projection = $1",
+                self.inner.schema
+            ),
+            &[&projection, &position],
+        )
+        .await
+        .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+}

@@ -1,0 +1,125 @@
+//! Cost-claim lines with their decision: the queue of held lines is a query on this table.
+
+use domain::ClaimId;
+use domain::dossier::{DossierEvent as E, LineStatus};
+use event_store::RecordedEvent;
+
+use super::agreements::code;
+use super::budgets::category_code;
+use super::fold::SharedFold;
+use super::{col, euro};
+use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
+use crate::{Projection, RowChanges, Table, Value};
+
+pub static CLAIM_LINES: Table = Table {
+    name: "claim_lines",
+    doc: "Every cost-claim line with its current decision. Held lines: status IN ('held', 'undecided').",
+    columns: &[
+        col("dossier", Text, "dossier number"),
+        col("claim", Text, "claim id"),
+        col("line", Integer, "line number"),
+        col("budget", Text, "budget id"),
+        col("year", Integer, "budget year"),
+        col("submitted_on", Date, "claim submission date"),
+        col("agreement", Text, "agreement id"),
+        col("provider", Text, "provider (organisation id or name)"),
+        col("invoice_no", Text, "invoice number"),
+        col("service_from", Date, "first service day"),
+        col("service_to", Date, "last service day"),
+        col("category", Text, "cost category"),
+        col("nature", Text, "cost nature"),
+        col("amount", Decimal, "amount claimed"),
+        col("status", Text, "undecided, accepted, rejected or held"),
+        col("reason", Text, "reason code of a rejection or hold"),
+        col("paid", Decimal, "amount paid for the line"),
+    ],
+    primary_key: &["dossier", "claim", "line"],
+};
+
+fn touched_claim(event: &E) -> Option<ClaimId> {
+    Some(match event {
+        E::CostClaimSubmitted(e) => e.claim,
+        E::CostLineAccepted(e) => e.claim,
+        E::CostLineRejected(e) => e.claim,
+        E::CostLineHeld(e) => e.claim,
+        E::CostLineDecidedByStaff(e) => e.claim,
+        E::CostLineDecisionOverridden(e) => e.claim,
+        _ => return None,
+    })
+}
+
+/// Read model: claim lines.
+#[derive(Debug, Default)]
+pub struct ClaimLines {
+    pub(crate) fold: SharedFold,
+}
+
+impl ClaimLines {
+    /// This read model folding dossiers with others ([`SharedFold`]).
+    pub fn sharing(fold: SharedFold) -> Self {
+        Self { fold }
+    }
+}
+
+impl Projection for ClaimLines {
+    fn name(&self) -> &'static str {
+        "claim_lines"
+    }
+
+    fn version(&self) -> u32 {
+        1
+    }
+
+    fn tables(&self) -> &'static [&'static Table] {
+        static TABLES: [&Table; 1] = [&CLAIM_LINES];
+        &TABLES
+    }
+
+    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+        let fold = self.fold.clone();
+        fold.with(event, |folded| {
+            let Some(folded) = folded else {
+                return;
+            };
+            let claims: Vec<ClaimId> = match folded.event {
+                E::PaymentOrdered(e) => e.lines.iter().map(|l| l.claim).collect(),
+                other => touched_claim(other).into_iter().collect(),
+            };
+            for claim_id in claims {
+                let Some(claim) = folded.state.claims.get(&claim_id) else {
+                    continue;
+                };
+                for line in claim.lines.values() {
+                    let (status, reason) = match line.status {
+                        LineStatus::Undecided => ("undecided", None),
+                        LineStatus::Accepted => ("accepted", None),
+                        LineStatus::Rejected(r) => ("rejected", Some(r.code())),
+                        LineStatus::Held(r) => ("held", Some(r.code())),
+                    };
+                    changes.upsert(
+                        &CLAIM_LINES,
+                        vec![
+                            folded.dossier.into(),
+                            claim.id.to_string().into(),
+                            i64::from(line.line.line).into(),
+                            claim.budget.to_string().into(),
+                            i64::from(claim.year).into(),
+                            claim.submitted_on.into(),
+                            line.line.agreement.map(|a| a.to_string()).into(),
+                            line.line.provider.key().into(),
+                            line.line.invoice_no.as_str().into(),
+                            line.line.service_from.into(),
+                            line.line.service_to.into(),
+                            category_code(line.line.category).into(),
+                            code(&line.line.nature).into(),
+                            euro(line.line.amount),
+                            status.into(),
+                            reason.into(),
+                            line.paid.map(|(_, paid)| euro(paid)).unwrap_or(Value::Null),
+                        ],
+                    );
+                }
+            }
+        });
+    }
+}

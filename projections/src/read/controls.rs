@@ -1,0 +1,179 @@
+//! Control cases with their evidence and findings.
+
+use domain::dossier::{ControlSelection, DossierEvent as E};
+use event_store::RecordedEvent;
+
+use super::agreements::code;
+use super::fold::SharedFold;
+use super::{col, euro};
+use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
+use crate::{Projection, RowChanges, Table, Value};
+
+pub static CONTROL_CASES: Table = Table {
+    name: "control_cases",
+    doc: "Control cases: selection, period, evidence requested and received, visits, conclusion.",
+    columns: &[
+        col("dossier", Text, "dossier number"),
+        col("control", Text, "control id"),
+        col("budget", Text, "budget id"),
+        col(
+            "selection",
+            Text,
+            "random_sample, signal, zorginspectie or report",
+        ),
+        col(
+            "selection_detail",
+            Text,
+            "sample and seed, signal id or report id",
+        ),
+        col("kind", Text, "standard or sufficiency"),
+        col("period_from", Date, "first day controlled"),
+        col("period_to", Date, "last day controlled"),
+        col("opened_on", Date, "opening date"),
+        col(
+            "evidence_requested",
+            Text,
+            "documents requested, '; '-separated",
+        ),
+        col(
+            "evidence_received",
+            Text,
+            "documents received as 'reference sha256', '; '-separated",
+        ),
+        col("visits", Integer, "inspection visits held"),
+        col("concluded_on", Date, "conclusion date"),
+        col("findings", Integer, "number of findings"),
+        col("letter_ref", Text, "reference of the conclusion letter"),
+        col("recovery", Text, "recovery decided from the findings"),
+    ],
+    primary_key: &["dossier", "control"],
+};
+
+pub static CONTROL_FINDINGS: Table = Table {
+    name: "control_findings",
+    doc: "Findings of concluded control cases.",
+    columns: &[
+        col("dossier", Text, "dossier number"),
+        col("control", Text, "control id"),
+        col("finding", Integer, "finding number, from 1"),
+        col("rule", Text, "rule id"),
+        col("severity", Text, "remark, irregularity or serious"),
+        col("amount", Decimal, "amount concerned"),
+        col("description", Text, "what was found"),
+    ],
+    primary_key: &["dossier", "control", "finding"],
+};
+
+/// Read model: control cases.
+#[derive(Debug, Default)]
+pub struct Controls {
+    pub(crate) fold: SharedFold,
+}
+
+impl Controls {
+    /// This read model folding dossiers with others ([`SharedFold`]).
+    pub fn sharing(fold: SharedFold) -> Self {
+        Self { fold }
+    }
+}
+
+impl Projection for Controls {
+    fn name(&self) -> &'static str {
+        "control_cases"
+    }
+
+    fn version(&self) -> u32 {
+        1
+    }
+
+    fn tables(&self) -> &'static [&'static Table] {
+        static TABLES: [&Table; 2] = [&CONTROL_CASES, &CONTROL_FINDINGS];
+        &TABLES
+    }
+
+    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+        let fold = self.fold.clone();
+        fold.with(event, |folded| {
+            let Some(folded) = folded else {
+                return;
+            };
+            let control = match folded.event {
+                E::ControlCaseOpened(e) => e.control,
+                E::EvidenceRequested(e) => e.control,
+                E::EvidenceReceived(e) => e.control,
+                E::InspectionVisitHeld(e) => e.control,
+                E::ControlConcluded(e) => e.control,
+                _ => return,
+            };
+            let Some(case) = folded.state.controls.get(&control) else {
+                return;
+            };
+            let opened = &case.opened;
+            let (selection, detail) = match &opened.selection {
+                ControlSelection::RandomSample { sample, seed } => {
+                    ("random_sample", format!("{sample} seed {seed}"))
+                }
+                ControlSelection::Signal { signal, evidence } => {
+                    ("signal", format!("{signal}: {}", evidence.join(", ")))
+                }
+                ControlSelection::Zorginspectie => ("zorginspectie", String::new()),
+                ControlSelection::Report { report } => ("report", report.to_string()),
+            };
+            let requested: Vec<String> = case
+                .requests
+                .iter()
+                .flat_map(|r| r.documents.iter().cloned())
+                .collect();
+            let received: Vec<String> = case
+                .evidence
+                .iter()
+                .map(|(reference, sha)| format!("{reference} {sha}"))
+                .collect();
+            let conclusion = case.conclusion.as_ref();
+            changes.upsert(
+                &CONTROL_CASES,
+                vec![
+                    folded.dossier.into(),
+                    control.to_string().into(),
+                    opened.budget.to_string().into(),
+                    selection.into(),
+                    detail.into(),
+                    code(&opened.kind).into(),
+                    opened.period_from.into(),
+                    opened.period_to.into(),
+                    opened.opened_on.into(),
+                    requested.join("; ").into(),
+                    received.join("; ").into(),
+                    i64::try_from(case.visits.len()).unwrap_or(i64::MAX).into(),
+                    conclusion.map(|c| c.concluded_on).into(),
+                    conclusion
+                        .map(|c| i64::try_from(c.findings.len()).unwrap_or(i64::MAX))
+                        .into(),
+                    conclusion.map(|c| c.letter_ref.clone()).into(),
+                    conclusion
+                        .and_then(|c| c.recovery)
+                        .map(|r| r.to_string())
+                        .into(),
+                ],
+            );
+            for (n, finding) in conclusion
+                .iter()
+                .flat_map(|c| c.findings.iter())
+                .enumerate()
+            {
+                changes.upsert(
+                    &CONTROL_FINDINGS,
+                    vec![
+                        folded.dossier.into(),
+                        control.to_string().into(),
+                        i64::try_from(n + 1).unwrap_or(i64::MAX).into(),
+                        finding.rule.as_str().into(),
+                        code(&finding.severity).into(),
+                        finding.amount.map(euro).unwrap_or(Value::Null),
+                        finding.description.as_str().into(),
+                    ],
+                );
+            }
+        });
+    }
+}

@@ -1,0 +1,113 @@
+//! Search of dossiers by INSZ or dossier number.
+//!
+//! The INSZ is stored in full: staff search by it, and a read-model table is access-controlled
+//! data, not a log. It never reaches tracing: this module logs nothing.
+
+use domain::dossier::{BudgetKind, BudgetStatus};
+use event_store::RecordedEvent;
+
+use super::agreements::code;
+use super::col;
+use super::fold::SharedFold;
+use crate::rows::ColumnType::{Date, Integer, Text, Timestamp};
+use crate::{Projection, RowChanges, Table};
+
+pub static DOSSIERS: Table = Table {
+    name: "dossiers",
+    doc: "One row per dossier, for search by INSZ or dossier number (the domain records no names).",
+    columns: &[
+        col("dossier", Text, "dossier number"),
+        col("person", Text, "person id"),
+        col("insz", Text, "INSZ (11 digits): search key; never logged"),
+        col("birth_date", Date, "birth date"),
+        col("date_of_death", Date, "date of death"),
+        col(
+            "budgets",
+            Text,
+            "budgets and their status, e.g. 'PAB started'",
+        ),
+        col("events", Integer, "events in the dossier stream"),
+        col(
+            "last_recorded_at",
+            Timestamp,
+            "when the last event was recorded",
+        ),
+    ],
+    primary_key: &["dossier"],
+};
+
+fn budget_summary(state: &domain::dossier::Dossier) -> String {
+    state
+        .budgets
+        .values()
+        .map(|b| {
+            let kind = match b.kind {
+                BudgetKind::Pab => "PAB",
+                BudgetKind::Pvb => "PVB",
+            };
+            let status = match b.status {
+                BudgetStatus::Applied => "applied".to_owned(),
+                BudgetStatus::Available => "available".to_owned(),
+                BudgetStatus::Started => "started".to_owned(),
+                BudgetStatus::Lapsed => "lapsed".to_owned(),
+                BudgetStatus::Stopped(reason) => format!("stopped ({})", code(&reason)),
+                BudgetStatus::ConvertedToPvb => "converted_to_pvb".to_owned(),
+                BudgetStatus::SwitchedToZorgbudget => "switched_to_zorgbudget".to_owned(),
+            };
+            format!("{kind} {status}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Read model: dossier search.
+#[derive(Debug, Default)]
+pub struct Dossiers {
+    pub(crate) fold: SharedFold,
+}
+
+impl Dossiers {
+    /// This read model folding dossiers with others ([`SharedFold`]).
+    pub fn sharing(fold: SharedFold) -> Self {
+        Self { fold }
+    }
+}
+
+impl Projection for Dossiers {
+    fn name(&self) -> &'static str {
+        "dossiers"
+    }
+
+    fn version(&self) -> u32 {
+        1
+    }
+
+    fn tables(&self) -> &'static [&'static Table] {
+        static TABLES: [&Table; 1] = [&DOSSIERS];
+        &TABLES
+    }
+
+    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+        let fold = self.fold.clone();
+        fold.with(event, |folded| {
+            let Some(folded) = folded else {
+                return;
+            };
+            let person = folded.state.person.as_ref();
+            let events = i64::try_from(event.stream_version + 1).unwrap_or(i64::MAX);
+            changes.upsert(
+                &DOSSIERS,
+                vec![
+                    folded.dossier.into(),
+                    person.map(|p| p.id.to_string()).into(),
+                    person.map(|p| p.insz.expose_digits().to_owned()).into(),
+                    person.map(|p| p.birth_date).into(),
+                    person.and_then(|p| p.date_of_death).into(),
+                    budget_summary(folded.state).into(),
+                    events.into(),
+                    event.recorded_at.into(),
+                ],
+            );
+        });
+    }
+}

@@ -1,0 +1,163 @@
+//! The fold every dossier read model shares: stored event → domain event → dossier state.
+//!
+//! The state of a dossier is the domain's own (`domain::dossier::evolve`), so a figure in a read
+//! model is computed from exactly the state the deciders decided on.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::NaiveDate;
+use domain::dossier::{Dossier, DossierEvent};
+use domain::event::{Event, RuleBookEvent};
+use domain::{RuleBook, rule_book};
+use event_store::{Position, RecordedEvent};
+use uuid::Uuid;
+
+/// Every dossier stream is named `dossier-<uuid>` (the app layer's `DOSSIER_PREFIX`; repeated
+/// here because projections depend on the port and the domain, never on the app layer).
+pub const DOSSIER_STREAM_PREFIX: &str = "dossier-";
+/// The rule-book stream (the app layer's `RULE_BOOK_STREAM`).
+pub const RULE_BOOK_STREAM: &str = "rulebook";
+
+/// The dossier number of a dossier stream: the UUID after the prefix.
+pub fn dossier_of_stream(stream: &str) -> Option<&str> {
+    stream.strip_prefix(DOSSIER_STREAM_PREFIX)
+}
+
+/// Reads a stored event into the domain's current event type (any schema version).
+///
+/// An event this code cannot read is reported (by type and position only: payloads may hold an
+/// INSZ) and yields `None`.
+pub fn decode(event: &RecordedEvent) -> Option<Event> {
+    if let Some(decoded) = decode_current_dossier_event(event) {
+        return Some(Event::Dossier(decoded));
+    }
+    let payload = match serde_json::from_slice(&event.payload) {
+        Ok(payload) => payload,
+        Err(e) => {
+            tracing::warn!(position = event.position.0, event_type = %event.event_type, error = %e, "payload is not JSON");
+            return None;
+        }
+    };
+    match domain::upcast(&event.event_type, event.schema_version, payload) {
+        Ok(decoded) => Some(decoded),
+        Err(e) => {
+            // Events of other kinds (e.g. the investigators' signal decisions) are not domain
+            // events: the projections that want them read them by type name.
+            tracing::debug!(position = event.position.0, event_type = %event.event_type, error = %e, "not a domain event");
+            None
+        }
+    }
+}
+
+/// A dossier event stored at its current schema version needs no upcaster: it is parsed
+/// straight from its bytes, without the intermediate JSON tree `upcast` works on (the log is
+/// read many times over in a rebuild). Any other event takes the upcaster's path.
+fn decode_current_dossier_event(event: &RecordedEvent) -> Option<DossierEvent> {
+    let current = DossierEvent::TYPES
+        .iter()
+        .any(|(t, v)| *t == event.event_type && *v == event.schema_version);
+    if !current || !event.stream.as_str().starts_with(DOSSIER_STREAM_PREFIX) {
+        return None;
+    }
+    // The stored form of the enum: `{"type": …, "payload": …}` (adjacently tagged).
+    let mut tagged = Vec::with_capacity(event.payload.len() + event.event_type.len() + 24);
+    tagged.extend_from_slice(b"{\"type\":\"");
+    tagged.extend_from_slice(event.event_type.as_bytes());
+    tagged.extend_from_slice(b"\",\"payload\":");
+    tagged.extend_from_slice(&event.payload);
+    tagged.push(b'}');
+    serde_json::from_slice(&tagged).ok()
+}
+
+/// The business date an event was known on: its recorded-at date (rule-book lookups "as known
+/// on" use it, so a rebuild gives the same answer as the live fold did).
+pub fn known_on(event: &RecordedEvent) -> NaiveDate {
+    event.recorded_at.date_naive()
+}
+
+/// One dossier event folded in, with the state after it.
+#[derive(Debug)]
+pub struct Folded<'a> {
+    pub dossier: &'a str,
+    pub event: &'a DossierEvent,
+    pub state: &'a Dossier,
+    pub rule_book: &'a RuleBook,
+}
+
+/// The state of every dossier and of the rule book, as of the last event folded in.
+#[derive(Debug, Default, Clone)]
+pub struct DossierFold {
+    dossiers: HashMap<String, Dossier>,
+    rule_book: RuleBook,
+}
+
+impl DossierFold {
+    /// Folds one event in; for a dossier event, its dossier and the decoded event.
+    pub fn apply(&mut self, event: &RecordedEvent) -> Option<(String, DossierEvent)> {
+        let stream = event.stream.as_str();
+        if stream == RULE_BOOK_STREAM {
+            if let Some(Event::RuleBook(RuleBookEvent::RuleParameterPublished(published))) =
+                decode(event)
+            {
+                self.rule_book = rule_book::evolve(std::mem::take(&mut self.rule_book), &published);
+            }
+            return None;
+        }
+        let dossier = dossier_of_stream(stream)?;
+        let Some(Event::Dossier(decoded)) = decode(event) else {
+            return None;
+        };
+        if !self.dossiers.contains_key(dossier) {
+            self.dossiers.insert(dossier.to_owned(), Dossier::default());
+        }
+        let state = self.dossiers.get_mut(dossier)?;
+        *state = domain::dossier::evolve(std::mem::take(state), &decoded);
+        Some((dossier.to_owned(), decoded))
+    }
+
+    pub fn rule_book(&self) -> &RuleBook {
+        &self.rule_book
+    }
+
+    pub fn dossier(&self, dossier: &str) -> Option<&Dossier> {
+        self.dossiers.get(dossier)
+    }
+}
+
+/// A [`DossierFold`] shared by the read models of one runner: each event is decoded and folded
+/// once, however many read models look at it. The runner hands every event to every read model
+/// in log order, so the fold is always at the event being applied; a read model constructed on
+/// its own (`Default`) has a fold of its own.
+#[derive(Debug, Clone, Default)]
+pub struct SharedFold(Arc<Mutex<Cursor>>);
+
+#[derive(Debug, Default)]
+struct Cursor {
+    fold: DossierFold,
+    at: Option<(Position, Uuid)>,
+    current: Option<(String, DossierEvent)>,
+}
+
+impl SharedFold {
+    /// Folds `event` in unless this fold is already at it, then calls `f` with the dossier
+    /// event and the state after it (`None` for other events).
+    pub fn with<R>(&self, event: &RecordedEvent, f: impl FnOnce(Option<Folded<'_>>) -> R) -> R {
+        let mut cursor = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let at = Some((event.position, event.event_id));
+        if cursor.at != at {
+            cursor.current = cursor.fold.apply(event);
+            cursor.at = at;
+        }
+        let cursor = &*cursor;
+        let folded = cursor.current.as_ref().and_then(|(dossier, decoded)| {
+            Some(Folded {
+                dossier,
+                event: decoded,
+                state: cursor.fold.dossier(dossier)?,
+                rule_book: &cursor.fold.rule_book,
+            })
+        });
+        f(folded)
+    }
+}

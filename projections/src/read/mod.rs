@@ -1,0 +1,70 @@
+//! The read models of Dossier: each a [`Projection`] folding the log with the domain's own
+//! `evolve` and figures from the domain's own functions (rules live in the domain; these fold
+//! facts and call it).
+//!
+//! Work queues are queries on these tables:
+//! * agreements awaiting approval: `agreements WHERE status = 'registered'`;
+//! * held claim lines: `claim_lines WHERE status IN ('held', 'undecided')`;
+//! * signals to triage: `signals WHERE triage = 'open'`;
+//! * search: `dossiers WHERE insz = ? OR dossier = ?` (the domain records no names; the dossier
+//!   number is the search key besides the INSZ).
+
+pub mod agreements;
+pub mod audit;
+pub mod budgets;
+pub mod claim_lines;
+pub mod controls;
+pub mod covid;
+pub mod dossiers;
+pub mod fold;
+pub mod signals;
+
+use domain::Euro;
+
+use crate::Projection;
+use crate::rows::{Column, ColumnType, Value};
+
+/// A column, for the static table definitions.
+pub(crate) const fn col(name: &'static str, ty: ColumnType, doc: &'static str) -> Column {
+    Column { name, ty, doc }
+}
+
+/// An amount as a decimal cell.
+pub(crate) fn euro(amount: Euro) -> Value {
+    Value::Decimal(amount.amount())
+}
+
+/// Every read model, freshly constructed, in a stable order.
+/// They share one [`fold::SharedFold`], so each event is decoded and folded once.
+pub fn all() -> Vec<Box<dyn Projection>> {
+    let fold = fold::SharedFold::default();
+    vec![
+        Box::new(budgets::Budgets::sharing(fold.clone())),
+        Box::new(agreements::Agreements::sharing(fold.clone())),
+        Box::new(covid::CovidOverrun::sharing(fold.clone())),
+        Box::new(signals::Signals::sharing(fold.clone())),
+        Box::new(claim_lines::ClaimLines::sharing(fold.clone())),
+        Box::new(dossiers::Dossiers::sharing(fold.clone())),
+        Box::new(controls::Controls::sharing(fold)),
+        Box::new(audit::AuditTrail),
+    ]
+}
+
+/// The names of every read model, for `dossier rebuild --projection NAME`.
+pub fn names() -> Vec<&'static str> {
+    all().iter().map(|p| p.name()).collect()
+}
+
+/// The read model of that name, freshly constructed.
+pub fn by_name(name: &str) -> Option<Box<dyn Projection>> {
+    all().into_iter().find(|p| p.name() == name)
+}
+
+/// The read models of these names, sharing one fold; `None` when a name is unknown.
+pub fn by_names(names: &[&str]) -> Option<Vec<Box<dyn Projection>>> {
+    let chosen: Vec<_> = all()
+        .into_iter()
+        .filter(|p| names.contains(&p.name()))
+        .collect();
+    (chosen.len() == names.len()).then_some(chosen)
+}
