@@ -421,6 +421,7 @@ fn an_unreachable_kurrentdb_is_an_unusable_store_and_keeps_its_password() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot open the event store"), "{err}");
     assert!(!err.contains("changeit"), "{err}");
+}
 
 // Read models: bench rebuild, rebuild, replay, report ------------------------------------------
 
