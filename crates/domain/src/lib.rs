@@ -43,9 +43,9 @@ pub use event::{Event, UpcastError, upcast};
 pub use rejection::{Reason, Rejection};
 pub use rule_book::RuleBook;
 pub use values::{
-    AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
-    OrganisationId, ParseError, PaymentId, PersonId, RecoveryId, ReportId, SampleId, TokenId,
-    UserId, VoucherId,
+    AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, EnterpriseNumber, Euro,
+    Iban, Insz, OrganisationId, ParseError, PaymentId, PersonId, RecoveryId, ReportId, SampleId,
+    TokenId, UserId, VoucherId,
 };
 
 /// Who issues a command.

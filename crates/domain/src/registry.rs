@@ -1,5 +1,7 @@
 //! The organisation registry: one stream holding every licence (vergunning) of a
-//! bijstandsorganisatie (BO), vergunde zorgaanbieder (VZA) or multifunctioneel centrum (MFC).
+//! bijstandsorganisatie (BO), vergunde zorgaanbieder (VZA) or multifunctioneel centrum (MFC), and
+//! every registration or recognition an agreement depends on: the registration of an
+//! ouderinitiatief with VAPH (V-02) and the recognition of a vrijwilligersorganisatie (F-03).
 //!
 //! One stream, because the cap "at most five licensed BOs" (S000-03) spans organisations: the
 //! application layer appends with the expected version of this stream, so two concurrent
@@ -26,6 +28,12 @@ pub enum OrganisationKind {
     LicensedProvider,
     /// Multifunctioneel centrum for minors; a recognised MFC also counts as a VZA for adults.
     MultifunctionalCentre,
+    /// Ouderinitiatief registered with VAPH: from 2019-01-01 the only kind VAPH accepts PVB
+    /// agreements for collective support from (V-02). The "licence" date is the registration date.
+    RegisteredParentInitiative,
+    /// Erkende vrijwilligersorganisatie: volunteers are paid only through an agreement with one
+    /// (F-03). The "licence" date is the recognition date.
+    RecognisedVolunteerOrganisation,
 }
 
 /// One licence as the registry knows it.

@@ -147,6 +147,24 @@ pub enum Reason {
     IdoNoticeTooEarly {
         notice_from: NaiveDate,
     },
+    StudentTooYoung {
+        age: u32,
+        minimum_age: u32,
+        minimum_age_after_two_years_secondary: u32,
+    },
+    VolunteerRequiresOrganisation,
+    ParentInitiativeNotRegistered {
+        registration_required_from: NaiveDate,
+    },
+    IdoMustPrecedeSupport {
+        start: NaiveDate,
+        signed_on: NaiveDate,
+        /// The emergency grace in days, when the IDO was signed in an emergency.
+        emergency_max_days: Option<u32>,
+    },
+    AgreementFieldMissing {
+        field: AgreementField,
+    },
     // Combinations
     CombinationChangeMustBeFullCalendarMonth {
         date: NaiveDate,
@@ -246,6 +264,83 @@ pub enum Reason {
         population: usize,
     },
     PopulationHasDuplicates,
+}
+
+/// A mandatory part of an agreement that can be missing: the A-05 content of a PAB agreement, and
+/// the signing date of an IDO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementField {
+    /// Identity of the other party: the assistant's rijksregisternummer or the company's
+    /// ondernemingsnummer.
+    PartyIdentification,
+    /// Duration and notice rules.
+    NoticeTerms,
+    /// A concrete task description.
+    TaskDescription,
+    /// Hours per week.
+    WeeklyHours,
+    /// Cost per hour.
+    HourlyCost,
+    /// Payment terms.
+    PaymentTerms,
+    /// The day an IDO was signed (IDO, BVR 4 februari 2011).
+    SigningDate,
+    /// The birth date of a job student (F-02).
+    StudentBirthDate,
+}
+
+impl AgreementField {
+    /// The field as named to staff, in Dutch.
+    pub fn name_nl(self) -> &'static str {
+        match self {
+            Self::PartyIdentification => {
+                "de identiteit van de partijen (rijksregisternummer van de assistent of ondernemingsnummer)"
+            }
+            Self::NoticeTerms => "de duur en de opzegregeling",
+            Self::TaskDescription => "een concrete taakomschrijving",
+            Self::WeeklyHours => "het aantal uren per week",
+            Self::HourlyCost => "de kostprijs per uur (uurloon)",
+            Self::PaymentTerms => "de betalingsvoorwaarden",
+            Self::SigningDate => "de datum van ondertekening",
+            Self::StudentBirthDate => "de geboortedatum van de jobstudent",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Self::PartyIdentification => {
+                "the identity of the parties (the assistant's INSZ or the company's enterprise number)"
+            }
+            Self::NoticeTerms => "the duration and notice rules",
+            Self::TaskDescription => "a concrete task description",
+            Self::WeeklyHours => "the weekly hours",
+            Self::HourlyCost => "the hourly cost (hourly wage)",
+            Self::PaymentTerms => "the payment terms",
+            Self::SigningDate => "the signing date",
+            Self::StudentBirthDate => "the job student's birth date",
+        }
+    }
+
+    /// The rule that makes the field mandatory.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Self::SigningDate => "G-IDO",
+            Self::StudentBirthDate => "F-02",
+            _ => "A-05",
+        }
+    }
+
+    /// The agreement that must state the field, in Dutch and in English.
+    fn agreement(self) -> (&'static str, &'static str) {
+        match self {
+            Self::SigningDate => ("Een IDO", "An IDO"),
+            Self::StudentBirthDate => (
+                "Een overeenkomst met een jobstudent",
+                "A job-student agreement",
+            ),
+            _ => ("Een PAB-overeenkomst", "A PAB agreement"),
+        }
+    }
 }
 
 /// Code, rule id, Dutch message, English message.
@@ -929,6 +1024,91 @@ impl Reason {
                 (
                     format!("De IDO kan pas opgezegd worden vanaf {}.", d(*notice_from)),
                     format!("Notice of the IDO can only be given from {notice_from}."),
+                ),
+            ),
+            R::StudentTooYoung {
+                age,
+                minimum_age,
+                minimum_age_after_two_years_secondary,
+            } => (
+                "STUDENT_TOO_YOUNG",
+                "F-02",
+                (
+                    format!(
+                        "Een jobstudent moet bij de start van de overeenkomst minstens {minimum_age} jaar zijn, of {minimum_age_after_two_years_secondary} jaar na de eerste twee jaar secundair onderwijs; deze student is {age} jaar."
+                    ),
+                    format!(
+                        "A job student must be at least {minimum_age} on the agreement's start, or {minimum_age_after_two_years_secondary} after completing the first two years of secondary school; this student is {age}."
+                    ),
+                ),
+            ),
+            R::VolunteerRequiresOrganisation => (
+                "VOLUNTEER_REQUIRES_ORGANISATION",
+                "F-03",
+                s(
+                    "Een vrijwilliger kan enkel vergoed worden via een overeenkomst met een erkende vrijwilligersorganisatie, niet rechtstreeks.",
+                    "A volunteer can only be paid through an agreement with a recognised volunteer organisation, not directly.",
+                ),
+            ),
+            R::ParentInitiativeNotRegistered {
+                registration_required_from,
+            } => (
+                "OUDERINITIATIEF_NOT_REGISTERED",
+                "V-02",
+                (
+                    format!(
+                        "Vanaf {} aanvaardt het VAPH enkel overeenkomsten voor collectieve ondersteuning met een bij het VAPH geregistreerd ouderinitiatief; dit ouderinitiatief is op de startdatum niet geregistreerd.",
+                        d(*registration_required_from)
+                    ),
+                    format!(
+                        "From {registration_required_from} VAPH accepts agreements for collective support only from an ouderinitiatief registered with VAPH; this one is not registered on the start date."
+                    ),
+                ),
+            ),
+            R::IdoMustPrecedeSupport {
+                start,
+                signed_on,
+                emergency_max_days,
+            } => (
+                "IDO_MUST_PRECEDE_SUPPORT",
+                "G-IDO",
+                match emergency_max_days {
+                    None => (
+                        format!(
+                            "Een IDO wordt ondertekend voor de ondersteuning start: ondertekend op {}, start op {}.",
+                            d(*signed_on),
+                            d(*start)
+                        ),
+                        format!(
+                            "An IDO is signed before the support starts: signed on {signed_on}, starting {start}."
+                        ),
+                    ),
+                    Some(days) => (
+                        format!(
+                            "Ook in een noodsituatie wordt een IDO uiterlijk {days} dagen na de start ondertekend: ondertekend op {}, start op {}.",
+                            d(*signed_on),
+                            d(*start)
+                        ),
+                        format!(
+                            "Even in an emergency an IDO is signed at most {days} days after the start: signed on {signed_on}, starting {start}."
+                        ),
+                    ),
+                },
+            ),
+            R::AgreementFieldMissing { field } => (
+                "AGREEMENT_FIELD_MISSING",
+                field.rule(),
+                (
+                    format!(
+                        "{} vermeldt {}; dat ontbreekt.",
+                        field.agreement().0,
+                        field.name_nl()
+                    ),
+                    format!(
+                        "{} states {}; it is missing.",
+                        field.agreement().1,
+                        field.name_en()
+                    ),
                 ),
             ),
             R::CombinationChangeMustBeFullCalendarMonth { date } => (

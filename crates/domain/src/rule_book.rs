@@ -119,6 +119,20 @@ pub enum Parameter {
     /// Days for extra evidence after a provisional final settlement (E-01; not public).
     #[serde(rename = "settlement.evidence_period_days")]
     SettlementEvidencePeriodDays,
+    /// Minimum age of a job student on the agreement's start (F-02).
+    #[serde(rename = "student.minimum_age")]
+    StudentMinimumAge,
+    /// Minimum age of a job student who completed the first two years of secondary school (F-02).
+    #[serde(rename = "student.minimum_age_after_two_years_secondary")]
+    StudentMinimumAgeAfterTwoYearsSecondary,
+    /// Days after the start of the support within which an IDO may still be signed in an
+    /// emergency (IDO, BVR 4 februari 2011).
+    #[serde(rename = "ido.emergency_signing_max_days")]
+    IdoEmergencySigningMaxDays,
+    /// First agreement start from which VAPH accepts PVB agreements for collective support from
+    /// registered ouderinitiatieven only (V-02).
+    #[serde(rename = "ouderinitiatief.registration_required_from")]
+    ParentInitiativeRegistrationRequiredFrom,
 }
 
 impl Parameter {
@@ -136,7 +150,9 @@ impl Parameter {
         match self {
             P::PabApplicantMaxAgeExclusive
             | P::PvbMinimumAgeAtAvailability
-            | P::PvbNaJeugdhulpPlanBeforeAge => ValueKind::Age,
+            | P::PvbNaJeugdhulpPlanBeforeAge
+            | P::StudentMinimumAge
+            | P::StudentMinimumAgeAfterTwoYearsSecondary => ValueKind::Age,
             P::PabUrgentProcedureAges => ValueKind::AgeRange,
             P::PabStartDeadlineMonths | P::PvbStartDeadlineMonths => ValueKind::Months,
             P::BoVoucherValidityYears | P::BobSwitchTerugvalbasisYears => ValueKind::Years,
@@ -144,7 +160,8 @@ impl Parameter {
             P::BobSwitchLastDate
             | P::CovidOverrunBaseDate
             | P::CovidCostDeadline
-            | P::CovidIdoNoticeFrom => ValueKind::Date,
+            | P::CovidIdoNoticeFrom
+            | P::ParentInitiativeRegistrationRequiredFrom => ValueKind::Date,
             P::CovidAgreementWindow | P::CovidIdoFrozenPeriod => ValueKind::Period,
             P::CovidOverrunCapPercent
             | P::PabOtherCostsMaxPercent
@@ -152,7 +169,9 @@ impl Parameter {
             P::CostLateExceptionReasons => ValueKind::Codes,
             P::CostLateExceptionMaxYears => ValueKind::Years,
             P::CovidExtraChargesFreeze => ValueKind::Period,
-            P::PaymentTermDays | P::SettlementEvidencePeriodDays => ValueKind::Days,
+            P::PaymentTermDays
+            | P::SettlementEvidencePeriodDays
+            | P::IdoEmergencySigningMaxDays => ValueKind::Days,
             P::PvbAdvanceFraction
             | P::PabAdvanceFraction
             | P::SeveranceCapFraction

@@ -28,6 +28,10 @@ pub enum ParseError {
     EuroTooPrecise(Decimal),
     #[error("{0:?} is not a UUID")]
     Id(String),
+    #[error("an ondernemingsnummer has 10 digits and starts with 0 or 1")]
+    EnterpriseNumberFormat,
+    #[error("the check digits of the ondernemingsnummer do not match")]
+    EnterpriseNumberCheckDigits,
 }
 
 /// Age of majority in Belgian civil law (art. 388 oud BW): not a VAPH parameter, so not in the
@@ -136,6 +140,85 @@ impl JsonSchema for Insz {
             "type": "string",
             "pattern": "^[0-9]{11}$",
             "description": "INSZ / rijksregisternummer: 11 digits with valid mod-97 check digits."
+        })
+    }
+}
+
+/// A Belgian ondernemingsnummer (KBO enterprise number): ten digits, the first 0 or 1, the last two
+/// 97 − (the first eight mod 97). Dots, spaces and a leading `BE` are ignored.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EnterpriseNumber(String);
+
+impl EnterpriseNumber {
+    /// # Errors
+    /// When there are not ten digits starting with 0 or 1, or the check digits are wrong.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let text = text.trim();
+        let text = text
+            .strip_prefix("BE")
+            .or_else(|| text.strip_prefix("be"))
+            .unwrap_or(text);
+        let digits: String = text.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+        if digits.len() != 10
+            || !digits.chars().all(|c| c.is_ascii_digit())
+            || !matches!(digits.as_bytes()[0], b'0' | b'1')
+        {
+            return Err(ParseError::EnterpriseNumberFormat);
+        }
+        let base: u64 = digits[..8]
+            .parse()
+            .map_err(|_| ParseError::EnterpriseNumberFormat)?;
+        let check: u64 = digits[8..]
+            .parse()
+            .map_err(|_| ParseError::EnterpriseNumberFormat)?;
+        if 97 - base % 97 != check {
+            return Err(ParseError::EnterpriseNumberCheckDigits);
+        }
+        Ok(Self(digits))
+    }
+
+    /// The ten digits.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for EnterpriseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EnterpriseNumber({self})")
+    }
+}
+
+/// As the KBO prints it: `0123.456.749`.
+impl fmt::Display for EnterpriseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", &self.0[..4], &self.0[4..7], &self.0[7..])
+    }
+}
+
+impl TryFrom<String> for EnterpriseNumber {
+    type Error = ParseError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<EnterpriseNumber> for String {
+    fn from(value: EnterpriseNumber) -> Self {
+        value.0
+    }
+}
+
+impl JsonSchema for EnterpriseNumber {
+    fn schema_name() -> Cow<'static, str> {
+        "EnterpriseNumber".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[01][0-9]{9}$",
+            "description": "Ondernemingsnummer (KBO): 10 digits starting with 0 or 1, mod-97 checked."
         })
     }
 }
@@ -536,6 +619,26 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn an_enterprise_number_is_ten_digits_with_mod_97_check_digits() {
+        // 04031707 mod 97 = 96, 97 - 96 = 01.
+        let number = EnterpriseNumber::parse("BE 0403.170.701").unwrap();
+        assert_eq!(number.digits(), "0403170701");
+        assert_eq!(number.to_string(), "0403.170.701");
+        assert_eq!(
+            EnterpriseNumber::parse("0403.170.702"),
+            Err(ParseError::EnterpriseNumberCheckDigits)
+        );
+        assert_eq!(
+            EnterpriseNumber::parse("2403170701"),
+            Err(ParseError::EnterpriseNumberFormat)
+        );
+        assert_eq!(
+            EnterpriseNumber::parse("040317070"),
+            Err(ParseError::EnterpriseNumberFormat)
+        );
     }
 
     #[test]

@@ -2,15 +2,16 @@
 //! termination, COVID-19 agreements and the COVID-19 IDO freeze.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 use super::commands::*;
 use super::events::*;
 use super::state::{Agreement, AgreementStatus, Dossier};
 use super::{require_agency, require_holder_or_agency, require_reason};
 use crate::registry::OrganisationKind;
-use crate::rejection::{Reason, Rejection};
+use crate::rejection::{AgreementField, Reason, Rejection};
 use crate::rule_book::{self, AppliedParameter, Parameter, ParameterValue};
-use crate::values::AGE_OF_MAJORITY;
+use crate::values::{AGE_OF_MAJORITY, Euro};
 use crate::{Actor, Context};
 
 type Decision = Result<Vec<DossierEvent>, Rejection>;
@@ -45,10 +46,19 @@ pub(super) fn register(
     if let Some(worker) = command.worker {
         check_worker(command.kind, worker, command.start)?;
     }
-    let rules_applied = match command.covid {
-        Some(basis) => check_covid(command, basis, state, ctx)?,
-        None => Vec::new(),
-    };
+    let mut rules_applied = Vec::new();
+    check_student(command, ctx, &mut rules_applied)?;
+    check_volunteer(command, ctx)?;
+    if budget.kind == BudgetKind::Pvb {
+        check_parent_initiative(command, ctx, &mut rules_applied)?;
+    }
+    check_ido_signature(command, ctx, &mut rules_applied)?;
+    if budget.kind == BudgetKind::Pab {
+        check_pab_content(command)?;
+    }
+    if let Some(basis) = command.covid {
+        rules_applied.extend(check_covid(command, basis, state, ctx)?);
+    }
     Ok(vec![
         AgreementRegistered {
             agreement: command.agreement,
@@ -63,6 +73,12 @@ pub(super) fn register(
             care_relation: command.care_relation,
             covid: command.covid,
             worker: command.worker,
+            signed_on: command.signed_on,
+            emergency: command.emergency,
+            party_identification: command.party_identification.clone(),
+            notice_terms: command.notice_terms.clone(),
+            hourly_cost: command.hourly_cost,
+            payment_terms: command.payment_terms.clone(),
             registered_by: ctx.actor,
             rules_applied,
         }
@@ -151,6 +167,191 @@ fn check_worker(kind: AgreementKind, worker: Worker, start: NaiveDate) -> Result
         return Err(Reason::WrongAgreementTypeFamily.into());
     }
     Ok(())
+}
+
+/// F-02: a job student is at least `student.minimum_age` (16) on the agreement's start, or
+/// `student.minimum_age_after_two_years_secondary` (15) after completing the first two years of
+/// secondary school. A minor family member is refused before, by [`check_worker`] (F-01).
+fn check_student(
+    command: &RegisterAgreement,
+    ctx: &Context<'_>,
+    rules: &mut Vec<AppliedParameter>,
+) -> Result<(), Rejection> {
+    if command.kind != AgreementKind::Student {
+        return Ok(());
+    }
+    let Some(worker) = command.worker else {
+        return Err(Reason::AgreementFieldMissing {
+            field: AgreementField::StudentBirthDate,
+        }
+        .into());
+    };
+    let (minimum_age, minimum_rule) =
+        rule_book::age(ctx, Parameter::StudentMinimumAge, command.start)?;
+    let (minimum_age_after_two_years_secondary, after_two_years_rule) = rule_book::age(
+        ctx,
+        Parameter::StudentMinimumAgeAfterTwoYearsSecondary,
+        command.start,
+    )?;
+    rules.extend([minimum_rule, after_two_years_rule]);
+    let limit = if worker.completed_two_years_secondary {
+        minimum_age_after_two_years_secondary
+    } else {
+        minimum_age
+    };
+    let age = crate::values::age_on(worker.birth_date, command.start);
+    if age < limit {
+        return Err(Reason::StudentTooYoung {
+            age,
+            minimum_age,
+            minimum_age_after_two_years_secondary,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// F-03: a volunteer is paid only through an agreement with an erkende vrijwilligersorganisatie
+/// (recognised in the registry on the start), never as a natural person.
+fn check_volunteer(command: &RegisterAgreement, ctx: &Context<'_>) -> Result<(), Rejection> {
+    let via_organisation = command.kind == AgreementKind::VolunteerOrganisation;
+    if !via_organisation && !command.volunteer {
+        return Ok(());
+    }
+    let recognised = via_organisation
+        && command.provider.organisation().is_some_and(|organisation| {
+            ctx.registry
+                .active(
+                    organisation,
+                    OrganisationKind::RecognisedVolunteerOrganisation,
+                    command.start,
+                )
+                .is_some()
+        });
+    if recognised {
+        Ok(())
+    } else {
+        Err(Reason::VolunteerRequiresOrganisation.into())
+    }
+}
+
+/// V-02: for an agreement starting on or after `ouderinitiatief.registration_required_from`
+/// (2019-01-01), VAPH accepts PVB agreements for collective support only from an ouderinitiatief
+/// registered in the registry on the start. Cash only: a voucher is already refused by
+/// [`check_voucher_provider`], an ouderinitiatief being no licensed provider.
+fn check_parent_initiative(
+    command: &RegisterAgreement,
+    ctx: &Context<'_>,
+    rules: &mut Vec<AppliedParameter>,
+) -> Result<(), Rejection> {
+    if command.kind != AgreementKind::ParentInitiative {
+        return Ok(());
+    }
+    let Some(version) = rule_book::optional(
+        ctx,
+        Parameter::ParentInitiativeRegistrationRequiredFrom,
+        command.start,
+    ) else {
+        return Ok(());
+    };
+    let ParameterValue::Date(registration_required_from) = version.value else {
+        return Err(Reason::RuleParameterMissing {
+            parameter: Parameter::ParentInitiativeRegistrationRequiredFrom,
+            on: command.start,
+        }
+        .into());
+    };
+    rules.push(version.applied());
+    if command.start < registration_required_from {
+        return Ok(());
+    }
+    let registered = command.provider.organisation().is_some_and(|organisation| {
+        ctx.registry
+            .active(
+                organisation,
+                OrganisationKind::RegisteredParentInitiative,
+                command.start,
+            )
+            .is_some()
+    });
+    if registered {
+        Ok(())
+    } else {
+        Err(Reason::ParentInitiativeNotRegistered {
+            registration_required_from,
+        }
+        .into())
+    }
+}
+
+/// IDO (BVR 4 februari 2011): an IDO is signed before the support starts (on the start day at
+/// the latest); in an emergency at most `ido.emergency_signing_max_days` (5) days after.
+fn check_ido_signature(
+    command: &RegisterAgreement,
+    ctx: &Context<'_>,
+    rules: &mut Vec<AppliedParameter>,
+) -> Result<(), Rejection> {
+    if command.kind != AgreementKind::Ido {
+        return Ok(());
+    }
+    let Some(signed_on) = command.signed_on else {
+        return Err(Reason::AgreementFieldMissing {
+            field: AgreementField::SigningDate,
+        }
+        .into());
+    };
+    if signed_on <= command.start {
+        return Ok(());
+    }
+    let refusal = |emergency_max_days| {
+        Err(Reason::IdoMustPrecedeSupport {
+            start: command.start,
+            signed_on,
+            emergency_max_days,
+        }
+        .into())
+    };
+    if !command.emergency {
+        return refusal(None);
+    }
+    let (max_days, rule) =
+        rule_book::days(ctx, Parameter::IdoEmergencySigningMaxDays, command.start)?;
+    rules.push(rule);
+    if (signed_on - command.start).num_days() > i64::from(max_days) {
+        return refusal(Some(max_days));
+    }
+    Ok(())
+}
+
+/// a PAB agreement states the parties (with the rijksregisternummer of the assistant or the
+/// ondernemingsnummer of the company, unless the provider is an organisation of the registry),
+/// its start, duration and notice rules, a concrete task description, the weekly hours, the
+/// hourly cost and the payment terms. The first missing field is named.
+fn check_pab_content(command: &RegisterAgreement) -> Result<(), Rejection> {
+    let stated = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let missing =
+        if command.provider.organisation().is_none() && command.party_identification.is_none() {
+            Some(AgreementField::PartyIdentification)
+        } else if !stated(&command.notice_terms) {
+            Some(AgreementField::NoticeTerms)
+        } else if command.task_description.trim().is_empty() {
+            Some(AgreementField::TaskDescription)
+        } else if command
+            .weekly_hours
+            .is_none_or(|hours| hours <= Decimal::ZERO)
+        {
+            Some(AgreementField::WeeklyHours)
+        } else if !command.hourly_cost.is_some_and(Euro::is_positive) {
+            Some(AgreementField::HourlyCost)
+        } else if !stated(&command.payment_terms) {
+            Some(AgreementField::PaymentTerms)
+        } else {
+            None
+        };
+    match missing {
+        Some(field) => Err(Reason::AgreementFieldMissing { field }.into()),
+        None => Ok(()),
+    }
 }
 
 /// COVID-19 agreements: cash (S004-12), one-to-one or one family at one address (S004-03), the

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::events::{
     AccountHolderRelation, AgreementKind, AssistanceThreshold, CareRelation, ClaimChannel,
     CombinedCare, ControlKind, ControlSelection, CostLine, CovidBasis, EvidenceDocument, Finding,
-    LateException, LineOutcome, PaymentForm, Provider, PvbRoute, RecoveryReason, Reporter,
-    RepresentativeRole, StopReason, Suspicion, VisitLocation, Worker,
+    LateException, LineOutcome, PartyIdentification, PaymentForm, Provider, PvbRoute,
+    RecoveryReason, Reporter, RepresentativeRole, StopReason, Suspicion, VisitLocation, Worker,
 };
 use crate::values::{
     AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
@@ -295,8 +295,32 @@ pub struct RegisterAgreement {
     pub care_relation: CareRelation,
     /// Present for a COVID-19 agreement.
     pub covid: Option<CovidBasis>,
-    /// The worker, when a natural person is employed.
+    /// The worker, when a natural person is employed; required for a job student (F-02).
     pub worker: Option<Worker>,
+    /// Day both parties signed. Required for an IDO, which is signed before the support starts
+    /// (or, in an emergency, at most `ido.emergency_signing_max_days` after).
+    #[serde(default)]
+    pub signed_on: Option<NaiveDate>,
+    /// The IDO was signed after the start because of an emergency (noodsituatie).
+    #[serde(default)]
+    pub emergency: bool,
+    /// The person works as a volunteer (vrijwilliger): only via an erkende
+    /// vrijwilligersorganisatie (F-03).
+    #[serde(default)]
+    pub volunteer: bool,
+    /// The other party's rijksregisternummer or ondernemingsnummer (A-05; required for a PAB
+    /// agreement with a party outside the organisation registry).
+    #[serde(default)]
+    pub party_identification: Option<PartyIdentification>,
+    /// Duration and notice rules (duur en opzegregeling; required for a PAB agreement, A-05).
+    #[serde(default)]
+    pub notice_terms: Option<String>,
+    /// Cost per hour (uurloon or uurprijs; required for a PAB agreement, A-05).
+    #[serde(default)]
+    pub hourly_cost: Option<Euro>,
+    /// Payment terms (betalingsvoorwaarden; required for a PAB agreement, A-05).
+    #[serde(default)]
+    pub payment_terms: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

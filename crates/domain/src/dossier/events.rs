@@ -9,8 +9,9 @@ use super::commands::UrgentProcedure;
 use crate::Actor;
 use crate::rule_book::AppliedParameter;
 use crate::values::{
-    AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
-    OrganisationId, PaymentId, PersonId, RecoveryId, ReportId, SampleId, UserId, VoucherId,
+    AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, EnterpriseNumber, Euro,
+    Iban, Insz, OrganisationId, PaymentId, PersonId, RecoveryId, ReportId, SampleId, UserId,
+    VoucherId,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +148,8 @@ pub enum AgreementKind {
     TemporaryHomeEducation,
     /// Internaat of the Gemeenschapsonderwijs.
     GoBoardingSchool,
+    /// Collectieve ondersteuning (wonen, dagbesteding) door een ouderinitiatief (V-02).
+    ParentInitiative,
 }
 
 /// The other party of an agreement.
@@ -208,6 +211,22 @@ pub struct Worker {
     pub birth_date: NaiveDate,
     /// Relative up to the 2nd degree or household member.
     pub family_within_second_degree: bool,
+    /// A job student who completed the first two years of secondary school: the minimum age is
+    /// `student.minimum_age_after_two_years_secondary` (15), not `student.minimum_age` (16)
+    /// (F-02). Absent in events stored before this field: false.
+    #[serde(default)]
+    pub completed_two_years_secondary: bool,
+}
+
+/// How the agreement identifies the other party: the assistant's rijksregisternummer or
+/// the company's ondernemingsnummer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PartyIdentification {
+    /// Rijksregisternummer (INSZ) of a natural person.
+    Insz { insz: Insz },
+    /// Ondernemingsnummer (KBO) of a company.
+    EnterpriseNumber { number: EnterpriseNumber },
 }
 
 /// Forms of care reported on a combinatieformulier.
@@ -547,6 +566,27 @@ pub struct AgreementRegistered {
     pub covid: Option<CovidBasis>,
     /// The worker, when a natural person works under the agreement.
     pub worker: Option<Worker>,
+    /// Day both parties signed (required for an IDO). Absent in events stored before this field.
+    #[serde(default)]
+    pub signed_on: Option<NaiveDate>,
+    /// An IDO signed after the start because of an emergency (noodsituatie). Absent in events
+    /// stored before this field: false.
+    #[serde(default)]
+    pub emergency: bool,
+    /// The other party's rijksregisternummer or ondernemingsnummer. Absent in events
+    /// stored before this field.
+    #[serde(default)]
+    pub party_identification: Option<PartyIdentification>,
+    /// Duration and notice rules (duur en opzegregeling, A-05). Absent in events stored before
+    /// this field.
+    #[serde(default)]
+    pub notice_terms: Option<String>,
+    /// Cost per hour (uurloon or uurprijs, A-05). Absent in events stored before this field.
+    #[serde(default)]
+    pub hourly_cost: Option<Euro>,
+    /// Payment terms (betalingsvoorwaarden, A-05). Absent in events stored before this field.
+    #[serde(default)]
+    pub payment_terms: Option<String>,
     /// Who registered it (the holder may not register a voucher agreement, P-09).
     pub registered_by: Actor,
     /// The rule-book parameter versions this decision applied.

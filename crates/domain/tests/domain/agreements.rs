@@ -154,6 +154,7 @@ fn f01_no_agreement_with_a_minor_family_member_and_p10_family_is_registered_as_f
             worker: Some(Worker {
                 birth_date: birth,
                 family_within_second_degree: true,
+                completed_two_years_secondary: false,
             }),
             ..cash_agreement(PAB, d(2020, 3, 1))
         })
@@ -237,7 +238,15 @@ fn covid(start: NaiveDate, end: Option<NaiveDate>) -> RegisterAgreement {
         end,
         task_description: "extra thuiszorg COVID-19".into(),
         covid: Some(CovidBasis::New),
+        party_identification: Some(thuiszorg_oost()),
         ..cash_agreement(PAB, start)
+    }
+}
+
+/// The ondernemingsnummer of "Thuiszorg Oost" (04031707 mod 97 = 96, 97 - 96 = 01).
+fn thuiszorg_oost() -> PartyIdentification {
+    PartyIdentification::EnterpriseNumber {
+        number: EnterpriseNumber::parse("0403.170.701").unwrap(),
     }
 }
 
@@ -275,6 +284,12 @@ fn s004_10_a_covid_agreement_starts_on_or_after_2020_03_14() {
             care_relation: CareRelation::OneToOne,
             covid: Some(CovidBasis::New),
             worker: None,
+            signed_on: Some(d(2020, 3, 14)),
+            emergency: false,
+            party_identification: Some(thuiszorg_oost()),
+            notice_terms: Some("onbepaalde duur; opzeg volgens het arbeidsrecht".into()),
+            hourly_cost: Some(euro("18.50")),
+            payment_terms: Some("maandelijks, binnen 14 dagen na de prestatiestaat".into()),
             registered_by: holder(MOTHER),
             rules_applied: vec![applied(Parameter::CovidAgreementWindow, 1)],
         })]);
@@ -603,4 +618,450 @@ fn s004_06_s004_07_ido_freeze_edges_day_before_on_and_after() {
             outcome.then_rejected("IDO_FROZEN_UNTIL_2020_09_30");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Job students (F-02), volunteers (F-03), ouderinitiatieven (V-02), the IDO signature, and the
+// mandatory content of a PAB agreement
+
+/// The rules a registration applied, from its `AgreementRegistered` event.
+#[track_caller]
+fn registered(outcome: domain::testing::Outcome) -> AgreementRegistered {
+    let (events, _) = outcome.then_accepted();
+    let Event::Dossier(DossierEvent::AgreementRegistered(registered)) = &events[0] else {
+        panic!("unexpected {events:?}");
+    };
+    registered.clone()
+}
+
+/// A job student born on `birth_date`, starting 2020-03-01 with the PAB of the fixtures.
+fn student(birth_date: NaiveDate, completed_two_years_secondary: bool) -> DossierCommand {
+    register_agreement(RegisterAgreement {
+        kind: AgreementKind::Student,
+        worker: Some(Worker {
+            birth_date,
+            family_within_second_degree: false,
+            completed_two_years_secondary,
+        }),
+        ..cash_agreement(PAB, d(2020, 3, 1))
+    })
+}
+
+#[test]
+fn f02_a_job_student_is_16_or_15_after_two_years_of_secondary_school() {
+    // (birth date, completed two years of secondary school, accepted) for a start on 2020-03-01.
+    let cases = [
+        (d(2004, 3, 2), false, false), // 15, the day before the 16th birthday
+        (d(2004, 3, 1), false, true),  // 16 on the start
+        (d(2004, 2, 29), false, true), // 16 and a day
+        (d(2005, 3, 2), true, false),  // 14, the day before the 15th birthday
+        (d(2005, 3, 1), true, true),   // 15 on the start, two years done
+        (d(2005, 3, 1), false, false), // 15 on the start, two years not done
+        (d(2004, 3, 2), true, true),   // 15 the day before the 16th birthday, two years done
+    ];
+    for (birth, completed, accepted) in cases {
+        let outcome = pab_holder().when(student(birth, completed));
+        if accepted {
+            let event = registered(outcome);
+            assert_eq!(
+                event.rules_applied,
+                vec![
+                    applied(Parameter::StudentMinimumAge, 1),
+                    applied(Parameter::StudentMinimumAgeAfterTwoYearsSecondary, 1)
+                ]
+            );
+            assert_eq!(
+                event.worker.map(|w| w.completed_two_years_secondary),
+                Some(completed)
+            );
+        } else {
+            let rejection = outcome.then_rejected("STUDENT_TOO_YOUNG");
+            assert_eq!(rejection.rule(), "F-02");
+            assert!(rejection.message_nl().contains("minstens 16 jaar"));
+            assert!(
+                rejection
+                    .message_nl()
+                    .contains("15 jaar na de eerste twee jaar")
+            );
+        }
+    }
+}
+
+#[test]
+fn f02_a_job_student_agreement_states_the_birth_date_and_a_minor_relative_stays_refused() {
+    let rejection = pab_holder()
+        .when(register_agreement(RegisterAgreement {
+            kind: AgreementKind::Student,
+            ..cash_agreement(PAB, d(2020, 3, 1))
+        }))
+        .then_rejected("AGREEMENT_FIELD_MISSING");
+    assert_eq!(rejection.rule(), "F-02");
+    assert!(
+        rejection
+            .message_nl()
+            .contains("geboortedatum van de jobstudent")
+    );
+    // A family member under 18 is refused as a minor relative (F-01), old enough or not.
+    let relative = |birth_date| {
+        register_agreement(RegisterAgreement {
+            kind: AgreementKind::Student,
+            worker: Some(Worker {
+                birth_date,
+                family_within_second_degree: true,
+                completed_two_years_secondary: true,
+            }),
+            ..cash_agreement(PAB, d(2020, 3, 1))
+        })
+    };
+    pab_holder()
+        .when(relative(d(2004, 3, 1)))
+        .then_rejected("MINOR_FAMILY_MEMBER_NOT_ALLOWED");
+    pab_holder().after(relative(d(2002, 3, 1)));
+}
+
+/// `pab_holder` with VOLUNTEERS recognised as a vrijwilligersorganisatie from 2020-03-01.
+fn pab_holder_with_volunteer_organisation() -> Scenario {
+    child_with_started_pab()
+        .by(staff())
+        .after(license(
+            VOLUNTEERS,
+            domain::registry::OrganisationKind::RecognisedVolunteerOrganisation,
+            d(2020, 3, 1),
+        ))
+        .by(holder(MOTHER))
+}
+
+fn volunteering(provider: Provider, start: NaiveDate) -> DossierCommand {
+    register_agreement(RegisterAgreement {
+        kind: AgreementKind::VolunteerOrganisation,
+        provider,
+        task_description: "begeleiding bij vrijetijdsactiviteiten".into(),
+        ..cash_agreement(PAB, start)
+    })
+}
+
+#[test]
+fn f03_a_volunteer_only_through_a_recognised_volunteer_organisation() {
+    let scenario = pab_holder_with_volunteer_organisation();
+    let organisation = |organisation| Provider::Organisation { organisation };
+    // Recognised from 2020-03-01: the day before, on and after.
+    let rejection = scenario
+        .clone()
+        .when(volunteering(organisation(VOLUNTEERS), d(2020, 2, 29)))
+        .then_rejected("VOLUNTEER_REQUIRES_ORGANISATION");
+    assert_eq!(rejection.rule(), "F-03");
+    assert!(
+        rejection
+            .message_nl()
+            .contains("erkende vrijwilligersorganisatie")
+    );
+    scenario
+        .clone()
+        .after(volunteering(organisation(VOLUNTEERS), d(2020, 3, 1)));
+    scenario
+        .clone()
+        .after(volunteering(organisation(VOLUNTEERS), d(2020, 3, 2)));
+    // Not with the volunteer as a natural person, nor with an organisation of another kind.
+    scenario
+        .clone()
+        .when(volunteering(
+            Provider::Other {
+                name: "Jan Vrijwilliger".into(),
+            },
+            d(2020, 3, 2),
+        ))
+        .then_rejected("VOLUNTEER_REQUIRES_ORGANISATION");
+    scenario
+        .clone()
+        .when(volunteering(organisation(VZA), d(2020, 3, 2)))
+        .then_rejected("VOLUNTEER_REQUIRES_ORGANISATION");
+    scenario
+        .clone()
+        .when(volunteering(organisation(UNLICENSED), d(2020, 3, 2)))
+        .then_rejected("VOLUNTEER_REQUIRES_ORGANISATION");
+    // A volunteer engaged directly under another kind of agreement.
+    scenario
+        .clone()
+        .when(register_agreement(RegisterAgreement {
+            kind: AgreementKind::NaturalOrLegalPerson,
+            volunteer: true,
+            ..cash_agreement(PAB, d(2020, 3, 2))
+        }))
+        .then_rejected("VOLUNTEER_REQUIRES_ORGANISATION");
+}
+
+fn parent_initiative(provider: OrganisationId, start: NaiveDate) -> DossierCommand {
+    register_agreement(RegisterAgreement {
+        kind: AgreementKind::ParentInitiative,
+        provider: Provider::Organisation {
+            organisation: provider,
+        },
+        care_relation: CareRelation::Group,
+        task_description: "wonen en dagbesteding in het ouderinitiatief".into(),
+        ..cash_agreement(PVB, start)
+    })
+}
+
+#[test]
+fn v02_from_2019_01_01_pvb_collective_support_only_from_a_registered_ouderinitiatief() {
+    let pvb = adult_with_started_pvb().by(holder(CHILD));
+    // Not registered: the day before, on and after the cut-over.
+    let before = registered(
+        pvb.clone()
+            .when(parent_initiative(PARENT_INITIATIVE, d(2018, 12, 31))),
+    );
+    assert_eq!(
+        before.rules_applied,
+        vec![applied(
+            Parameter::ParentInitiativeRegistrationRequiredFrom,
+            1
+        )]
+    );
+    let rejection = pvb
+        .clone()
+        .when(parent_initiative(PARENT_INITIATIVE, d(2019, 1, 1)))
+        .then_rejected("OUDERINITIATIEF_NOT_REGISTERED");
+    assert_eq!(rejection.rule(), "V-02");
+    assert!(rejection.message_nl().contains("01/01/2019"));
+    pvb.clone()
+        .when(parent_initiative(PARENT_INITIATIVE, d(2019, 1, 2)))
+        .then_rejected("OUDERINITIATIEF_NOT_REGISTERED");
+    // Registered from 2019-08-01: the day before, on and after.
+    let registered_from = pvb.by(staff()).after(license(
+        PARENT_INITIATIVE,
+        domain::registry::OrganisationKind::RegisteredParentInitiative,
+        d(2019, 8, 1),
+    ));
+    let as_holder = registered_from.clone().by(holder(CHILD));
+    as_holder
+        .clone()
+        .when(parent_initiative(PARENT_INITIATIVE, d(2019, 7, 31)))
+        .then_rejected("OUDERINITIATIEF_NOT_REGISTERED");
+    as_holder
+        .clone()
+        .after(parent_initiative(PARENT_INITIATIVE, d(2019, 8, 1)));
+    as_holder
+        .clone()
+        .after(parent_initiative(PARENT_INITIATIVE, d(2019, 8, 2)));
+    // An organisation registered as something else is no registered ouderinitiatief.
+    as_holder
+        .when(parent_initiative(VZA, d(2019, 8, 2)))
+        .then_rejected("OUDERINITIATIEF_NOT_REGISTERED");
+    // PVB cash only: no voucher, even registered.
+    registered_from
+        .when(register_agreement(RegisterAgreement {
+            payment: PaymentForm::Voucher,
+            ..match parent_initiative(PARENT_INITIATIVE, d(2019, 8, 2)) {
+                DossierCommand::RegisterAgreement(command) => command,
+                other => panic!("unexpected {other:?}"),
+            }
+        }))
+        .then_rejected("VOUCHER_REQUIRES_LICENSED_PROVIDER");
+}
+
+fn ido_signed(signed_on: Option<NaiveDate>, emergency: bool) -> DossierCommand {
+    register_agreement(RegisterAgreement {
+        signed_on,
+        emergency,
+        ..ido(d(2019, 7, 1), CareRelation::OneToOne)
+    })
+}
+
+#[test]
+fn ido_is_signed_before_the_support_starts_or_within_5_days_in_an_emergency() {
+    let vza = adult_with_started_pvb().by(organisation(VZA));
+    let rejection = vza
+        .clone()
+        .when(ido_signed(None, false))
+        .then_rejected("AGREEMENT_FIELD_MISSING");
+    assert_eq!(rejection.rule(), "G-IDO");
+    assert!(rejection.message_nl().contains("datum van ondertekening"));
+    // (signed on, emergency, accepted) for support starting 2019-07-01.
+    let cases = [
+        (d(2019, 6, 30), false, true),
+        (d(2019, 7, 1), false, true),
+        (d(2019, 7, 2), false, false),
+        (d(2019, 7, 2), true, true),
+        (d(2019, 7, 5), true, true),
+        (d(2019, 7, 6), true, true),
+        (d(2019, 7, 7), true, false),
+    ];
+    for (signed_on, emergency, accepted) in cases {
+        let outcome = vza.clone().when(ido_signed(Some(signed_on), emergency));
+        if accepted {
+            let event = registered(outcome);
+            assert_eq!(
+                (event.signed_on, event.emergency),
+                (Some(signed_on), emergency)
+            );
+            let expected = if signed_on > d(2019, 7, 1) {
+                vec![applied(Parameter::IdoEmergencySigningMaxDays, 1)]
+            } else {
+                vec![]
+            };
+            assert_eq!(event.rules_applied, expected);
+        } else {
+            let rejection = outcome.then_rejected("IDO_MUST_PRECEDE_SUPPORT");
+            assert_eq!(rejection.rule(), "G-IDO");
+            assert!(rejection.message_nl().contains("01/07/2019"));
+            if emergency {
+                assert!(rejection.message_nl().contains("uiterlijk 5 dagen"));
+            }
+        }
+    }
+}
+
+#[test]
+fn a05_a_pab_agreement_states_its_mandatory_content_and_the_first_missing_field_is_named() {
+    let complete = || cash_agreement(PAB, d(2020, 3, 1));
+    let refused = |command: RegisterAgreement, field_nl: &str| {
+        let rejection = pab_holder()
+            .when(register_agreement(command))
+            .then_rejected("AGREEMENT_FIELD_MISSING");
+        assert_eq!(rejection.rule(), "A-05");
+        assert!(
+            rejection.message_nl().contains(field_nl),
+            "{} does not name {field_nl}",
+            rejection.message_nl()
+        );
+    };
+    refused(
+        RegisterAgreement {
+            party_identification: None,
+            ..complete()
+        },
+        "rijksregisternummer van de assistent of ondernemingsnummer",
+    );
+    for notice_terms in [None, Some(" ".to_owned())] {
+        refused(
+            RegisterAgreement {
+                notice_terms,
+                ..complete()
+            },
+            "de duur en de opzegregeling",
+        );
+    }
+    refused(
+        RegisterAgreement {
+            task_description: "  ".into(),
+            ..complete()
+        },
+        "concrete taakomschrijving",
+    );
+    for weekly_hours in [None, Some(0.into())] {
+        refused(
+            RegisterAgreement {
+                weekly_hours,
+                ..complete()
+            },
+            "het aantal uren per week",
+        );
+    }
+    for hourly_cost in [None, Some(euro("0.00"))] {
+        refused(
+            RegisterAgreement {
+                hourly_cost,
+                ..complete()
+            },
+            "de kostprijs per uur",
+        );
+    }
+    refused(
+        RegisterAgreement {
+            payment_terms: None,
+            ..complete()
+        },
+        "de betalingsvoorwaarden",
+    );
+    // Several missing: the first in the order of A-05 is named.
+    refused(
+        RegisterAgreement {
+            notice_terms: None,
+            weekly_hours: None,
+            payment_terms: None,
+            ..complete()
+        },
+        "de duur en de opzegregeling",
+    );
+    // A company is identified by its ondernemingsnummer; an organisation of the registry is
+    // identified by the registry.
+    pab_holder().after(register_agreement(RegisterAgreement {
+        provider: Provider::Other {
+            name: "Thuiszorg Oost".into(),
+        },
+        party_identification: Some(thuiszorg_oost()),
+        ..complete()
+    }));
+    pab_holder().after(register_agreement(RegisterAgreement {
+        kind: AgreementKind::ShortStay,
+        provider: Provider::Organisation { organisation: MFC },
+        party_identification: None,
+        ..complete()
+    }));
+    // The content is recorded in the event.
+    let event = registered(pab_holder().when(register_agreement(complete())));
+    assert_eq!(event.hourly_cost, Some(euro("18.50")));
+    assert_eq!(
+        event.party_identification,
+        Some(PartyIdentification::Insz {
+            insz: assistant_insz()
+        })
+    );
+    // A-05 is a PAB rule: a PVB agreement is registered without these fields.
+    adult_with_started_pvb()
+        .by(holder(CHILD))
+        .after(register_agreement(RegisterAgreement {
+            party_identification: None,
+            notice_terms: None,
+            hourly_cost: None,
+            payment_terms: None,
+            weekly_hours: None,
+            ..cash_agreement(PVB, d(2019, 8, 1))
+        }));
+}
+
+/// Events stored before the A-05, IDO and F-02 fields were added read back with the fields
+/// absent (serde defaults), under the same schema version.
+#[test]
+fn an_agreement_registered_before_the_new_fields_still_reads() {
+    let event = registered(pab_holder().when(register_agreement(RegisterAgreement {
+        kind: AgreementKind::FamilyMember,
+        worker: Some(Worker {
+            birth_date: d(1970, 1, 1),
+            family_within_second_degree: true,
+            completed_two_years_secondary: false,
+        }),
+        ..cash_agreement(PAB, d(2020, 3, 1))
+    })));
+    let stored = Event::from(DossierEvent::from(event.clone()))
+        .to_stored()
+        .unwrap();
+    let mut payload = stored.payload;
+    let object = payload.as_object_mut().expect("an object payload");
+    for field in [
+        "signed_on",
+        "emergency",
+        "party_identification",
+        "notice_terms",
+        "hourly_cost",
+        "payment_terms",
+    ] {
+        assert!(object.remove(field).is_some(), "{field} is in the payload");
+    }
+    object["worker"]
+        .as_object_mut()
+        .unwrap()
+        .remove("completed_two_years_secondary")
+        .unwrap();
+    let read = domain::upcast(&stored.event_type, stored.schema_version, payload).unwrap();
+    let expected = AgreementRegistered {
+        signed_on: None,
+        emergency: false,
+        party_identification: None,
+        notice_terms: None,
+        hourly_cost: None,
+        payment_terms: None,
+        ..event
+    };
+    assert_eq!(read, Event::from(DossierEvent::from(expected)));
 }

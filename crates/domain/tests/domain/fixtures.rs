@@ -36,6 +36,8 @@ ids! {
     VZA: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0041;
     MFC: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0042;
     UNLICENSED: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0043;
+    VOLUNTEERS: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0044;
+    PARENT_INITIATIVE: OrganisationId = 0x0196_0000_0000_7000_8000_0000_0000_0045;
     AGREEMENT: AgreementId = 0x0196_0000_0000_7000_8000_0000_0000_0050;
     AGREEMENT_2: AgreementId = 0x0196_0000_0000_7000_8000_0000_0000_0051;
     COMBINATION: CombinationId = 0x0196_0000_0000_7000_8000_0000_0000_0060;
@@ -249,7 +251,13 @@ pub fn make_pvb_available(letter_date: NaiveDate) -> DossierCommand {
     })
 }
 
-/// A cash agreement on `budget` with an individual assistant; adjust fields with struct update.
+/// The INSZ of "An Assistent", the assistant of `cash_agreement`.
+pub fn assistant_insz() -> Insz {
+    insz_born(d(1985, 7, 30))
+}
+
+/// A cash agreement on `budget` with an individual assistant, signed on its start and stating
+/// everything a PAB agreement must state; adjust fields with struct update.
 pub fn cash_agreement(budget: BudgetId, start: NaiveDate) -> RegisterAgreement {
     RegisterAgreement {
         agreement: AGREEMENT,
@@ -266,6 +274,15 @@ pub fn cash_agreement(budget: BudgetId, start: NaiveDate) -> RegisterAgreement {
         care_relation: CareRelation::OneToOne,
         covid: None,
         worker: None,
+        signed_on: Some(start),
+        emergency: false,
+        volunteer: false,
+        party_identification: Some(PartyIdentification::Insz {
+            insz: assistant_insz(),
+        }),
+        notice_terms: Some("onbepaalde duur; opzeg volgens het arbeidsrecht".into()),
+        hourly_cost: Some(euro("18.50")),
+        payment_terms: Some("maandelijks, binnen 14 dagen na de prestatiestaat".into()),
     }
 }
 
