@@ -454,6 +454,7 @@ fn family_worker_born(birth_date: NaiveDate) -> History {
         Some(Worker {
             birth_date,
             family_within_second_degree: true,
+            completed_two_years_secondary: false,
         }),
     );
     h

@@ -334,6 +334,12 @@ fn register_agreement(
             care_relation: CareRelation::OneToOne,
             covid,
             worker: None,
+            signed_on: None,
+            emergency: false,
+            party_identification: None,
+            notice_terms: None,
+            hourly_cost: None,
+            payment_terms: None,
             registered_by: Actor::System,
             rules_applied: vec![],
         }
