@@ -301,7 +301,7 @@ fn encode_all<M: StreamModel>(
 
 impl ExecuteError<std::convert::Infallible> {
     /// Widens an error that cannot be a rejection into one for any rejection type.
-    fn cast<R>(self) -> ExecuteError<R> {
+    pub(crate) fn cast<R>(self) -> ExecuteError<R> {
         match self {
             ExecuteError::Rejected(never) => match never {},
             ExecuteError::StaleVersion {

@@ -63,31 +63,9 @@ impl std::fmt::Debug for Service {
     }
 }
 
+/// Widens an error that cannot be a refusal into one for any refusal type.
 pub(crate) fn widen<R>(e: ExecuteError<Infallible>) -> ExecuteError<R> {
-    match e {
-        ExecuteError::Rejected(never) => match never {},
-        ExecuteError::StaleVersion {
-            stream,
-            expected,
-            actual,
-        } => ExecuteError::StaleVersion {
-            stream,
-            expected,
-            actual,
-        },
-        ExecuteError::Contended { stream } => ExecuteError::Contended { stream },
-        ExecuteError::Undecodable {
-            stream,
-            version,
-            detail,
-        } => ExecuteError::Undecodable {
-            stream,
-            version,
-            detail,
-        },
-        ExecuteError::Unencodable(e) => ExecuteError::Unencodable(e),
-        ExecuteError::Store(e) => ExecuteError::Store(e),
-    }
+    e.cast()
 }
 
 fn decided<E>(result: Result<Vec<E>, Rejection>) -> Decided<E, Rejection> {
