@@ -198,7 +198,7 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Serve { store, args } => {
-            cmd::serve::run(open_store(&store.store).await?, &args).await?;
+            cmd::serve::run(&store.store, open_store(&store.store).await?, &args).await?;
             Ok(Outcome::Ok)
         }
         Command::User { store, command } => {

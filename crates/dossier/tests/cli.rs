@@ -304,14 +304,31 @@ fn tick_issues_what_is_due_once_per_date() {
 
 /// A plain HTTP/1.1 request over a socket: enough for the service's own smoke test.
 fn http(address: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    http_with_body(address, method, path, token, None)
+}
+
+fn http_with_body(
+    address: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    json: Option<&str>,
+) -> (u16, String) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(address).expect("connect to the service");
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
+    let body = json.map_or_else(String::new, |b| {
+        format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{b}",
+            b.len()
+        )
+    });
+    let end = if json.is_some() { "" } else { "\r\n" };
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Connection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Connection: close\r\n{body}{end}"
     )
     .unwrap();
     let mut response = String::new();
@@ -381,6 +398,48 @@ fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"inspector\""), "{body}");
     assert_eq!(http(&address, "GET", "/api/me", None).0, 401);
+
+    // A dossier opened over HTTP reaches the read models the service keeps following the log.
+    let staff = dossier()
+        .args([
+            "user", "add", "bart", "--role", "staff", "--store", &store, "--json",
+        ])
+        .output()
+        .unwrap();
+    let staff: serde_json::Value = serde_json::from_slice(&staff.stdout).unwrap();
+    let base = 120_517_001u64;
+    let insz = format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97);
+    let (status, body) = http_with_body(
+        &address,
+        "POST",
+        "/api/dossiers",
+        staff["secret"].as_str(),
+        Some(&format!("{{\"insz\": \"{insz}\"}}")),
+    );
+    assert_eq!(status, 201, "{body}");
+    let opened: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let dossier_id = opened["dossier"].as_str().unwrap().to_owned();
+    let read_db = dir.path().join("dossier-read.db");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = rusqlite::Connection::open(&read_db)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM dossiers WHERE dossier = ?1",
+                    [&dossier_id],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .unwrap_or(0);
+        if found == 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the read models never showed dossier {dossier_id}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     let pid = child.id().to_string();
     assert!(

@@ -19,7 +19,8 @@ pub struct RebuildArgs {
 
 /// Where the read models of a store live: a SQLite file `<store>-read.db` beside the embedded
 /// store (so its single writer stays free), the store's own database for PostgreSQL (schema
-/// `<store schema>_read`), an in-memory SQLite database for `memory:`.
+/// `<store schema>_read`), `data/dossier-read.db` for KurrentDB (not an SQL store), an
+/// in-memory SQLite database for `memory:`.
 ///
 /// # Errors
 /// When the read-model database cannot be opened.
@@ -43,7 +44,11 @@ pub async fn open_read_sink(store_url: &str) -> anyhow::Result<Arc<dyn ReadModel
                 .with_context(|| format!("cannot open the read models of {}", redact(&url)))?,
         ),
         StoreUrl::Memory => Arc::new(SqliteSink::open(":memory:")?),
-        StoreUrl::Kurrent(_) => anyhow::bail!("KurrentDB store support is not in this build yet"),
+        StoreUrl::Kurrent(_) => Arc::new(
+            tokio::task::spawn_blocking(|| SqliteSink::open("data/dossier-read.db"))
+                .await?
+                .context("cannot open the read-model database")?,
+        ),
     };
     Ok(sink)
 }

@@ -19,7 +19,11 @@ pub struct ServeArgs {
     pub demo: bool,
 }
 
-pub async fn run(store: Arc<dyn EventStore>, args: &ServeArgs) -> anyhow::Result<()> {
+pub async fn run(
+    store_url: &str,
+    store: Arc<dyn EventStore>,
+    args: &ServeArgs,
+) -> anyhow::Result<()> {
     let empty = store.read_all(Position::START, 1).await?.is_empty();
     let service = Arc::new(Service::new(store.clone(), 10_000));
     let today = chrono::Local::now().date_naive();
@@ -44,6 +48,16 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ServeArgs) -> anyhow::Result
         }
     }
     api::metrics_handle();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let read_models = {
+        let runner = projections::Runner::new(
+            store.clone(),
+            crate::cmd::rebuild::open_read_sink(store_url).await?,
+        );
+        let stopped = stopped.clone();
+        tokio::spawn(follow_the_log(runner, stopped))
+    };
+    let daily_job = tokio::spawn(daily_job(service.clone(), stopped));
     let app = api::router(ApiState::new(service));
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
@@ -54,8 +68,53 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ServeArgs) -> anyhow::Result
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let _ = read_models.await;
+        let _ = daily_job.await;
+    })
+    .await;
     println!("dossier: stopped");
     Ok(())
+}
+
+/// Keeps the read models up to date with the log; after a failure (the read-model database
+/// away, say) it starts again from the checkpoints, so nothing is skipped or applied twice.
+async fn follow_the_log(runner: projections::Runner, stopped: tokio::sync::watch::Receiver<bool>) {
+    while !*stopped.borrow() {
+        let mut read_models = projections::read::all();
+        match runner.follow(&mut read_models, stopped.clone()).await {
+            Ok(()) => break,
+            Err(error) => {
+                tracing::error!(%error, "read models stopped following the log; retrying in 5 s");
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            }
+        }
+    }
+}
+
+/// The daily job inside the service: at start, then whenever the date changes (checked every
+/// minute). `tick` is idempotent per date, so a restart or a second instance does no harm.
+async fn daily_job(service: Arc<Service>, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let mut done_for = None;
+    loop {
+        let today = chrono::Local::now().date_naive();
+        if done_for != Some(today) {
+            match service.tick(today, |_, _| {}).await {
+                Ok(report) => {
+                    tracing::info!(%today, dossiers = report.dossiers, commands = report.commands, "daily job done");
+                    done_for = Some(today);
+                }
+                Err(error) => {
+                    tracing::error!(%error, %today, "daily job failed; it runs again in a minute")
+                }
+            }
+        }
+        tokio::select! {
+            _ = stopped.changed() => return,
+            () = tokio::time::sleep(std::time::Duration::from_secs(60)) => {}
+        }
+    }
 }
 
 /// SIGINT or SIGTERM: stop accepting, let running requests finish. Every acknowledged command
