@@ -234,3 +234,34 @@ impl StreamModel for AccessModel {
 pub fn access_log_stream(date: chrono::NaiveDate) -> StreamName {
     StreamName::parse(format!("access-log-{}", date.format("%Y-%m"))).expect("valid stream name")
 }
+
+/// The stream of investigators' decisions about fraud signals (the read side honours it).
+pub const SIGNALS_STREAM: &str = "signals";
+
+pub fn signals_stream() -> StreamName {
+    StreamName::parse(SIGNALS_STREAM).expect("valid stream name")
+}
+
+/// The signals stream.
+#[derive(Debug)]
+pub struct SignalTriageModel;
+
+impl StreamModel for SignalTriageModel {
+    type State = domain::signals::SignalTriage;
+    type Event = domain::signals::SignalTriageEvent;
+
+    fn decode(event: &RecordedEvent) -> Result<Self::Event, String> {
+        match decode(event)? {
+            Event::SignalTriage(e) => Ok(e),
+            _ => Err(wrong_stream(event, "signals")),
+        }
+    }
+
+    fn encode(event: &Self::Event) -> Result<(&'static str, u32, Vec<u8>), String> {
+        encode(Event::SignalTriage(event.clone()))
+    }
+
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State {
+        domain::signals::evolve(state, event)
+    }
+}

@@ -18,8 +18,8 @@ use uuid::Uuid;
 use crate::executor::{Decided, ExecuteError, Executed, Executor, WriteContext};
 use crate::models::{
     AccessModel, DossierModel, PersonIndexKeyModel, PersonIndexModel, RegistryModel, RuleBookModel,
-    dossier_of, dossier_stream, person_index_key_stream, person_index_stream, registry_stream,
-    rule_book_stream,
+    SignalTriageModel, dossier_of, dossier_stream, person_index_key_stream, person_index_stream,
+    registry_stream, rule_book_stream,
 };
 
 /// Why a domain command did not complete (a refusal carries the domain's code and rule).
@@ -53,6 +53,7 @@ pub struct Service {
     person_index: Executor<PersonIndexModel>,
     person_index_key: Executor<PersonIndexKeyModel>,
     access: Executor<AccessModel>,
+    signals: Executor<SignalTriageModel>,
 }
 
 impl std::fmt::Debug for Service {
@@ -85,6 +86,7 @@ impl Service {
             person_index: Executor::new(store.clone(), cached_dossiers),
             person_index_key: Executor::new(store.clone(), 1),
             access: Executor::new(store.clone(), 1),
+            signals: Executor::new(store.clone(), 1),
             store,
         }
     }
@@ -323,6 +325,25 @@ impl Service {
                 decided(domain::rule_book::decide(command, state, &ctx))
             })
             .await
+    }
+
+    /// An investigator dismisses or escalates a fraud signal.
+    ///
+    /// # Errors
+    /// See [`ExecuteError`]: `NOT_AUTHORISED`, `REASON_REQUIRED`, `INVALID_INPUT`, or a store
+    /// failure.
+    pub async fn triage_signal(
+        &self,
+        command: &domain::signals::SignalTriageCommand,
+        actor: Actor,
+        write: &WriteContext,
+    ) -> Result<(), CommandError> {
+        self.signals
+            .execute(&crate::models::signals_stream(), None, write, |state| {
+                decided(domain::signals::decide(command, state, actor))
+            })
+            .await
+            .map(|_| ())
     }
 
     /// A dossier's current state and version (`None`: no such dossier).

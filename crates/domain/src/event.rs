@@ -11,6 +11,7 @@ use crate::dossier::DossierEvent;
 use crate::person_index::PersonIndexEvent;
 use crate::registry::RegistryEvent;
 use crate::rule_book::RuleParameterPublished;
+use crate::signals::SignalTriageEvent;
 
 /// Declares a stream's event enum: each variant wraps the payload struct of the same name and
 /// carries its current schema version. The type name is the variant name and never changes.
@@ -77,6 +78,7 @@ pub enum Event {
     PersonIndex(PersonIndexEvent),
     Access(AccessEvent),
     AccessLog(AccessLogEvent),
+    SignalTriage(SignalTriageEvent),
 }
 
 /// The JSON Schema of one event type's payload.
@@ -105,6 +107,7 @@ impl Event {
             Self::PersonIndex(e) => e.event_type(),
             Self::Access(e) => e.event_type(),
             Self::AccessLog(e) => e.event_type(),
+            Self::SignalTriage(e) => e.event_type(),
         }
     }
 
@@ -117,6 +120,7 @@ impl Event {
             Self::PersonIndex(e) => e.schema_version(),
             Self::Access(e) => e.schema_version(),
             Self::AccessLog(e) => e.schema_version(),
+            Self::SignalTriage(e) => e.schema_version(),
         }
     }
 
@@ -133,6 +137,7 @@ impl Event {
             Self::PersonIndex(e) => serde_json::to_value(e)?,
             Self::Access(e) => serde_json::to_value(e)?,
             Self::AccessLog(e) => serde_json::to_value(e)?,
+            Self::SignalTriage(e) => serde_json::to_value(e)?,
         };
         Ok(StoredEvent {
             event_type: self.event_type().to_owned(),
@@ -157,6 +162,12 @@ impl From<RegistryEvent> for Event {
 impl From<DossierEvent> for Event {
     fn from(event: DossierEvent) -> Self {
         Self::Dossier(event)
+    }
+}
+
+impl From<SignalTriageEvent> for Event {
+    fn from(event: SignalTriageEvent) -> Self {
+        Self::SignalTriage(event)
     }
 }
 
@@ -279,6 +290,13 @@ pub fn upcast_with(
         serde_json::from_value(tagged)
             .map(Event::AccessLog)
             .map_err(wrap)
+    } else if SignalTriageEvent::TYPES
+        .iter()
+        .any(|(t, _)| *t == event_type)
+    {
+        serde_json::from_value(tagged)
+            .map(Event::SignalTriage)
+            .map_err(wrap)
     } else {
         serde_json::from_value(tagged)
             .map(Event::Dossier)
@@ -311,6 +329,7 @@ fn current_version(event_type: &str) -> Option<u32> {
         .chain(PersonIndexEvent::TYPES)
         .chain(AccessEvent::TYPES)
         .chain(AccessLogEvent::TYPES)
+        .chain(SignalTriageEvent::TYPES)
         .find(|(t, _)| *t == event_type)
         .map(|(_, v)| *v)
 }
@@ -330,7 +349,7 @@ pub fn events_markdown() -> String {
          strings in euro with at most two decimals; an INSZ is stored in full in the payload and \
          never shown in logs.\n",
     );
-    let streams: [(&str, &str, Vec<EventSchema>); 7] = [
+    let streams: [(&str, &str, Vec<EventSchema>); 8] = [
         (
             "Rule-book stream",
             "Effective-dated rule parameters.",
@@ -371,6 +390,12 @@ pub fn events_markdown() -> String {
             "Who read whose data, when (one stream per month, `access-log-YYYY-MM`): reads of a \
              dossier by inspectors and investigators, and command-line replays and reports.",
             AccessLogEvent::schemas(),
+        ),
+        (
+            "Signals stream",
+            "Investigators' dismissals and escalations of fraud signals, keyed by the signal's \
+             deterministic id so they survive a rebuild of the read models.",
+            SignalTriageEvent::schemas(),
         ),
     ];
     let mut definitions = std::collections::BTreeMap::new();
@@ -623,6 +648,7 @@ mod tests {
             .chain(PersonIndexEvent::TYPES)
             .chain(AccessEvent::TYPES)
             .chain(AccessLogEvent::TYPES)
+            .chain(SignalTriageEvent::TYPES)
             .copied()
             .collect();
         let count = all.len();

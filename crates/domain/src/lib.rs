@@ -32,6 +32,7 @@ pub mod person_index;
 pub mod registry;
 pub mod rejection;
 pub mod rule_book;
+pub mod signals;
 pub mod testing;
 pub mod values;
 
@@ -62,6 +63,8 @@ pub enum Actor {
     Organisation { organisation: OrganisationId },
     /// The daily job (`dossier tick --today DATE`), issuing date-driven commands.
     System,
+    /// A fraud investigator: triages fraud signals; never changes a dossier.
+    Investigator { user: UserId },
 }
 
 impl Actor {

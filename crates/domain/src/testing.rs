@@ -78,7 +78,7 @@ impl World {
             }
             // Access has its own state and decider (`access::decide`), tested directly; the
             // access log is facts only.
-            Event::Access(_) | Event::AccessLog(_) => {}
+            Event::Access(_) | Event::AccessLog(_) | Event::SignalTriage(_) => {}
         }
         self
     }

@@ -15,3 +15,4 @@ mod person_index;
 mod persons;
 mod properties;
 mod rule_book;
+mod signal_triage;
