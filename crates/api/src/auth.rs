@@ -20,9 +20,9 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// The domain actor for commands. Only staff and administrators issue domain commands;
-    /// the permission table keeps inspectors and investigators off those routes, and this
-    /// refuses them again rather than letting them act as someone they are not.
+    /// The domain actor for commands: staff and administrators act for VAPH, investigators
+    /// triage signals (the domain refuses them anything else); inspectors never write, and
+    /// this refuses them again rather than letting them act as someone they are not.
     ///
     /// # Errors
     /// `FORBIDDEN` for an inspector or investigator.
@@ -30,7 +30,8 @@ impl Principal {
         match self.role {
             Role::Admin => Ok(Actor::Admin { user: self.user }),
             Role::Staff => Ok(Actor::Staff { user: self.user }),
-            Role::Inspector | Role::Investigator => Err(ApiError::forbidden(self.role.as_str())),
+            Role::Investigator => Ok(Actor::Investigator { user: self.user }),
+            Role::Inspector => Err(ApiError::forbidden(self.role.as_str())),
         }
     }
 
@@ -46,7 +47,7 @@ impl Principal {
     }
 }
 
-/// Who may use a route. Routes not listed are public (health, metrics, the API description).
+/// Who may use a route. Routes not listed are public: only those in [`PUBLIC`].
 #[derive(Debug, Clone)]
 pub struct Permission {
     pub method: Method,
@@ -62,7 +63,12 @@ const EVERYONE: &[Role] = &[
 ];
 const WRITERS: &[Role] = &[Role::Staff, Role::Admin];
 const ADMINS: &[Role] = &[Role::Admin];
+const INVESTIGATORS: &[Role] = &[Role::Investigator];
 const AUDITORS: &[Role] = &[Role::Inspector, Role::Investigator, Role::Admin];
+
+/// The routes anyone may use: health, metrics and the API description (a test checks that every
+/// other documented route has a row in [`PERMISSIONS`]).
+pub const PUBLIC: &[(&str, &str)] = &[("GET", "/health"), ("GET", "/metrics")];
 
 /// The one table of permissions: the authorisation layer reads it, and a test walks every row
 /// with every role.
@@ -106,6 +112,21 @@ pub const PERMISSIONS: &[Permission] = &[
         method: Method::GET,
         path: "/api/me",
         roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/access-log",
+        roles: &[Role::Inspector, Role::Admin],
+    },
+    Permission {
+        method: Method::POST,
+        path: "/api/signals/{signal}/dismiss",
+        roles: INVESTIGATORS,
+    },
+    Permission {
+        method: Method::POST,
+        path: "/api/signals/{signal}/escalate",
+        roles: INVESTIGATORS,
     },
     Permission {
         method: Method::POST,

@@ -26,13 +26,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-pub use auth::{PERMISSIONS, Permission, Principal};
+pub use auth::{PERMISSIONS, PUBLIC, Permission, Principal};
 pub use error::{ApiError, Problem};
 pub use idempotency::BODY_LIMIT;
 pub use routes::service::metrics_handle;
 pub use state::ApiState;
 
-use routes::{admin, dossiers, service};
+use routes::{admin, dossiers, service, signals};
 
 /// The whole HTTP API over `state`.
 pub fn router(state: ApiState) -> Router {
@@ -48,6 +48,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/log/verify", get(admin::verify))
         .route("/api/access-log", get(access_log::list))
         .route("/api/me", get(admin::me))
+        .route("/api/signals/{signal}/dismiss", post(signals::dismiss))
+        .route("/api/signals/{signal}/escalate", post(signals::escalate))
         .route("/api/users", post(admin::add_user))
         .route("/api/tokens/{token}/revoke", post(admin::revoke_token))
         // Layers run outside-in: count and time, authorise, then replay idempotent retries.

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::access_log;
 use crate::error::Problem;
-use crate::routes::{admin, dossiers, service};
+use crate::routes::{admin, dossiers, service, signals};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,11 +26,12 @@ use crate::routes::{admin, dossiers, service};
         dossiers::open, dossiers::command, dossiers::history,
         admin::rule_book, admin::publish_rule, admin::registry_command,
         admin::me, admin::add_user, admin::revoke_token, admin::verify, access_log::list,
+        signals::dismiss, signals::escalate,
     ),
     components(schemas(
         Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::HistoryEvent,
         admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
-        service::Health, access_log::AccessEntry,
+        service::Health, access_log::AccessEntry, signals::Triage,
     )),
     modifiers(&BearerAuth),
 )]

@@ -561,3 +561,75 @@ async fn reads_by_inspectors_and_investigators_are_in_the_access_log() {
         .await;
     assert_eq!(other_month.body.as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn every_documented_route_is_public_by_name_or_in_the_permission_table() {
+    let doc = api::openapi::document();
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    assert!(documented.len() >= PERMISSIONS.len());
+    for (method, path) in &documented {
+        let public = api::PUBLIC.iter().any(|(m, p)| m == method && p == path);
+        let guarded = PERMISSIONS
+            .iter()
+            .any(|p| p.method.as_str() == method && p.path == path);
+        assert!(
+            public ^ guarded,
+            "{method} {path}: public={public}, in the permission table={guarded}"
+        );
+    }
+    for permission in PERMISSIONS {
+        assert!(
+            documented
+                .iter()
+                .any(|(m, p)| m == permission.method.as_str() && p == permission.path),
+            "{} {} is in the table but not documented",
+            permission.method,
+            permission.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_investigator_dismisses_a_signal_as_an_event_with_a_reason() {
+    let w = world().await;
+    let signal = "0123456789abcdef0123456789abcdef";
+    let uri = format!("/api/signals/{signal}/dismiss");
+    let done = w
+        .call(
+            "POST",
+            &uri,
+            Some(w.token(Role::Investigator)),
+            Some(r#"{"reason": "verklaard door creditnota"}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.body);
+    let stored = w
+        .store
+        .read_stream(&app::models::signals_stream(), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].event_type, "RiskSignalDismissed");
+    let payload: Value = serde_json::from_slice(&stored[0].payload).unwrap();
+    assert_eq!(
+        payload,
+        json!({ "signal": signal, "reason": "verklaard door creditnota" })
+    );
+    assert_eq!(stored[0].metadata().unwrap().actor_role, "investigator");
+    let no_reason = w
+        .call(
+            "POST",
+            &format!("/api/signals/{signal}/escalate"),
+            Some(w.token(Role::Investigator)),
+            Some(r#"{"reason": ""}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(no_reason.body["code"], "REASON_REQUIRED");
+}

@@ -1,3 +1,4 @@
 pub mod admin;
 pub mod dossiers;
 pub mod service;
+pub mod signals;
