@@ -340,6 +340,20 @@ async fn bad_input_gets_a_problem_document_and_leaves_the_log_unchanged() {
             "{what}: a message for staff"
         );
     }
+    let bad_insz = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some(r#"{"insz": "12051700199"}"#),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        bad_insz.body["detail"],
+        "De controlecijfers van het rijksregisternummer (INSZ) kloppen niet.",
+        "staff read the reason in Dutch"
+    );
     let no_json = Request::builder()
         .method("POST")
         .uri("/api/dossiers")

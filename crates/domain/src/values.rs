@@ -34,6 +34,37 @@ pub enum ParseError {
     EnterpriseNumberCheckDigits,
 }
 
+impl ParseError {
+    /// The same, in Dutch, for a staff member (the `Display` text is English).
+    pub fn message_nl(&self) -> String {
+        match self {
+            Self::InszLength => "Een rijksregisternummer (INSZ) heeft 11 cijfers.".into(),
+            Self::InszCheckDigits => {
+                "De controlecijfers van het rijksregisternummer (INSZ) kloppen niet.".into()
+            }
+            Self::IbanFormat => {
+                "Een IBAN begint met een landcode en twee controlecijfers en telt 15 tot 34 tekens."
+                    .into()
+            }
+            Self::IbanBelgianLength(n) => {
+                format!("Een Belgisch IBAN telt 16 tekens, dit telt er {n}.")
+            }
+            Self::IbanCheckDigits => "De controlecijfers van het IBAN kloppen niet.".into(),
+            Self::EuroFormat(text) => format!("{text:?} is geen bedrag in euro."),
+            Self::EuroTooPrecise(amount) => {
+                format!("Een bedrag in euro heeft ten hoogste twee decimalen (centen): {amount}.")
+            }
+            Self::Id(text) => format!("{text:?} is geen geldige identificatie (UUID)."),
+            Self::EnterpriseNumberFormat => {
+                "Een ondernemingsnummer telt 10 cijfers en begint met 0 of 1.".into()
+            }
+            Self::EnterpriseNumberCheckDigits => {
+                "De controlecijfers van het ondernemingsnummer kloppen niet.".into()
+            }
+        }
+    }
+}
+
 /// Age of majority in Belgian civil law (art. 388 oud BW): not a VAPH parameter, so not in the
 /// rule book.
 pub const AGE_OF_MAJORITY: u32 = 18;

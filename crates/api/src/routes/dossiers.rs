@@ -93,8 +93,14 @@ pub async fn open(
     Extension(principal): Extension<Principal>,
     Body(body): Body<OpenDossier>,
 ) -> Result<Response, ApiError> {
-    let insz = Insz::parse(&body.insz)
-        .map_err(|e| ApiError::unprocessable("INVALID_INSZ", e.to_string()))?;
+    let insz = Insz::parse(&body.insz).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "INVALID_INSZ",
+            e.message_nl(),
+            e.to_string(),
+        )
+    })?;
     let dossier = DossierId::from_uuid(Uuid::now_v7());
     let command = DossierCommand::RegisterPerson(RegisterPerson {
         dossier,
