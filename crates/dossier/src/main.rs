@@ -1,13 +1,15 @@
 //! `dossier`: the one binary of Dossier, an event-sourced case-management system for VAPH
 //! personal budgets (PVB and PAB). Every operator task is a subcommand.
 
+mod cli_access;
 mod cmd;
+mod config;
 mod progress;
 mod store_url;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::store_url::{DEFAULT_STORE, open_store};
 
@@ -24,9 +26,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 )]
 #[command(
     after_help = "Exit codes: 0 done; 1 a check found a problem (verify, selftest); \
-                        2 bad usage or input; 3 the store or a file could not be used."
+                        2 bad usage or input; 3 the store or a file could not be used.\n\
+                  Reads of personal data (replay, report, export) are recorded in the access log \
+                  as the operating-system user; DOSSIER_ACCESS_LOG_STORE names another store to \
+                  record them in (the primary, when reading a read-only replica)."
 )]
 struct Cli {
+    /// A configuration file of KEY=VALUE settings (DOSSIER_STORE=…), as in deploy/config/.
+    /// Repeatable: later files override earlier ones; the environment and flags override files.
+    #[arg(long = "config", value_name = "FILE", global = true)]
+    config: Vec<std::path::PathBuf>,
+    /// Log filter: error, warn, info, debug, or per module (dossier=debug).
+    #[arg(long, env = "DOSSIER_LOG", default_value = "warn", global = true)]
+    log: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -170,8 +182,14 @@ fn main() -> ExitCode {
     // Before anything can open a TLS connection: with KurrentDB's client linked, rustls has two
     // crypto back-ends and would pick neither by itself.
     store_kurrent::install_crypto_provider();
-    let cli = Cli::parse();
-    init_tracing();
+    let cli = match parse_command_line() {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Usage.into();
+        }
+    };
+    init_tracing(&cli.log);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -250,9 +268,19 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
     }
 }
 
-/// Logs go to standard error, filtered by `DOSSIER_LOG` (e.g. `info`, `dossier=debug`).
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("DOSSIER_LOG")
+/// The command line with configuration files applied beneath the environment and the flags.
+/// `--help`, `--version` and bad usage end the process here, as clap does.
+fn parse_command_line() -> Result<Cli, config::ConfigError> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let known = config::environment_settings(&Cli::command());
+    let settings = config::read_files(&config::config_files(&args), &known)?;
+    let matches = config::with_defaults(Cli::command(), &settings).get_matches_from(args);
+    Ok(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit()))
+}
+
+/// Logs go to standard error, filtered by `--log` / `DOSSIER_LOG` (e.g. `info`, `dossier=debug`).
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)

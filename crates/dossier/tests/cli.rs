@@ -693,6 +693,57 @@ fn replay_prints_every_event_with_who_when_why_and_the_state_after_it() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// The access-log entries of a SQLite store, as JSON payloads in log order.
+fn access_log_entries(store_url: &str) -> Vec<serde_json::Value> {
+    let path = store_url.strip_prefix("sqlite:").unwrap();
+    let db = rusqlite::Connection::open(path).unwrap();
+    let mut statement = db
+        .prepare("SELECT payload FROM events WHERE stream LIKE 'access-log-%' ORDER BY position")
+        .unwrap();
+    statement
+        .query_map([], |row| row.get::<_, String>(0))
+        .unwrap()
+        .map(|payload| serde_json::from_str(&payload.unwrap()).unwrap())
+        .collect()
+}
+
+#[test]
+fn command_line_replays_and_reports_are_recorded_in_the_access_log_as_the_os_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let store_url = generated_store(dir.path(), 2);
+    assert!(access_log_entries(&store_url).is_empty());
+    let replay = dossier()
+        .args(["replay", FIRST_DOSSIER, "--store", &store_url])
+        .env("USER", "inspecteur-jan")
+        .output()
+        .unwrap();
+    assert!(replay.status.success());
+    // A refused request reads nothing, so it records nothing.
+    let refused = dossier()
+        .args(["report", "signals", "--year", "2020", "--format", "json"])
+        .args(["--store", &store_url])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let report = dossier()
+        .args([
+            "report", "budgets", "--format", "json", "--store", &store_url,
+        ])
+        .env("USER", "inspecteur-jan")
+        .output()
+        .unwrap();
+    assert!(report.status.success());
+
+    let entries = access_log_entries(&store_url);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(entries[0]["dossier"], FIRST_DOSSIER);
+    assert_eq!(entries[0]["reader"], "os:inspecteur-jan");
+    assert_eq!(entries[0]["view"], "replay");
+    assert_eq!(entries[0]["channel"], "cli");
+    assert_eq!(entries[1]["dossier"], serde_json::Value::Null);
+    assert_eq!(entries[1]["view"], "report budgets");
+}
+
 #[test]
 fn reports_carry_position_and_digest_in_csv_for_excel_and_in_json() {
     let dir = tempfile::tempdir().unwrap();

@@ -198,6 +198,12 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ReplayArgs) -> anyhow::Resul
     if events.is_empty() {
         return Err(UsageError(format!("dossier {uuid} has no events")).into());
     }
+    crate::cli_access::record(
+        store.clone(),
+        Some(domain::DossierId::from_uuid(uuid)),
+        "replay",
+    )
+    .await?;
     let mut state = Dossier::default();
     let mut rule_book = domain::RuleBook::default();
     let mut rules = rule_events.iter().peekable();

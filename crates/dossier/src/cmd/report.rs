@@ -219,6 +219,7 @@ impl Report {
 
 pub async fn run(store: Arc<dyn EventStore>, args: &ReportArgs) -> anyhow::Result<()> {
     let report = compute(store.as_ref(), args.kind, args.year).await?;
+    crate::cli_access::record(store.clone(), None, &format!("report {}", report.name)).await?;
     let bytes = match args.format {
         Format::Csv => report.to_csv()?,
         Format::Json => {
