@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::dossier::{BudgetKind, BudgetLine, CostCategory, DossierEvent, budget_line};
+use domain::dossier::{
+    BudgetKind, BudgetLine, CostCategory, DossierEvent, budget_line, monthly_reduction,
+};
 use domain::rule_book::Parameter;
 use domain::{BudgetId, Euro};
 use event_store::RecordedEvent;
@@ -115,6 +117,24 @@ pub static BUDGET_YEAR_CATEGORIES: Table = Table {
         col("held", Decimal, "held or undecided"),
     ],
     primary_key: &["dossier", "budget", "year", "category"],
+};
+
+pub static BUDGET_MONTH_REDUCTIONS: Table = Table {
+    name: "budget_month_reductions",
+    doc: "The combination-form reduction of each month of a PAB budget year (S003-13, S003-15), \
+          for budgets with a combination; the year's `reductions` is their sum.",
+    columns: &[
+        col("dossier", Text, "dossier number"),
+        col("budget", Text, "budget id"),
+        col("year", Integer, "budget year"),
+        col("month", Integer, "month (1-12)"),
+        col(
+            "reduction",
+            Decimal,
+            "reduction of the month: the monthly reductions in force on its first day",
+        ),
+    ],
+    primary_key: &["dossier", "budget", "year", "month"],
 };
 
 /// How the COVID-19 increase of a budget year was set: base date and regime version, from the
@@ -385,11 +405,16 @@ impl Projection for Budgets {
     }
 
     fn version(&self) -> u32 {
-        1
+        // 2: monthly combination reductions.
+        2
     }
 
     fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 2] = [&BUDGET_YEARS, &BUDGET_YEAR_CATEGORIES];
+        static TABLES: [&Table; 3] = [
+            &BUDGET_YEARS,
+            &BUDGET_YEAR_CATEGORIES,
+            &BUDGET_MONTH_REDUCTIONS,
+        ];
         &TABLES
     }
 
@@ -408,6 +433,27 @@ impl Projection for Budgets {
                     &BUDGET_YEARS,
                     budget_year_row(folded.dossier, &line, regime),
                 );
+                let has_combination = folded
+                    .state
+                    .reduction_history
+                    .iter()
+                    .any(|p| p.budget == line.budget);
+                if has_combination {
+                    for month in 1..=12 {
+                        let reduction =
+                            monthly_reduction(folded.state, line.budget, line.year, month);
+                        changes.upsert(
+                            &BUDGET_MONTH_REDUCTIONS,
+                            vec![
+                                folded.dossier.into(),
+                                line.budget.to_string().into(),
+                                i64::from(line.year).into(),
+                                i64::from(month).into(),
+                                euro(reduction),
+                            ],
+                        );
+                    }
+                }
                 for (category, totals) in &line.by_category {
                     changes.upsert(
                         &BUDGET_YEAR_CATEGORIES,

@@ -8,7 +8,7 @@ use domain::{AgreementId, ControlId, RecoveryId};
 use event_store::{EventStore, ExpectedVersion, MemoryStore};
 use projections::read::agreements::{AGREEMENTS, Agreements};
 use projections::read::audit::{AUDIT_TRAIL, AuditTrail};
-use projections::read::budgets::{BUDGET_YEARS, Budgets};
+use projections::read::budgets::{BUDGET_MONTH_REDUCTIONS, BUDGET_YEARS, Budgets};
 use projections::read::claim_lines::{CLAIM_LINES, ClaimLines};
 use projections::read::controls::{CONTROL_CASES, CONTROL_FINDINGS, Controls};
 use projections::read::covid::{COVID_OVERRUN, COVID_OVERRUN_TOTALS, CovidOverrun};
@@ -162,6 +162,36 @@ fn the_budget_year_shows_the_domain_figures() {
     assert_eq!(row["covid_attributable"], money("2000.00"));
     assert_eq!(row["unexplained_overrun"], money("600.00"));
     assert_eq!(row["other_costs_limit"], money("600.00"));
+}
+
+#[test]
+fn combination_reductions_are_shown_per_month_and_sum_to_the_year() {
+    let (h, _) = rich_history();
+    let months = rows(&mut Budgets::default(), &h, &BUDGET_MONTH_REDUCTIONS);
+    assert_eq!(months.len(), 12);
+    let reduction = |month: i64| {
+        months
+            .iter()
+            .find(|r| r["month"] == Value::Integer(month))
+            .map(|r| r["reduction"].clone())
+            .unwrap()
+    };
+    // The combination starts on 1 July: no reduction before, 100.00 from then on.
+    assert_eq!(reduction(6), money("0.00"));
+    assert_eq!(reduction(7), money("100.00"));
+    assert_eq!(reduction(12), money("100.00"));
+    let year = one(rows(&mut Budgets::default(), &h, &BUDGET_YEARS));
+    let Value::Decimal(total) = year["reductions"] else {
+        panic!("reductions is a decimal")
+    };
+    let sum: rust_decimal::Decimal = months
+        .iter()
+        .map(|r| match r["reduction"] {
+            Value::Decimal(d) => d,
+            _ => rust_decimal::Decimal::ZERO,
+        })
+        .sum();
+    assert_eq!(sum, total);
 }
 
 #[test]

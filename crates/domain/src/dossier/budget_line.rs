@@ -130,30 +130,38 @@ pub fn spent(state: &Dossier, budget: BudgetId, year: i32) -> Spent {
     spent
 }
 
-/// The combination reductions of a budget in a year: per month, the monthly reduction in force
-/// on its first day, summed (S003-13, S003-15: reductions are per full calendar month).
-pub fn reductions(state: &Dossier, budget: BudgetId, year: i32) -> Euro {
-    let mut total = Euro::ZERO;
+/// The combination reduction of one month of a budget: for each combination, the monthly
+/// reduction in force on the month's first day (S003-13, S003-15: reductions are per full
+/// calendar month), summed. Zero for a month without one.
+pub fn monthly_reduction(state: &Dossier, budget: BudgetId, year: i32, month: u32) -> Euro {
+    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
+        return Euro::ZERO;
+    };
     let combinations: BTreeSet<_> = state
         .reduction_history
         .iter()
         .filter(|p| p.budget == budget)
         .map(|p| p.combination)
         .collect();
-    for month in 1..=12 {
-        let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
-            continue;
-        };
-        for combination in &combinations {
-            if let Some(period) = state
-                .reduction_history
-                .iter()
-                .rev()
-                .find(|p| p.combination == *combination && p.from <= first)
-            {
-                total += period.monthly;
-            }
+    let mut total = Euro::ZERO;
+    for combination in &combinations {
+        if let Some(period) = state
+            .reduction_history
+            .iter()
+            .rev()
+            .find(|p| p.combination == *combination && p.from <= first)
+        {
+            total += period.monthly;
         }
+    }
+    total
+}
+
+/// The combination reductions of a budget in a year: the twelve monthly reductions, summed.
+pub fn reductions(state: &Dossier, budget: BudgetId, year: i32) -> Euro {
+    let mut total = Euro::ZERO;
+    for month in 1..=12 {
+        total += monthly_reduction(state, budget, year, month);
     }
     total
 }

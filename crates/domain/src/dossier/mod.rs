@@ -29,7 +29,7 @@ mod person;
 mod schedule;
 mod state;
 
-pub use budget_line::{BudgetLine, budget_line};
+pub use budget_line::{BudgetLine, budget_line, monthly_reduction};
 pub use commands::*;
 pub use events::*;
 pub use money::covid_cap_percent;
