@@ -17,6 +17,9 @@ pub struct Principal {
     pub user: UserId,
     pub name: String,
     pub role: Role,
+    /// Set for a request with an `Idempotency-Key`: the correlation id its events carry, the
+    /// same for every retry of it (see `app::WriteContext::keyed_correlation_id`).
+    pub keyed_correlation: Option<uuid::Uuid>,
 }
 
 impl Principal {
@@ -40,7 +43,7 @@ impl Principal {
         app::WriteContext {
             actor_id: self.user.to_string(),
             actor_role: self.role.as_str().to_owned(),
-            correlation_id,
+            correlation_id: self.keyed_correlation.unwrap_or(correlation_id),
             causation_id: None,
             reason: None,
         }
@@ -167,6 +170,7 @@ pub async fn authenticate(
         user: user.id,
         name: user.name.clone(),
         role: user.role,
+        keyed_correlation: None,
     })
 }
 

@@ -1,7 +1,10 @@
 //! `Idempotency-Key` on POST: a retried request gets the first response, and its command is not
-//! run a second time. Kept in memory for the life of the process (bounded); a retry after a
-//! restart is decided again, and then meets the domain's own refusals of a duplicate (client-
-//! chosen ids, one registration per person).
+//! run a second time. Two layers: first responses are kept in memory (bounded), which also makes
+//! a retry arriving while the first request runs wait for its answer; and the events of a keyed
+//! request carry a correlation id derived from the user, the key and the request, so a retry the
+//! memory no longer holds (after a restart) is recognised in the stream and answered with what
+//! the first request recorded (`app::WriteContext::keyed_correlation_id`). After a restart the
+//! same key with a different body is taken as a new request, as memory of the body is gone.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -102,7 +105,7 @@ pub async fn idempotent(State(state): State<ApiState>, request: Request, next: N
         )
         .into_response();
     }
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
         return ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -112,7 +115,23 @@ pub async fn idempotent(State(state): State<ApiState>, request: Request, next: N
         )
         .into_response();
     };
-    let request_sha256: [u8; 32] = Sha256::digest(&bytes).into();
+    let request_sha256: [u8; 32] = {
+        // The route is part of the request: the same body to another address is another request.
+        let mut hasher = Sha256::new();
+        hasher.update(parts.uri.path().as_bytes());
+        hasher.update([0]);
+        hasher.update(&bytes);
+        hasher.finalize().into()
+    };
+    // The events this request records carry a correlation id derived from it: a retry that
+    // this memory no longer holds (after a restart) is answered from the log itself.
+    if let Some(p) = parts.extensions.get_mut::<Principal>() {
+        p.keyed_correlation = Some(app::WriteContext::keyed_correlation_id(
+            &principal.user.to_string(),
+            &key,
+            &request_sha256,
+        ));
+    }
     let slot = state.idempotency.slot((principal.user, key));
     // Held while the first request runs: a retry arriving meanwhile waits for its answer.
     let mut stored = slot.lock().await;

@@ -94,6 +94,17 @@ impl World {
         &self.tokens[&role]
     }
 
+    /// The service started again on the same store: nothing in memory survives.
+    fn restarted(&self) -> World {
+        let service = Arc::new(Service::new(self.store.clone(), 100));
+        let today = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        World {
+            app: router(ApiState::with_clock(service, Arc::new(move || today))),
+            store: self.store.clone(),
+            tokens: self.tokens.clone(),
+        }
+    }
+
     async fn events(&self) -> usize {
         self.store
             .read_all(Position::START, 100_000)
@@ -424,6 +435,57 @@ async fn a_retried_post_gets_the_first_answer_and_writes_once() {
         .await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reused.body["code"], "IDEMPOTENCY_KEY_REUSED");
+}
+
+#[tokio::test]
+async fn a_retry_after_a_restart_gets_the_first_answer_from_the_log_and_writes_once() {
+    let w = world().await;
+    let staff = w.token(Role::Staff);
+    let base = 130_101_002u64;
+    let insz = format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97);
+    let open = json!({ "insz": insz }).to_string();
+    let key = [("idempotency-key", "open-1")];
+    let opened = w
+        .call("POST", "/api/dossiers", Some(staff), Some(&open), &key)
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let dossier = opened.body["dossier"].as_str().unwrap().to_owned();
+    let uri = format!("/api/dossiers/{dossier}/commands");
+    let apply = json!({ "command": "submit_pab_application", "budget": uuid::Uuid::now_v7(),
+        "submitted_on": "2026-01-10", "urgent": null })
+    .to_string();
+    let apply_key = [("idempotency-key", "apply-1")];
+    let applied = w
+        .call("POST", &uri, Some(staff), Some(&apply), &apply_key)
+        .await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let before = w.events().await;
+
+    let restarted = w.restarted();
+    let reopened = restarted
+        .call("POST", "/api/dossiers", Some(staff), Some(&open), &key)
+        .await;
+    assert_eq!(reopened.status, StatusCode::CREATED, "{}", reopened.body);
+    assert_eq!(
+        reopened.body, opened.body,
+        "the same dossier, version and events"
+    );
+    let reapplied = restarted
+        .call("POST", &uri, Some(staff), Some(&apply), &apply_key)
+        .await;
+    assert_eq!(reapplied.status, StatusCode::OK, "{}", reapplied.body);
+    assert_eq!(reapplied.body, applied.body);
+    assert_eq!(
+        restarted.events().await,
+        before,
+        "the retries wrote nothing"
+    );
+
+    // Without a key, or with another one, the same body is a new request and is decided again.
+    let unkeyed = restarted
+        .call("POST", "/api/dossiers", Some(staff), Some(&open), &[])
+        .await;
+    assert_eq!(unkeyed.body["code"], "DUPLICATE_PERSON", "{}", unkeyed.body);
 }
 
 #[tokio::test]

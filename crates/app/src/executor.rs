@@ -52,6 +52,34 @@ impl WriteContext {
         }
     }
 
+    /// The correlation id of a request that carried an idempotency key: derived from the user,
+    /// the key and the request, so a retry, even after a restart, has the same one. Version-5
+    /// UUIDs mark such ids (ordinary correlation ids are version 7); the executor answers a
+    /// retry with what the first request recorded instead of deciding it again.
+    pub fn keyed_correlation_id(user: &str, key: &str, request_sha256: &[u8; 32]) -> Uuid {
+        let mut name = Vec::with_capacity(user.len() + key.len() + 34);
+        name.extend_from_slice(user.as_bytes());
+        name.push(0);
+        name.extend_from_slice(key.as_bytes());
+        name.push(0);
+        name.extend_from_slice(request_sha256);
+        Uuid::new_v5(&IDEMPOTENCY_NAMESPACE, &name)
+    }
+
+    /// A new id for something this request creates (a dossier, a person): for a keyed request
+    /// derived from its correlation id, so a retry names the same thing; otherwise fresh.
+    pub fn new_id(&self, purpose: &str) -> Uuid {
+        if self.is_keyed() {
+            Uuid::new_v5(&self.correlation_id, purpose.as_bytes())
+        } else {
+            Uuid::now_v7()
+        }
+    }
+
+    fn is_keyed(&self) -> bool {
+        is_keyed_correlation(self.correlation_id)
+    }
+
     fn metadata(&self) -> EventMetadata {
         EventMetadata {
             actor_id: self.actor_id.clone(),
@@ -61,6 +89,13 @@ impl WriteContext {
             reason: self.reason.clone(),
         }
     }
+}
+
+/// The namespace of [`WriteContext::keyed_correlation_id`] (a fixed random UUID).
+const IDEMPOTENCY_NAMESPACE: Uuid = Uuid::from_u128(0x6b1e_57a2_0c4d_4f0e_9a53_2d1f_8e7c_4b90);
+
+fn is_keyed_correlation(id: Uuid) -> bool {
+    id.get_version_num() == 5
 }
 
 /// What a decider answered for the state it was shown.
@@ -121,6 +156,38 @@ pub const MAX_ATTEMPTS: usize = 5;
 struct Folded<S> {
     state: S,
     version: Option<u64>,
+    /// What each keyed request (see [`WriteContext::keyed_correlation_id`]) recorded.
+    keyed: HashMap<Uuid, KeyedCommand>,
+}
+
+impl<S: Default> Folded<S> {
+    fn empty() -> Self {
+        Self {
+            state: S::default(),
+            version: None,
+            keyed: HashMap::new(),
+        }
+    }
+}
+
+/// The events a keyed request recorded in a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeyedCommand {
+    last_version: u64,
+    event_ids: Vec<Uuid>,
+}
+
+impl KeyedCommand {
+    fn add(&mut self, version: u64, event_id: Uuid) {
+        self.last_version = version;
+        self.event_ids.push(event_id);
+    }
+}
+
+/// Only the correlation id of stored metadata: all a stream's keyed requests need.
+#[derive(serde::Deserialize)]
+struct CorrelationOnly {
+    correlation_id: Uuid,
 }
 
 /// Runs commands against streams of one model, caching each stream's folded state so a command
@@ -178,6 +245,9 @@ impl<M: StreamModel> Executor<M> {
     ) -> Result<Executed<M::State>, ExecuteError<R>> {
         for _attempt in 0..MAX_ATTEMPTS {
             let folded = self.refresh(stream).await.map_err(ExecuteError::cast)?;
+            if let Some(first) = Self::already_recorded(&folded, context) {
+                return Ok(first);
+            }
             if let Some(expected) = required_version
                 && expected != folded.version
             {
@@ -206,11 +276,22 @@ impl<M: StreamModel> Executor<M> {
                 Ok(outcome) => {
                     let state = events.iter().fold(folded.state, M::evolve);
                     let version = Some(outcome.last_version);
+                    let mut keyed = folded.keyed;
+                    if context.is_keyed() {
+                        keyed.insert(
+                            context.correlation_id,
+                            KeyedCommand {
+                                last_version: outcome.last_version,
+                                event_ids: new_events.iter().map(|e| e.event_id).collect(),
+                            },
+                        );
+                    }
                     self.remember(
                         stream,
                         Folded {
                             state: state.clone(),
                             version,
+                            keyed,
                         },
                     )
                     .await;
@@ -232,6 +313,37 @@ impl<M: StreamModel> Executor<M> {
         })
     }
 
+    /// What a keyed request recorded the first time, when `context` repeats it: its answer is
+    /// given again and nothing is decided, so a retry never records a second time, even after a
+    /// restart (the record is the stream itself).
+    fn already_recorded(
+        folded: &Folded<M::State>,
+        context: &WriteContext,
+    ) -> Option<Executed<M::State>> {
+        if !context.is_keyed() {
+            return None;
+        }
+        let first = folded.keyed.get(&context.correlation_id)?;
+        Some(Executed {
+            state: folded.state.clone(),
+            version: Some(first.last_version),
+            event_ids: first.event_ids.clone(),
+        })
+    }
+
+    /// What a keyed request recorded in `stream` the first time, if it was recorded there.
+    ///
+    /// # Errors
+    /// When the store cannot be read or an event cannot be decoded.
+    pub async fn recorded_by(
+        &self,
+        stream: &StreamName,
+        context: &WriteContext,
+    ) -> Result<Option<Executed<M::State>>, ExecuteError<std::convert::Infallible>> {
+        let folded = self.refresh(stream).await?;
+        Ok(Self::already_recorded(&folded, context))
+    }
+
     /// The cached state brought up to date with the events recorded since.
     async fn refresh(
         &self,
@@ -239,10 +351,7 @@ impl<M: StreamModel> Executor<M> {
     ) -> Result<Folded<M::State>, ExecuteError<std::convert::Infallible>> {
         const PAGE: usize = 1024;
         let cached = self.cache.lock().await.get(stream).cloned();
-        let mut folded = cached.unwrap_or(Folded {
-            state: M::State::default(),
-            version: None,
-        });
+        let mut folded = cached.unwrap_or_else(Folded::empty);
         loop {
             let from = folded.version.map_or(0, |v| v + 1);
             let page = self.store.read_stream(stream, from, PAGE).await?;
@@ -254,6 +363,18 @@ impl<M: StreamModel> Executor<M> {
                 })?;
                 folded.state = M::evolve(folded.state, &event);
                 folded.version = Some(recorded.stream_version);
+                if let Ok(meta) = serde_json::from_slice::<CorrelationOnly>(&recorded.metadata)
+                    && is_keyed_correlation(meta.correlation_id)
+                {
+                    folded
+                        .keyed
+                        .entry(meta.correlation_id)
+                        .or_insert_with(|| KeyedCommand {
+                            last_version: recorded.stream_version,
+                            event_ids: Vec::new(),
+                        })
+                        .add(recorded.stream_version, recorded.event_id);
+                }
             }
             if page.len() < PAGE {
                 break;

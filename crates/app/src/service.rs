@@ -205,6 +205,16 @@ impl Service {
         write: &WriteContext,
         if_match: Option<Option<u64>>,
     ) -> Result<Executed<Dossier>, CommandError> {
+        // A keyed retry of a registration that was recorded: its first answer, not a refusal of
+        // the person as already registered.
+        if let Some(first) = self
+            .dossiers
+            .recorded_by(&dossier_stream(dossier), write)
+            .await
+            .map_err(widen)?
+        {
+            return Ok(first);
+        }
         let command = DossierCommand::RegisterPerson(registration.clone());
         let (rule_book, registry) = self.context_states().await?;
         let ctx = Context {

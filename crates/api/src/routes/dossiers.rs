@@ -101,14 +101,15 @@ pub async fn open(
             e.to_string(),
         )
     })?;
-    let dossier = DossierId::from_uuid(Uuid::now_v7());
+    let write = principal.write_context(Uuid::now_v7());
+    // A keyed retry names the same dossier and person as the first request.
+    let dossier = DossierId::from_uuid(write.new_id("dossier"));
     let command = DossierCommand::RegisterPerson(RegisterPerson {
         dossier,
-        person: PersonId::from_uuid(Uuid::now_v7()),
+        person: PersonId::from_uuid(write.new_id("person")),
         insz,
         birth_date: body.birth_date,
     });
-    let write = principal.write_context(Uuid::now_v7());
     let done = state
         .service
         .dossier_command(
