@@ -188,6 +188,49 @@ fn verify_prints_counts_and_digest_and_fails_on_a_tampered_file() {
         out.contains(&format!("stream={stream}")) && out.contains(&format!("event={id}")),
         "{out}"
     );
+    let bad_json = dossier()
+        .args(["verify", "--json", "--store", &store])
+        .output()
+        .unwrap();
+    assert_eq!(bad_json.status.code(), Some(1));
+    let finding: serde_json::Value = serde_json::from_slice(&bad_json.stdout).unwrap();
+    assert_eq!(finding["ok"], false);
+    assert!(
+        finding["failure"]
+            .as_str()
+            .unwrap()
+            .contains(&id.to_string())
+    );
+}
+
+#[test]
+fn verify_answers_in_json_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
+    let soak = dossier()
+        .args(["store", "soak", "--store", &store, "--events", "12"])
+        .output()
+        .unwrap();
+    assert!(soak.status.success());
+    let text = dossier()
+        .args(["verify", "--store", &store])
+        .output()
+        .unwrap();
+    let json = dossier()
+        .args(["verify", "--json", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let summary: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(summary["ok"], true);
+    assert_eq!(summary["events"], 12);
+    let digest = summary["digest"].as_str().unwrap();
+    assert!(
+        String::from_utf8_lossy(&text.stdout)
+            .trim()
+            .ends_with(digest),
+        "text and JSON name the same digest"
+    );
 }
 
 #[test]

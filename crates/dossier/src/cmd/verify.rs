@@ -19,6 +19,10 @@ pub struct VerifyArgs {
     /// has that hash at that version.
     #[arg(long, value_name = "FILE")]
     pub against: Option<PathBuf>,
+    /// One JSON object instead of the text line: `ok`, and `events`, `streams`,
+    /// `last_position` and `digest`, or `failure`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub async fn run(store: &dyn EventStore, args: &VerifyArgs) -> anyhow::Result<Outcome> {
@@ -45,11 +49,27 @@ pub async fn run(store: &dyn EventStore, args: &VerifyArgs) -> anyhow::Result<Ou
                 std::fs::write(path, report.digest_list().to_text())
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
-            println!("{}", report.summary_line());
+            if args.json {
+                let summary = serde_json::json!({
+                    "ok": true,
+                    "events": report.events,
+                    "streams": report.heads.len(),
+                    "last_position": report.last_position.map(|p| p.0),
+                    "digest": report.digest(),
+                });
+                println!("{summary}");
+            } else {
+                println!("{}", report.summary_line());
+            }
             Ok(Outcome::Ok)
         }
         Err(VerifyError::Failed(failure)) => {
-            println!("verify: FAILED {failure}");
+            if args.json {
+                let finding = serde_json::json!({ "ok": false, "failure": failure.to_string() });
+                println!("{finding}");
+            } else {
+                println!("verify: FAILED {failure}");
+            }
             Ok(Outcome::Finding)
         }
         Err(VerifyError::Store(e)) => Err(e).context("verify could not read the log"),
