@@ -30,7 +30,7 @@ mod runner;
 mod sink;
 mod sqlite_sink;
 
-pub use postgres_sink::{PostgresSink, read_schema_of};
+pub use postgres_sink::{PostgresSink, projection_lock_key, read_schema_of};
 pub use projection::Projection;
 pub use rows::{Column, ColumnType, RowChanges, Table, Value};
 pub use runner::{RebuildStats, RunError, Runner};

@@ -1,12 +1,42 @@
 //! Read models in the event store's PostgreSQL database, in a schema of their own
 //! (`<store schema>_read`), so inspectors query them beside the log.
+//!
+//! # One process per projection
+//! Several `dossier serve` instances may share one database. Each projection is run by exactly
+//! one of them at a time: the one whose read-model connection holds the projection's
+//! session-level advisory lock ([`projection_lock_key`] of the read schema and the projection
+//! name). Every write of this sink goes through that same connection. The others ask again
+//! every few seconds ([`ReadModelSink::claim`]); when the holder stops or dies its session
+//! ends, PostgreSQL releases its locks, and another instance takes over, reading the
+//! checkpoint the last holder committed.
+//!
+//! # Fencing a stale holder
+//! A holder can lose its lock without noticing at once: its connection drops and is opened
+//! again, or its session is terminated. So every transaction that writes a projection's
+//! tables (`commit`, `reset`) first checks in `pg_locks` that **its own session**
+//! (`pg_backend_pid()`) holds the lock, and fails with [`SinkError::NotHolder`] otherwise. A
+//! session-level lock is released only when its session ends or unlocks it (this sink unlocks
+//! only on [`ReadModelSink::release`], which the runner calls before it ever wrote, for a
+//! partial set of claims), and a session that ends aborts its open transaction: between the check and the
+//! COMMIT of the same session the lock cannot pass on. A stale holder therefore never commits
+//! a row after another process took the projection over.
+//!
+//! A transaction-level `pg_try_advisory_xact_lock` on the same key was not chosen as the
+//! fence: it succeeds whenever nobody holds the lock at that moment, so a process that lost
+//! its lock while it was free would commit rows and a checkpoint from an in-memory state that
+//! another holder's commits may have overtaken in between (moving the checkpoint backward).
+//!
+//! How long a dead holder blocks the others is how long PostgreSQL takes to notice its session
+//! ended: at once when the process dies (the kernel closes its socket), after the server's TCP
+//! keepalive settings when its machine or network is lost.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use event_store::Position;
-use tokio::sync::Mutex;
+use sha2::{Digest, Sha256};
+use tokio::sync::{Mutex, MutexGuard};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls};
 
@@ -20,6 +50,10 @@ pub struct PostgresSink {
 }
 
 struct Inner {
+    /// The connection URL, to connect again after the connection was lost.
+    connection: String,
+    /// The one connection of this sink: it holds the projections' advisory locks and runs
+    /// every write.
     client: Mutex<Client>,
     schema: String,
     tables: std::sync::Mutex<std::collections::HashMap<&'static str, &'static Table>>,
@@ -56,6 +90,51 @@ fn split_store_url(url: &str) -> (String, String) {
         format!("{base}?{}", kept.join("&"))
     };
     (connection, schema)
+}
+
+/// The advisory-lock key of `projection` in read-model schema `read_schema`: the first eight
+/// bytes of SHA-256 of `dossier/projections/<schema>/<projection>`. In `pg_locks` it shows as
+/// `locktype = 'advisory'`, `classid` the high and `objid` the low 32 bits, `objsubid = 1`.
+pub fn projection_lock_key(read_schema: &str, projection: &str) -> i64 {
+    let digest = Sha256::digest(format!("dossier/projections/{read_schema}/{projection}"));
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// The `pg_locks` columns showing a bigint advisory key: (classid, objid).
+fn lock_key_columns(key: i64) -> (u32, u32) {
+    let bits = key.cast_unsigned();
+    ((bits >> 32) as u32, bits as u32)
+}
+
+/// Whether this session holds the projection's advisory lock (granted, on this backend).
+const HOLDS_LOCK: &str = "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+     AND granted AND pid = pg_backend_pid() AND classid = $1 AND objid = $2 AND objsubid = 1)";
+
+async fn open_connection(connection: &str) -> Result<Client, SinkError> {
+    let (client, conn) = tokio_postgres::connect(connection, NoTls)
+        .await
+        .map_err(unavailable)?;
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::warn!(error = %e, "read-model connection closed");
+        }
+    });
+    Ok(client)
+}
+
+/// Whether the session of `client` holds the advisory lock `key`.
+async fn holds_lock(
+    client: &impl tokio_postgres::GenericClient,
+    key: i64,
+) -> Result<bool, SinkError> {
+    let (classid, objid) = lock_key_columns(key);
+    client
+        .query_one(HOLDS_LOCK, &[&classid, &objid])
+        .await
+        .map_err(unavailable)
+        .map(|row| row.get(0))
 }
 
 /// The read-model schema of a store schema.
@@ -105,27 +184,27 @@ impl PostgresSink {
                 "schema {schema:?} is not a plain identifier"
             )));
         }
-        let (client, conn) = tokio_postgres::connect(&connection, NoTls)
-            .await
-            .map_err(unavailable)?;
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::warn!(error = %e, "read-model connection closed");
-            }
-        });
+        let client = open_connection(&connection).await?;
+        // Two instances starting at once would race on the catalogue (IF NOT EXISTS is not
+        // atomic): the creation is serialised by a transaction-level lock on the schema.
         client
             .batch_execute(&format!(
-                "CREATE SCHEMA IF NOT EXISTS {schema};
+                "BEGIN;
+                 SELECT pg_advisory_xact_lock({});
+                 CREATE SCHEMA IF NOT EXISTS {schema};
                  CREATE TABLE IF NOT EXISTS {schema}.projection_checkpoints (
                      projection text PRIMARY KEY,
                      version    bigint NOT NULL,
                      position   bigint
-                 );"
+                 );
+                 COMMIT;",
+                projection_lock_key(&schema, "")
             ))
             .await
             .map_err(unavailable)?;
         Ok(Self {
             inner: Arc::new(Inner {
+                connection,
                 client: Mutex::new(client),
                 schema,
                 tables: std::sync::Mutex::new(std::collections::HashMap::new()),
@@ -137,6 +216,35 @@ impl PostgresSink {
     /// The schema holding the read models.
     pub fn schema(&self) -> &str {
         &self.inner.schema
+    }
+
+    /// The connection, opened again when it was lost (with it, every advisory lock this
+    /// process held: the runner finds out at its next commit and claims again).
+    async fn client(&self) -> Result<MutexGuard<'_, Client>, SinkError> {
+        let mut client = self.inner.client.lock().await;
+        if client.is_closed() {
+            tracing::warn!(
+                schema = %self.inner.schema,
+                "read-model connection lost: connecting again; its projection locks are gone"
+            );
+            *client = open_connection(&self.inner.connection).await?;
+        }
+        Ok(client)
+    }
+
+    /// Fails with [`SinkError::NotHolder`] unless this session holds `projection`'s lock:
+    /// the fence run inside every writing transaction (see the module documentation).
+    async fn ensure_held(
+        &self,
+        tx: &tokio_postgres::Transaction<'_>,
+        projection: &str,
+    ) -> Result<(), SinkError> {
+        let key = projection_lock_key(&self.inner.schema, projection);
+        if holds_lock(tx, key).await? {
+            Ok(())
+        } else {
+            Err(SinkError::NotHolder(projection.to_owned()))
+        }
     }
 
     /// Test hook: the next commit writes its rows, then fails before the checkpoint, as a
@@ -234,14 +342,42 @@ impl PostgresSink {
 
 #[async_trait]
 impl ReadModelSink for PostgresSink {
+    /// Confirms the lock when this session holds it already (never taking it twice: session
+    /// locks stack), otherwise tries to take it without waiting.
+    async fn claim(&self, projection: &str) -> Result<bool, SinkError> {
+        let key = projection_lock_key(&self.inner.schema, projection);
+        let client = self.client().await?;
+        if holds_lock(&*client, key).await? {
+            return Ok(true);
+        }
+        client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+            .await
+            .map_err(unavailable)
+            .map(|row| row.get(0))
+    }
+
+    async fn release(&self, projection: &str) -> Result<(), SinkError> {
+        let key = projection_lock_key(&self.inner.schema, projection);
+        let client = self.client().await?;
+        if holds_lock(&*client, key).await? {
+            client
+                .execute("SELECT pg_advisory_unlock($1)", &[&key])
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
     async fn open(
         &self,
         projection: &str,
         version: u32,
         tables: &[&'static Table],
     ) -> Result<Option<Checkpoint>, SinkError> {
-        let mut client = self.inner.client.lock().await;
+        let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(unavailable)?;
+        self.ensure_held(&tx, projection).await?;
         for t in tables {
             tx.batch_execute(&self.create_table_sql(t))
                 .await
@@ -285,8 +421,9 @@ impl ReadModelSink for PostgresSink {
         version: u32,
         tables: &[&'static Table],
     ) -> Result<(), SinkError> {
-        let mut client = self.inner.client.lock().await;
+        let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(unavailable)?;
+        self.ensure_held(&tx, projection).await?;
         let schema = &self.inner.schema;
         for t in tables {
             tx.batch_execute(&format!("DROP TABLE IF EXISTS {schema}.{}", t.name))
@@ -322,8 +459,9 @@ impl ReadModelSink for PostgresSink {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone();
-        let mut client = self.inner.client.lock().await;
+        let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(unavailable)?;
+        self.ensure_held(&tx, projection).await?;
         let mut statements = std::collections::HashMap::new();
         let mut writes = Vec::with_capacity(changes.len());
         for (table_name, key, row) in changes.iter() {

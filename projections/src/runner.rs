@@ -1,4 +1,14 @@
 //! Feeding the log to projections and committing what they change.
+//!
+//! Before it touches a projection's tables the runner claims the projection from the sink
+//! ([`ReadModelSink::claim`]): with several instances on one database each projection is run
+//! by one of them, and the others keep asking, to take over when the holder goes.
+//!
+//! A runner runs all of its projections or none: Dossier's read models share one in-memory
+//! fold of the log (`read::fold`), which a projection joining later could not be caught up on
+//! without folding the others' events twice. So it claims them in turn and, when one is run
+//! elsewhere, releases the ones it took and asks again later. Claims never wait, so two
+//! instances cannot deadlock; whichever gets the first projection usually gets them all.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +27,13 @@ pub enum RunError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Sink(#[from] SinkError),
+    /// A one-off catch-up or rebuild found a projection run by another process.
+    #[error("projection {0} is run by another process; stop it first or let it do the work")]
+    HeldElsewhere(String),
 }
+
+/// How often a runner asks again for the projections another process runs.
+const CLAIM_RETRY: Duration = Duration::from_secs(2);
 
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy)]
@@ -78,14 +94,32 @@ impl Runner {
         }
     }
 
-    /// Opens each projection's tables; a projection whose stored version differs is reset, so
-    /// it is rebuilt from the log.
-    async fn track<'a>(
+    /// Claims every projection or none: when one is run elsewhere, the ones taken are
+    /// released and [`RunError::HeldElsewhere`] names it.
+    async fn claim_all<'a>(
         &self,
         projections: &'a mut [Box<dyn Projection>],
+    ) -> Result<Vec<&'a mut dyn Projection>, RunError> {
+        let names: Vec<&'static str> = projections.iter().map(|p| p.name()).collect();
+        for (taken, name) in names.iter().enumerate() {
+            if !self.sink.claim(name).await? {
+                for earlier in &names[..taken] {
+                    self.sink.release(earlier).await?;
+                }
+                return Err(RunError::HeldElsewhere((*name).to_owned()));
+            }
+        }
+        Ok(projections.iter_mut().map(|p| p.as_mut()).collect())
+    }
+
+    /// Opens each (claimed) projection's tables; a projection whose stored version differs is
+    /// reset, so it is rebuilt from the log.
+    async fn track<'a>(
+        &self,
+        projections: Vec<&'a mut dyn Projection>,
     ) -> Result<Vec<Tracked<'a>>, RunError> {
         let mut tracked = Vec::with_capacity(projections.len());
-        for p in projections.iter_mut() {
+        for p in projections {
             let (name, version, tables) = (p.name(), p.version(), p.tables());
             let checkpoint = self.sink.open(name, version, tables).await?;
             let committed = match checkpoint {
@@ -103,7 +137,7 @@ impl Runner {
                 None => None,
             };
             tracked.push(Tracked {
-                projection: p.as_mut(),
+                projection: p,
                 committed,
                 changes: RowChanges::default(),
             });
@@ -129,11 +163,13 @@ impl Runner {
     ///
     /// # Errors
     /// When the log or the read-model database fails; what was committed stays committed.
+    /// [`RunError::HeldElsewhere`] when another process runs one of the projections.
     pub async fn catch_up(
         &self,
         projections: &mut [Box<dyn Projection>],
     ) -> Result<Position, RunError> {
-        let mut tracked = self.track(projections).await?;
+        let claimed = self.claim_all(projections).await?;
+        let mut tracked = self.track(claimed).await?;
         self.catch_up_tracked(&mut tracked, Position::START).await
     }
 
@@ -157,16 +193,36 @@ impl Runner {
         }
     }
 
-    /// Catches up, then follows the log until `stop` turns true, committing as events arrive.
+    /// Claims the projections, catches up, then follows the log until `stop` turns true,
+    /// committing as events arrive. While another process runs them it asks again every few
+    /// seconds, so it takes over soon after that process stops or dies.
     ///
     /// # Errors
-    /// When the log or the read-model database fails.
+    /// When the log or the read-model database fails, or a claim was lost
+    /// ([`SinkError::NotHolder`]); start again, from the checkpoints, with fresh projections.
     pub async fn follow(
         &self,
         projections: &mut [Box<dyn Projection>],
         mut stop: watch::Receiver<bool>,
     ) -> Result<(), RunError> {
-        let mut tracked = self.track(projections).await?;
+        let claimed = loop {
+            if *stop.borrow() {
+                return Ok(());
+            }
+            match self.claim_all(projections).await {
+                Ok(claimed) => break claimed,
+                Err(RunError::HeldElsewhere(projection)) => {
+                    tracing::debug!(projection, "run by another process; asking again later");
+                }
+                Err(e) => return Err(e),
+            }
+            tokio::select! {
+                _ = stop.changed() => {}
+                () = tokio::time::sleep(CLAIM_RETRY) => {}
+            }
+        };
+        tracing::info!("this process runs the read models");
+        let mut tracked = self.track(claimed).await?;
         let mut next = self.catch_up_tracked(&mut tracked, Position::START).await?;
         while !*stop.borrow() {
             tokio::select! {
@@ -182,7 +238,8 @@ impl Runner {
     /// `progress` is told the number of events read after each page.
     ///
     /// # Errors
-    /// When the log or the read-model database fails.
+    /// When the log or the read-model database fails; [`RunError::HeldElsewhere`] when
+    /// another process runs one of the projections.
     pub async fn rebuild(
         &self,
         projections: &mut [Box<dyn Projection>],
@@ -191,10 +248,11 @@ impl Runner {
         /// Rows are written in large batches: a rebuild is one reader and one writer.
         const EVENTS_PER_COMMIT: u64 = 25_000;
         let started = Instant::now();
-        for p in projections.iter() {
+        let claimed = self.claim_all(projections).await?;
+        for p in &claimed {
             self.sink.reset(p.name(), p.version(), p.tables()).await?;
         }
-        let mut tracked = self.track(projections).await?;
+        let mut tracked = self.track(claimed).await?;
         let (mut events, mut since_commit) = (0u64, 0u64);
         let mut next = Position::START;
         let mut last_position = None;

@@ -18,11 +18,41 @@ pub enum SinkError {
     /// A test hook stopped a commit between writing rows and writing the checkpoint.
     #[error("injected crash between rows and checkpoint")]
     InjectedCrash,
+    /// This process no longer holds the right to write the projection's tables (its
+    /// connection was lost and another process may run the projection now): nothing was
+    /// written.
+    #[error("projection {0} is no longer run by this process; nothing was written")]
+    NotHolder(String),
 }
 
 /// A SQL database holding read models and their checkpoints.
+///
+/// Exactly one process writes a projection's tables at a time: the runner asks for the right
+/// with [`ReadModelSink::claim`] before it opens, resets or commits a projection, and a sink
+/// shared by several processes refuses to write for a projection whose claim was lost.
 #[async_trait]
 pub trait ReadModelSink: Send + Sync {
+    /// Takes (or confirms) this process's exclusive right to write `projection`'s tables.
+    /// `Ok(false)` when another process holds it; ask again later, it passes on when the
+    /// holder stops or dies. A sink only one process can open (a SQLite file beside the
+    /// embedded store) always grants it.
+    ///
+    /// # Errors
+    /// When the database cannot be used.
+    async fn claim(&self, projection: &str) -> Result<bool, SinkError> {
+        let _ = projection;
+        Ok(true)
+    }
+
+    /// Gives up a claim taken with [`ReadModelSink::claim`], so another process may take it.
+    ///
+    /// # Errors
+    /// When the database cannot be used.
+    async fn release(&self, projection: &str) -> Result<(), SinkError> {
+        let _ = projection;
+        Ok(())
+    }
+
     /// Creates the projection's tables when missing and returns its checkpoint (`None` for a
     /// projection never run here).
     ///
@@ -51,6 +81,7 @@ pub trait ReadModelSink: Send + Sync {
     ///
     /// # Errors
     /// When the transaction did not commit; then nothing of it is written.
+    /// [`SinkError::NotHolder`] when this process no longer holds the projection's claim.
     async fn commit(
         &self,
         projection: &str,

@@ -14,6 +14,11 @@ use crate::rows::{ColumnType, RowChanges, Table, Value};
 use crate::sink::{Checkpoint, ReadModelSink, SinkError};
 
 /// A SQLite read-model database (by default `data/dossier-read.db` beside the event store).
+///
+/// It keeps the default [`ReadModelSink::claim`], which always grants: the embedded store and
+/// its read models are files of one machine served by one `dossier serve`, so one process
+/// runs every projection by construction (scaling out to several instances means PostgreSQL,
+/// whose sink claims each projection with an advisory lock).
 #[derive(Debug, Clone)]
 pub struct SqliteSink {
     inner: Arc<Inner>,

@@ -1,5 +1,8 @@
 //! The `dossier` binary end to end: crash safety, verify and selftest on real stores.
 
+#[path = "cli/two_instances.rs"]
+mod two_instances;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

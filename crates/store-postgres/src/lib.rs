@@ -37,7 +37,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row, Statement};
 use uuid::Uuid;
 
-use crate::error::{Attempt, attempt_error, pool_error, store_error};
+use crate::error::{Attempt, attempt_error, pool_error, store_error, unavailable};
 use crate::gaps::{Cut, Gaps};
 use crate::signal::Signals;
 
@@ -123,6 +123,8 @@ pub struct PostgresStore {
     described: String,
     gaps: Gaps,
     signals: Signals,
+    /// Connected to a hot standby (a streaming replica): reads only, no LISTEN, no fresh xid.
+    in_recovery: bool,
 }
 
 impl PostgresStore {
@@ -138,17 +140,25 @@ impl PostgresStore {
             .max_size(url.pool_size)
             .build()
             .map_err(|e| StoreError::Unavailable(format!("cannot build the pool: {e}")))?;
-        {
+        let in_recovery = {
             let mut client = pool.get().await.map_err(|e| pool_error(&e))?;
-            migrate::migrate(&mut client, &url.schema).await?;
-        }
-        let signals = Signals::start(url.pg.clone(), pool.clone(), &url.schema).await?;
+            let in_recovery: bool = client
+                .query_one("SELECT pg_is_in_recovery()", &[])
+                .await
+                .map_err(|e| unavailable("ask whether the server is a replica", &e))?
+                .get(0);
+            migrate::migrate(&mut client, &url.schema, in_recovery).await?;
+            in_recovery
+        };
+        let signals =
+            Signals::start(url.pg.clone(), pool.clone(), &url.schema, !in_recovery).await?;
         Ok(Self {
             pool,
             schema: url.schema,
             described: url.described,
             gaps: Gaps::default(),
             signals,
+            in_recovery,
         })
     }
 
@@ -426,7 +436,9 @@ impl EventStore for PostgresStore {
                 events.truncate(keep);
                 return Ok(events);
             }
-            if !unbounded.is_empty() {
+            // A hot standby cannot hand out an xid: a run it cannot prove permanent ends the
+            // page there (a replica reader sees the log up to the first such run).
+            if !unbounded.is_empty() && !self.in_recovery {
                 let bound: i64 = client
                     .query_one(&fresh_xid, &[])
                     .await

@@ -10,10 +10,44 @@ use crate::error::unavailable;
 const MIGRATIONS: &[(i32, &str, &str)] =
     &[(1, "events", include_str!("../migrations/0001_events.sql"))];
 
+/// Whether every migration is applied already, found by reading only: a hot standby (a
+/// streaming replica) or a read-only role can then use the schema, and a start writes nothing.
+async fn is_current(client: &Object, schema: &str) -> Result<bool, StoreError> {
+    let err = |context: &'static str| move |e: tokio_postgres::Error| unavailable(context, &e);
+    let exists: bool = client
+        .query_one(
+            "SELECT to_regclass(quote_ident($1) || '.schema_migrations') IS NOT NULL",
+            &[&schema],
+        )
+        .await
+        .map_err(err("look for applied migrations"))?
+        .get(0);
+    if !exists {
+        return Ok(false);
+    }
+    // `schema` is checked to be a plain lower-case identifier (see url.rs).
+    let applied: Vec<i32> = client
+        .query(
+            &format!("SELECT version FROM {schema}.schema_migrations"),
+            &[],
+        )
+        .await
+        .map_err(err("read applied migrations"))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(MIGRATIONS.iter().all(|(v, _, _)| applied.contains(v)))
+}
+
 /// Creates `schema` if missing and applies the migrations it lacks, in one transaction. The
 /// transaction-scoped advisory lock makes a second process that starts at the same moment wait
-/// and then find everything applied.
-pub(crate) async fn migrate(client: &mut Object, schema: &str) -> Result<(), StoreError> {
+/// and then find everything applied. A schema that is current is left alone; a server in
+/// recovery (a hot standby) is never written to: its schema comes from the primary.
+pub(crate) async fn migrate(
+    client: &mut Object,
+    schema: &str,
+    in_recovery: bool,
+) -> Result<(), StoreError> {
     let err = |context: &'static str| move |e: tokio_postgres::Error| unavailable(context, &e);
     let encoding: String = client
         .query_one("SHOW server_encoding", &[])
@@ -24,6 +58,15 @@ pub(crate) async fn migrate(client: &mut Object, schema: &str) -> Result<(), Sto
         // Payloads are TEXT: another encoding would convert or refuse their bytes.
         return Err(StoreError::Unavailable(format!(
             "the database encoding is {encoding}; the event store needs UTF8"
+        )));
+    }
+    if is_current(client, schema).await? {
+        return Ok(());
+    }
+    if in_recovery {
+        return Err(StoreError::Unavailable(format!(
+            "schema {schema} on this read-only replica lacks migrations: start dossier on the \
+             primary first, the replica receives the schema from it"
         )));
     }
     let tx = client

@@ -65,10 +65,13 @@ fn raise(watch: &watch::Sender<u64>, position: u64) {
 
 impl Signals {
     /// Starts the listener (and waits until it listens) and the notifier.
+    /// Without `listen` (a hot standby refuses LISTEN) followers look for other processes'
+    /// appends every [`BLIND_WAIT`].
     pub async fn start(
         config: tokio_postgres::Config,
         pool: Pool,
         schema: &str,
+        listen: bool,
     ) -> Result<Self, StoreError> {
         let channel = channel_of(schema);
         let shared = Arc::new(Shared {
@@ -76,17 +79,19 @@ impl Signals {
             listening: AtomicBool::new(false),
         });
         let (stop, stopped) = watch::channel(());
-        let (ready, is_ready) = oneshot::channel();
-        tokio::spawn(listen(
-            config,
-            channel.clone(),
-            shared.clone(),
-            stopped,
-            ready,
-        ));
-        is_ready.await.map_err(|_| {
-            StoreError::Unavailable("the listener stopped before it started".into())
-        })??;
+        if listen {
+            let (ready, is_ready) = oneshot::channel();
+            tokio::spawn(self::listen(
+                config,
+                channel.clone(),
+                shared.clone(),
+                stopped,
+                ready,
+            ));
+            is_ready.await.map_err(|_| {
+                StoreError::Unavailable("the listener stopped before it started".into())
+            })??;
+        }
         let (appended, to_notify) = watch::channel(0);
         tokio::spawn(notify(pool, channel, to_notify));
         Ok(Self {

@@ -636,3 +636,42 @@ async fn a_cancelled_append_leaves_no_open_transaction_behind() {
         .get(0);
     assert_eq!(visible, 1, "the next append was committed on its own");
 }
+
+/// A start on a schema whose migrations are all applied writes nothing, so a read-only
+/// connection (as to a streaming replica, a hot standby) opens and reads the store; a schema
+/// that still lacks them cannot be created through one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_current_schema_opens_and_reads_through_a_read_only_connection() {
+    let read_only = "options=-c%20default_transaction_read_only%3Don";
+    let url = fresh_test_url("");
+    let primary = PostgresStore::connect(&url).await.unwrap();
+    primary
+        .append(
+            &stream("ro-1"),
+            ExpectedVersion::NoStream,
+            &[sample_event("a")],
+        )
+        .await
+        .unwrap();
+    let replica = PostgresStore::connect(&format!("{url}&{read_only}"))
+        .await
+        .expect("a current schema needs no write to open");
+    let events = replica.read_all(Position::START, 10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    let refused = replica
+        .append(
+            &stream("ro-2"),
+            ExpectedVersion::NoStream,
+            &[sample_event("b")],
+        )
+        .await;
+    assert!(refused.is_err(), "the connection really is read-only");
+    assert_eq!(
+        primary.read_all(Position::START, 10).await.unwrap().len(),
+        1
+    );
+
+    let missing = PostgresStore::connect(&fresh_test_url(read_only)).await;
+    let error = missing.expect_err("a new schema needs writes").to_string();
+    assert!(error.contains("read-only"), "{error}");
+}

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use event_store::{EventStore, ExpectedVersion, MemoryStore};
-use projections::{PostgresSink, Runner, SinkError};
+use event_store::{EventStore, ExpectedVersion, MemoryStore, Position};
+use projections::{PostgresSink, ReadModelSink, RowChanges, Runner, SinkError};
 
 use crate::fixtures::*;
 use crate::runner::{expected, fresh, write};
@@ -135,5 +135,98 @@ async fn postgres_every_read_model_rebuilt_equals_the_incrementally_built_one() 
     assert!(
         signals.iter().any(|s| s.contains("\"rule\":\"F8\"")),
         "{signals:?}"
+    );
+}
+
+/// The session holding `projection`'s advisory lock in `sink`'s schema, if any.
+async fn lock_holder(sink: &PostgresSink, projection: &str) -> Option<i32> {
+    let key = projections::projection_lock_key(sink.schema(), projection);
+    let bits = key.cast_unsigned();
+    let (classid, objid) = ((bits >> 32) as u32, bits as u32);
+    client()
+        .await
+        .query_opt(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted \
+             AND classid = $1 AND objid = $2 AND objsubid = 1",
+            &[&classid, &objid],
+        )
+        .await
+        .unwrap()
+        .map(|r| r.get(0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_one_process_runs_a_projection_and_a_stale_holder_commits_nothing() {
+    let url = store_postgres::fresh_test_url("");
+    let first = PostgresSink::connect(&url).await.unwrap();
+    let second = PostgresSink::connect(&url).await.unwrap();
+    assert_eq!(first.schema(), second.schema(), "one database, one schema");
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    write(store.as_ref(), 3, 10).await;
+    let first_runner = Runner::new(store.clone(), Arc::new(first.clone()));
+    let second_runner = Runner::new(store.clone(), Arc::new(second.clone()));
+
+    first_runner.catch_up(&mut fresh()).await.unwrap();
+    first_runner.catch_up(&mut fresh()).await.unwrap();
+    let held = second_runner.catch_up(&mut fresh()).await;
+    assert!(
+        matches!(&held, Err(projections::RunError::HeldElsewhere(p)) if p == "events_per_stream"),
+        "{held:?}"
+    );
+    assert!(!second.claim("events_per_stream").await.unwrap());
+    let unclaimed = second
+        .commit("events_per_stream", &RowChanges::default(), Position(999))
+        .await;
+    assert_eq!(
+        unclaimed,
+        Err(SinkError::NotHolder("events_per_stream".into()))
+    );
+    assert_eq!(counts(&first).await, expected(3, 10));
+
+    // The holder's session ends (as when its process dies); the other one takes over.
+    let holder = lock_holder(&first, "events_per_stream").await.unwrap();
+    client()
+        .await
+        .execute("SELECT pg_terminate_backend($1)", &[&holder])
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !second.claim("events_per_stream").await.unwrap() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the lock never passed on"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    write(store.as_ref(), 3, 10).await;
+    second_runner.catch_up(&mut fresh()).await.unwrap();
+    assert_eq!(counts(&second).await, expected(3, 20));
+
+    // The old holder, connected again, finds it no longer holds the projection: nothing it
+    // commits or resets reaches the tables.
+    let stale = first
+        .commit("events_per_stream", &RowChanges::default(), Position(1))
+        .await;
+    assert_eq!(stale, Err(SinkError::NotHolder("events_per_stream".into())));
+    let reset = first
+        .reset("events_per_stream", 1, fresh()[0].tables())
+        .await;
+    assert_eq!(reset, Err(SinkError::NotHolder("events_per_stream".into())));
+    assert!(matches!(
+        first_runner.catch_up(&mut fresh()).await,
+        Err(projections::RunError::HeldElsewhere(_))
+    ));
+    assert_eq!(counts(&second).await, expected(3, 20));
+    let checkpoint = second
+        .open("events_per_stream", 1, fresh()[0].tables())
+        .await;
+    assert_eq!(
+        checkpoint.unwrap().and_then(|c| c.position),
+        store
+            .read_all(Position::START, 1000)
+            .await
+            .unwrap()
+            .last()
+            .map(|e| e.position)
     );
 }
