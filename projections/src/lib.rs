@@ -24,9 +24,12 @@
 pub mod as_of;
 mod postgres_sink;
 mod projection;
+pub mod query;
 pub mod read;
+pub mod replay;
 mod rows;
 mod runner;
+mod select;
 mod sink;
 mod sqlite_sink;
 
@@ -34,5 +37,6 @@ pub use postgres_sink::{PostgresSink, read_schema_of};
 pub use projection::Projection;
 pub use rows::{Column, ColumnType, RowChanges, Table, Value};
 pub use runner::{RebuildStats, RunError, Runner};
+pub use select::{Direction, Query};
 pub use sink::{Checkpoint, ReadModelSink, SinkError};
 pub use sqlite_sink::SqliteSink;
