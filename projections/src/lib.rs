@@ -14,7 +14,9 @@
 //! [`read`] holds Dossier's read models (budgets, agreements and IDO status, COVID-19 overrun,
 //! fraud signals, claim lines, dossier search, control cases, the audit trail); every figure
 //! comes from the domain's own functions, never from a rule written again here. [`as_of`]
-//! answers one dossier "as known at" a recorded time and "as effective on" a business date.
+//! answers one dossier "as known at" a recorded time and "as effective on" a business date;
+//! [`replay`] replays one dossier event by event. [`query`] reads the tables back (through
+//! [`ReadModelSink::select`]) for the HTTP API.
 //!
 //! Architecture invariant: depends on the event-store port and the domain, never on a store
 //! adapter, the app layer or HTTP.
