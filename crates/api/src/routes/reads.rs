@@ -74,11 +74,20 @@ async fn existing_dossier(state: &ApiState, text: &str) -> Result<DossierId, Api
 }
 
 fn page(limit: Option<u64>, offset: Option<u64>) -> Result<Page, ApiError> {
-    let limit = limit.unwrap_or(Page::default().limit);
-    if limit == 0 || limit > MAX_LIMIT {
+    page_up_to(limit, offset, Page::default().limit, MAX_LIMIT)
+}
+
+fn page_up_to(
+    limit: Option<u64>,
+    offset: Option<u64>,
+    default: u64,
+    max: u64,
+) -> Result<Page, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if limit == 0 || limit > max {
         return Err(ApiError::bad_request(
             "INVALID_LIMIT",
-            format!("limit must be between 1 and {MAX_LIMIT}"),
+            format!("limit must be between 1 and {max}"),
         ));
     }
     Ok(Page {
@@ -91,6 +100,9 @@ fn answer(value: impl serde::Serialize) -> Response {
     axum::Json(value).into_response()
 }
 
+/// The most dossiers one search answers.
+const SEARCH_MAX_LIMIT: u64 = 100;
+
 /// What to search dossiers by.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -101,6 +113,7 @@ pub struct SearchParams {
     pub number: Option<String>,
     /// Not available: the register records no names (search by INSZ or number).
     pub name: Option<String>,
+    /// At most this many dossiers (default 20, at most 100).
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }
@@ -147,12 +160,10 @@ pub async fn search(
         insz: insz.map(|i| i.expose_digits().to_owned()),
         number: number.map(|n| n.trim().to_owned()),
     };
-    let found = query::search_dossiers(
-        read_models(&state)?,
-        &search,
-        page(params.limit, params.offset)?,
-    )
-    .await?;
+    // A search finds a few dossiers, and each found is an access-log entry for inspectors and
+    // investigators: pages are short.
+    let page = page_up_to(params.limit, params.offset, 20, SEARCH_MAX_LIMIT)?;
+    let found = query::search_dossiers(read_models(&state)?, &search, page).await?;
     for row in &found.rows {
         let dossier = row["dossier"]
             .as_str()

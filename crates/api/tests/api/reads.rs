@@ -369,6 +369,7 @@ async fn dossiers_are_found_by_insz_or_part_of_their_number_never_by_name() {
         ("/api/dossiers", "SEARCH_CRITERION_REQUIRED"),
         ("/api/dossiers?insz=12051700799", "INVALID_INSZ"),
         ("/api/dossiers?number=1&limit=0", "INVALID_LIMIT"),
+        ("/api/dossiers?number=1&limit=101", "INVALID_LIMIT"),
         ("/api/dossiers?number=1&limit=ten", "INVALID_QUERY"),
         ("/api/dossiers?nummer=1", "INVALID_QUERY"),
     ] {
