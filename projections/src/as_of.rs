@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossier::{BudgetLine, Dossier, DossierEvent as E};
 use event_store::{EventStore, Position, RecordedEvent, StoreError, StreamName};
 
-use crate::read::budgets::budget_lines;
+use crate::read::budgets::{CovidRegimes, budget_lines};
 use crate::read::fold::{DOSSIER_STREAM_PREFIX, RULE_BOOK_STREAM, decode, known_on};
 use crate::read::signals::{Signal, Signals};
 use crate::{Projection, RowChanges};
@@ -33,6 +33,8 @@ pub struct DossierView {
     pub last_position: Option<Position>,
     pub state: Dossier,
     pub budget_lines: Vec<BudgetLine>,
+    /// How each year's COVID-19 increase was set (base date, regime version).
+    pub covid_regimes: CovidRegimes,
     /// Signals of this dossier's own facts (F19 needs every dossier: see the signals table).
     pub signals: Vec<Signal>,
 }
@@ -106,6 +108,7 @@ pub fn fold_dossier(
     let mut last_position = None;
     let mut last_known = None;
     let mut carried_date: Option<NaiveDate> = None;
+    let mut covid_regimes = CovidRegimes::default();
     for event in dossier_events.iter().filter(recorded_in_time) {
         let Some(domain::Event::Dossier(decoded)) = decode(event) else {
             continue;
@@ -120,6 +123,7 @@ pub fn fold_dossier(
             continue;
         }
         state = domain::dossier::evolve(state, &decoded);
+        covid_regimes.apply(dossier, &decoded);
         signals.apply(event, &mut changes);
         changes.clear();
         events += 1;
@@ -147,6 +151,7 @@ pub fn fold_dossier(
         events,
         last_position,
         budget_lines: budget_lines(&state, &rule_book, known_on),
+        covid_regimes,
         signals: signals.of_dossier(dossier),
         state,
     }

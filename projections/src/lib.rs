@@ -14,7 +14,9 @@
 //! [`read`] holds Dossier's read models (budgets, agreements and IDO status, COVID-19 overrun,
 //! fraud signals, claim lines, dossier search, control cases, the audit trail); every figure
 //! comes from the domain's own functions, never from a rule written again here. [`as_of`]
-//! answers one dossier "as known at" a recorded time and "as effective on" a business date.
+//! answers one dossier "as known at" a recorded time and "as effective on" a business date;
+//! [`replay`] replays one dossier event by event. [`query`] reads the tables back (through
+//! [`ReadModelSink::select`]) for the HTTP API.
 //!
 //! Architecture invariant: depends on the event-store port and the domain, never on a store
 //! adapter, the app layer or HTTP.
@@ -24,9 +26,12 @@
 pub mod as_of;
 mod postgres_sink;
 mod projection;
+pub mod query;
 pub mod read;
+pub mod replay;
 mod rows;
 mod runner;
+mod select;
 mod sink;
 mod sqlite_sink;
 
@@ -34,5 +39,6 @@ pub use postgres_sink::{PostgresSink, projection_lock_key, read_schema_of};
 pub use projection::Projection;
 pub use rows::{Column, ColumnType, RowChanges, Table, Value};
 pub use runner::{RebuildStats, RunError, Runner};
+pub use select::{Direction, Query};
 pub use sink::{Checkpoint, ReadModelSink, SinkError};
 pub use sqlite_sink::SqliteSink;

@@ -40,7 +40,8 @@ use tokio::sync::{Mutex, MutexGuard};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls};
 
-use crate::rows::{ColumnType, RowChanges, Table, Value};
+use crate::rows::{Column, ColumnType, RowChanges, Table, Value};
+use crate::select::{Query, cell_from_text};
 use crate::sink::{Checkpoint, ReadModelSink, SinkError};
 
 /// A PostgreSQL read-model schema.
@@ -164,6 +165,20 @@ fn as_text(v: &Value) -> Option<String> {
         Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
         Value::Timestamp(t) => Some(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
         Value::Boolean(b) => Some(b.to_string()),
+    }
+}
+
+/// A column read back as text in a form [`cell_from_text`] parses, whatever the session's
+/// date style or time zone.
+fn column_as_text(column: &Column) -> String {
+    let name = column.name;
+    match column.ty {
+        ColumnType::Text => name.to_owned(),
+        ColumnType::Integer | ColumnType::Decimal | ColumnType::Boolean => format!("{name}::text"),
+        ColumnType::Date => format!("to_char({name}, 'YYYY-MM-DD')"),
+        ColumnType::Timestamp => {
+            format!("to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+        }
     }
 }
 
@@ -367,6 +382,74 @@ impl ReadModelSink for PostgresSink {
                 .map_err(unavailable)?;
         }
         Ok(())
+    }
+
+    async fn select(
+        &self,
+        table: &'static Table,
+        query: &Query,
+    ) -> Result<Vec<Vec<Value>>, SinkError> {
+        let resolved = query.resolve(table)?;
+        let schema = &self.inner.schema;
+        let columns: Vec<String> = table.columns.iter().map(column_as_text).collect();
+        let (clauses, values) =
+            resolved.clauses(|n, column| format!("${n}::text::{}", sql_type(column.ty)));
+        let sql = format!(
+            "SELECT {} FROM {schema}.{}{clauses}",
+            columns.join(", "),
+            table.name
+        );
+        let params: Vec<Option<String>> = values.iter().map(as_text).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let client = self.client().await?;
+        let exists: bool = client
+            .query_one(
+                "SELECT to_regclass($1) IS NOT NULL",
+                &[&format!("{schema}.{}", table.name)],
+            )
+            .await
+            .map_err(unavailable)?
+            .get(0);
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let rows = client.query(&sql, &refs).await.map_err(unavailable)?;
+        drop(client);
+        rows.iter()
+            .map(|row| {
+                table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, column)| match row.get::<_, Option<String>>(i) {
+                        Some(text) => cell_from_text(column, &text),
+                        None => Ok(Value::Null),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    async fn checkpoint(&self, projection: &str) -> Result<Option<Checkpoint>, SinkError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                &format!(
+                    "SELECT version, position FROM {}.projection_checkpoints WHERE projection = $1",
+                    self.inner.schema
+                ),
+                &[&projection],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|r| Checkpoint {
+            version: u32::try_from(r.get::<_, i64>(0)).unwrap_or(0),
+            position: r
+                .get::<_, Option<i64>>(1)
+                .and_then(|p| u64::try_from(p).ok())
+                .map(Position),
+        }))
     }
 
     async fn open(

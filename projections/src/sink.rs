@@ -1,7 +1,8 @@
 use async_trait::async_trait;
 use event_store::Position;
 
-use crate::rows::{RowChanges, Table};
+use crate::rows::{RowChanges, Table, Value};
+use crate::select::Query;
 
 /// Where a projection stands: the position of the last event applied to its tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,9 @@ pub enum SinkError {
     /// written.
     #[error("projection {0} is no longer run by this process; nothing was written")]
     NotHolder(String),
+    /// A query named a column its table does not declare (a bug in the caller).
+    #[error("table {table} has no column {column}")]
+    UnknownColumn { table: &'static str, column: String },
 }
 
 /// A SQL database holding read models and their checkpoints.
@@ -88,4 +92,23 @@ pub trait ReadModelSink: Send + Sync {
         changes: &RowChanges,
         position: Position,
     ) -> Result<(), SinkError>;
+
+    /// The rows of `table` that `query` asks for, each in the order of the table's columns.
+    /// A table no projection has created yet has no rows.
+    ///
+    /// # Errors
+    /// [`SinkError::UnknownColumn`] when the query names a column the table does not declare;
+    /// otherwise when the database cannot be used.
+    async fn select(
+        &self,
+        table: &'static Table,
+        query: &Query,
+    ) -> Result<Vec<Vec<Value>>, SinkError>;
+
+    /// The projection's checkpoint, without creating anything (`None` for a projection never
+    /// run here).
+    ///
+    /// # Errors
+    /// When the database cannot be used.
+    async fn checkpoint(&self, projection: &str) -> Result<Option<Checkpoint>, SinkError>;
 }

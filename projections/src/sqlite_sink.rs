@@ -11,6 +11,7 @@ use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, params};
 
 use crate::rows::{ColumnType, RowChanges, Table, Value};
+use crate::select::{Query, cell_from_text};
 use crate::sink::{Checkpoint, ReadModelSink, SinkError};
 
 /// A SQLite read-model database (by default `data/dossier-read.db` beside the event store).
@@ -206,8 +207,76 @@ fn checkpoint_of(conn: &Connection, projection: &str) -> Result<Option<Checkpoin
     }))
 }
 
+/// The rows of `table` that `query` asks for; none when the table was never created.
+fn select_rows(
+    conn: &Connection,
+    table: &'static Table,
+    query: &Query,
+) -> Result<Vec<Vec<Value>>, SinkError> {
+    let resolved = query.resolve(table)?;
+    let exists: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+            [table.name],
+            |r| r.get(0),
+        )
+        .map_err(unavailable)?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    let (clauses, values) = resolved.clauses(|n, _| format!("?{n}"));
+    let sql = format!("SELECT {} FROM {}{clauses}", names.join(", "), table.name);
+    let mut statement = conn.prepare_cached(&sql).map_err(unavailable)?;
+    let mut rows = statement
+        .query(rusqlite::params_from_iter(values.iter().map(to_sql)))
+        .map_err(unavailable)?;
+    let mut all = Vec::new();
+    while let Some(row) = rows.next().map_err(unavailable)? {
+        let mut cells = Vec::with_capacity(table.columns.len());
+        for (i, column) in table.columns.iter().enumerate() {
+            let cell = match row.get_ref(i).map_err(unavailable)? {
+                rusqlite::types::ValueRef::Null => Value::Null,
+                rusqlite::types::ValueRef::Integer(n) => match column.ty {
+                    ColumnType::Boolean => Value::Boolean(n != 0),
+                    _ => cell_from_text(column, &n.to_string())?,
+                },
+                rusqlite::types::ValueRef::Text(bytes) => {
+                    cell_from_text(column, &String::from_utf8_lossy(bytes))?
+                }
+                other => {
+                    return Err(SinkError::Unavailable(format!(
+                        "column {} holds a {:?}",
+                        column.name,
+                        other.data_type()
+                    )));
+                }
+            };
+            cells.push(cell);
+        }
+        all.push(cells);
+    }
+    Ok(all)
+}
+
 #[async_trait]
 impl ReadModelSink for SqliteSink {
+    async fn select(
+        &self,
+        table: &'static Table,
+        query: &Query,
+    ) -> Result<Vec<Vec<Value>>, SinkError> {
+        let query = query.clone();
+        self.with_conn(move |conn, _| select_rows(conn, table, &query))
+            .await
+    }
+
+    async fn checkpoint(&self, projection: &str) -> Result<Option<Checkpoint>, SinkError> {
+        let projection = projection.to_owned();
+        self.with_conn(move |conn, _| checkpoint_of(conn, &projection))
+            .await
+    }
+
     async fn open(
         &self,
         projection: &str,

@@ -68,6 +68,8 @@ const WRITERS: &[Role] = &[Role::Staff, Role::Admin];
 const ADMINS: &[Role] = &[Role::Admin];
 const INVESTIGATORS: &[Role] = &[Role::Investigator];
 const AUDITORS: &[Role] = &[Role::Inspector, Role::Investigator, Role::Admin];
+/// Fraud signals, as-of and replay: for those who look into dossiers, not those who work them.
+const OVERSIGHT: &[Role] = &[Role::Inspector, Role::Investigator];
 
 /// The routes anyone may use: health, metrics and the API description (a test checks that every
 /// other documented route has a row in [`PERMISSIONS`]).
@@ -90,6 +92,91 @@ pub const PERMISSIONS: &[Permission] = &[
         method: Method::GET,
         path: "/api/dossiers/{dossier}/events",
         roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/budgets",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/agreements",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/claims",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/controls",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/audit",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/signals",
+        roles: OVERSIGHT,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/as-of",
+        roles: OVERSIGHT,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/dossiers/{dossier}/replay",
+        roles: OVERSIGHT,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/budgets",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/covid-overrun",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/signals",
+        roles: OVERSIGHT,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/audit",
+        roles: AUDITORS,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/work-queues/agreements-to-approve",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/work-queues/held-claim-lines",
+        roles: EVERYONE,
+    },
+    Permission {
+        method: Method::GET,
+        path: "/api/work-queues/signals-to-triage",
+        roles: OVERSIGHT,
     },
     Permission {
         method: Method::GET,

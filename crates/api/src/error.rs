@@ -151,6 +151,30 @@ impl From<CommandError> for ApiError {
     }
 }
 
+impl From<projections::SinkError> for ApiError {
+    fn from(e: projections::SinkError) -> Self {
+        match e {
+            projections::SinkError::Unavailable(detail) => {
+                tracing::error!(%detail, "read models unavailable");
+                Self::read_models_unavailable()
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl ApiError {
+    /// The read-model database is away (or this service was started without one).
+    pub fn read_models_unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "READ_MODELS_UNAVAILABLE",
+            "De overzichten zijn tijdelijk niet beschikbaar; probeer het zo dadelijk opnieuw.",
+            "The read models are unavailable; try again in a moment.",
+        )
+    }
+}
+
 fn version_text(version: Option<u64>) -> String {
     version.map_or_else(|| "geen".to_owned(), |v| v.to_string())
 }

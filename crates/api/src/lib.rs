@@ -4,10 +4,12 @@
 //! rule id ([`error`]); bearer tokens checked against the access stream and one table of which
 //! role may use which route ([`auth::PERMISSIONS`]); `Idempotency-Key` on POST; OpenAPI at
 //! `/api/openapi.json` and Swagger UI at `/api/docs` (assets vendored); `/health` and `/metrics`.
-//! Handlers hold no rule: they parse, call the application layer, and shape the answer.
+//! Handlers hold no rule: they parse, call the application layer, and shape the answer. Reads
+//! come from the read models (`projections`, through the `ReadModelSink` the binary opens) or,
+//! for as-of and replay, from the log folded by `projections`.
 //!
-//! Architecture invariant: depends on the application layer and the domain's types; never on a
-//! store adapter (the store is chosen by the binary).
+//! Architecture invariant: depends on the application layer, the domain's types and the read
+//! side (`projections`); never on a store adapter (the store is chosen by the binary).
 
 mod access_log;
 pub mod auth;
@@ -32,16 +34,44 @@ pub use idempotency::BODY_LIMIT;
 pub use routes::service::metrics_handle;
 pub use state::ApiState;
 
-use routes::{admin, dossiers, service, signals};
+use routes::{admin, dossiers, reads, service, signals};
 
 /// The whole HTTP API over `state`.
 pub fn router(state: ApiState) -> Router {
     let api = Router::new()
         .route("/health", get(service::health))
         .route("/metrics", get(service::metrics))
-        .route("/api/dossiers", post(dossiers::open))
+        .route("/api/dossiers", post(dossiers::open).get(reads::search))
+        .route("/api/dossiers/{dossier}", get(reads::summary))
         .route("/api/dossiers/{dossier}/commands", post(dossiers::command))
         .route("/api/dossiers/{dossier}/events", get(dossiers::history))
+        .route("/api/dossiers/{dossier}/budgets", get(reads::budgets))
+        .route("/api/dossiers/{dossier}/agreements", get(reads::agreements))
+        .route("/api/dossiers/{dossier}/claims", get(reads::claims))
+        .route("/api/dossiers/{dossier}/controls", get(reads::controls))
+        .route(
+            "/api/dossiers/{dossier}/signals",
+            get(reads::dossier_signals),
+        )
+        .route("/api/dossiers/{dossier}/audit", get(reads::dossier_audit))
+        .route("/api/dossiers/{dossier}/as-of", get(reads::as_of))
+        .route("/api/dossiers/{dossier}/replay", get(reads::replay_dossier))
+        .route("/api/budgets", get(reads::all_budgets))
+        .route("/api/covid-overrun", get(reads::covid_overrun))
+        .route("/api/signals", get(reads::all_signals))
+        .route("/api/audit", get(reads::audit))
+        .route(
+            "/api/work-queues/agreements-to-approve",
+            get(reads::agreements_to_approve),
+        )
+        .route(
+            "/api/work-queues/held-claim-lines",
+            get(reads::held_claim_lines),
+        )
+        .route(
+            "/api/work-queues/signals-to-triage",
+            get(reads::signals_to_triage),
+        )
         .route("/api/rule-book", get(admin::rule_book))
         .route("/api/rule-book/parameters", post(admin::publish_rule))
         .route("/api/registry/commands", post(admin::registry_command))

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::access_log;
 use crate::error::Problem;
-use crate::routes::{admin, dossiers, service, signals};
+use crate::routes::{admin, dossiers, reads, service, signals};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,11 @@ use crate::routes::{admin, dossiers, service, signals};
         admin::rule_book, admin::publish_rule, admin::registry_command,
         admin::me, admin::add_user, admin::revoke_token, admin::verify, access_log::list,
         signals::dismiss, signals::escalate,
+        reads::search, reads::summary, reads::budgets, reads::agreements, reads::claims,
+        reads::controls, reads::dossier_signals, reads::dossier_audit, reads::as_of,
+        reads::replay_dossier, reads::all_budgets, reads::covid_overrun, reads::all_signals,
+        reads::audit, reads::agreements_to_approve, reads::held_claim_lines,
+        reads::signals_to_triage,
     ),
     components(schemas(
         Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::HistoryEvent,

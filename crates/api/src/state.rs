@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use app::Service;
 use chrono::NaiveDate;
+use projections::ReadModelSink;
 
 /// Everything a request handler needs.
 #[derive(Clone)]
@@ -10,6 +11,8 @@ pub struct ApiState {
     /// Today's business date (the clock lives outside the domain; tests fix it).
     pub today: Arc<dyn Fn() -> NaiveDate + Send + Sync>,
     pub idempotency: Arc<crate::idempotency::Responses>,
+    /// The read models the runner keeps (`None`: the read routes answer 503).
+    pub read_models: Option<Arc<dyn ReadModelSink>>,
 }
 
 impl std::fmt::Debug for ApiState {
@@ -34,7 +37,15 @@ impl ApiState {
             service,
             today,
             idempotency: Arc::new(crate::idempotency::Responses::default()),
+            read_models: None,
         }
+    }
+
+    /// This state reading from `read_models` (the database the projections runner writes).
+    #[must_use]
+    pub fn with_read_models(mut self, read_models: Arc<dyn ReadModelSink>) -> Self {
+        self.read_models = Some(read_models);
+        self
     }
 
     pub fn today(&self) -> NaiveDate {

@@ -1,5 +1,8 @@
 //! The HTTP API through its router (no socket): roles × routes, a case end to end, bad input,
-//! idempotency, and the public endpoints.
+//! idempotency, the public endpoints, and the reads of the read models (`api/reads.rs`).
+
+#[path = "api/reads.rs"]
+mod reads;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,6 +24,9 @@ struct World {
     app: Router,
     store: Arc<dyn EventStore>,
     tokens: HashMap<Role, String>,
+    /// The read models the API reads, brought up to date by [`World::catch_up`].
+    runner: projections::Runner,
+    _read_models: tempfile::TempDir,
 }
 
 async fn world() -> World {
@@ -41,11 +47,16 @@ async fn world() -> World {
             .unwrap();
         tokens.insert(role, issued.secret);
     }
-    let state = ApiState::with_clock(service, Arc::new(move || today));
+    let dir = tempfile::tempdir().unwrap();
+    let sink = Arc::new(projections::SqliteSink::open(dir.path().join("read.db")).unwrap());
+    let state =
+        ApiState::with_clock(service, Arc::new(move || today)).with_read_models(sink.clone());
     World {
         app: router(state),
+        runner: projections::Runner::new(store.clone(), sink),
         store,
         tokens,
+        _read_models: dir,
     }
 }
 
@@ -98,11 +109,26 @@ impl World {
     fn restarted(&self) -> World {
         let service = Arc::new(Service::new(self.store.clone(), 100));
         let today = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let sink = Arc::new(projections::SqliteSink::open(dir.path().join("read.db")).unwrap());
         World {
-            app: router(ApiState::with_clock(service, Arc::new(move || today))),
+            app: router(
+                ApiState::with_clock(service, Arc::new(move || today))
+                    .with_read_models(sink.clone()),
+            ),
             store: self.store.clone(),
             tokens: self.tokens.clone(),
+            runner: projections::Runner::new(self.store.clone(), sink),
+            _read_models: dir,
         }
+    }
+
+    /// Applies every event of the log to the read models.
+    async fn catch_up(&self) {
+        self.runner
+            .catch_up(&mut projections::read::all())
+            .await
+            .unwrap();
     }
 
     async fn events(&self) -> usize {

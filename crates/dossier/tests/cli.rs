@@ -486,6 +486,17 @@ fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The service reads the same read models over HTTP.
+    let (status, body) = http(
+        &address,
+        "GET",
+        &format!("/api/dossiers/{dossier_id}"),
+        Some(&secret),
+    );
+    assert_eq!(status, 200, "{body}");
+    let summary: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(summary["summary"]["dossier"], dossier_id.as_str(), "{body}");
+    assert!(summary["checkpoint"].is_u64(), "{body}");
 
     let pid = child.id().to_string();
     assert!(

@@ -5,4 +5,5 @@ mod fixtures;
 mod postgres;
 mod read_models;
 mod runner;
+mod select;
 mod signals;

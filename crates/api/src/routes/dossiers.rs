@@ -59,7 +59,7 @@ fn recorded(
     response
 }
 
-fn parse_dossier(text: &str) -> Result<DossierId, ApiError> {
+pub(crate) fn parse_dossier(text: &str) -> Result<DossierId, ApiError> {
     DossierId::parse(text).map_err(|_| ApiError::not_found(&format!("dossier {text}")))
 }
 

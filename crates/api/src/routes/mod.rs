@@ -1,4 +1,5 @@
 pub mod admin;
 pub mod dossiers;
+pub mod reads;
 pub mod service;
 pub mod signals;

@@ -1,16 +1,13 @@
-//! `dossier replay`: a dossier's events in order, with who/when/why and the state after each.
+//! `dossier replay`: a dossier's events in order, with who/when/why and the state after each
+//! (the replay itself is `projections::replay`, shared with the HTTP API).
 
 use std::sync::Arc;
 
 use anyhow::Context;
-use app::StreamModel;
-use app::models::DossierModel;
-use chrono::{DateTime, Utc};
-use domain::dossier::{AgreementStatus, BudgetKind, Dossier, LineStatus};
-use event_store::{EventStore, Position, RecordedEvent};
+use event_store::EventStore;
 use projections::as_of::read_whole_stream;
-use projections::read::budgets::budget_lines;
-use serde_json::{Value, json};
+use projections::replay::{Until, replay};
+use serde_json::Value;
 
 use crate::UsageError;
 
@@ -26,122 +23,16 @@ pub struct ReplayArgs {
     pub json: bool,
 }
 
-/// Where a replay stops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Until {
-    Position(Position),
-    Time(DateTime<Utc>),
-}
-
-impl Until {
-    /// # Errors
-    /// A [`UsageError`] for text that is neither a position nor an RFC 3339 time.
-    pub fn parse(text: &str) -> anyhow::Result<Self> {
-        if let Ok(position) = text.parse::<u64>() {
-            return Ok(Self::Position(Position(position)));
-        }
-        DateTime::parse_from_rfc3339(text)
-            .map(|t| Self::Time(t.with_timezone(&Utc)))
-            .map_err(|_| {
-                UsageError(format!(
-                    "--until {text:?} is neither a log position nor an RFC 3339 time"
-                ))
-                .into()
-            })
-    }
-
-    fn includes(self, event: &RecordedEvent) -> bool {
-        match self {
-            Self::Position(p) => event.position <= p,
-            Self::Time(t) => event.recorded_at <= t,
-        }
-    }
-}
-
-/// A payload as shown to an investigator: INSZ numbers masked (they never leave the read
-/// models and the log in full).
-fn masked(mut payload: Value) -> Value {
-    fn walk(v: &mut Value) {
-        match v {
-            Value::Object(map) => {
-                for (key, value) in map.iter_mut() {
-                    if key == "insz" {
-                        if let Value::String(s) = value {
-                            let shown: String = s.chars().take(6).collect();
-                            *s = format!("{shown}*****");
-                        }
-                    } else {
-                        walk(value);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    walk(&mut payload);
-    payload
-}
-
-/// The dossier's state as an investigator reads it.
-pub fn state_summary(
-    state: &Dossier,
-    rule_book: &domain::RuleBook,
-    known_on: chrono::NaiveDate,
-) -> Value {
-    let budgets: Vec<Value> = state
-        .budgets
-        .values()
-        .map(|b| {
-            json!({
-                "budget": b.id.to_string(),
-                "kind": match b.kind { BudgetKind::Pab => "PAB", BudgetKind::Pvb => "PVB" },
-                "status": format!("{:?}", b.status),
-                "started_on": b.started_on,
-                "ended_on": b.ended_on,
-            })
-        })
-        .collect();
-    let count = |status: AgreementStatus| {
-        state
-            .agreements
-            .values()
-            .filter(|a| a.status == status)
-            .count()
-    };
-    let lines = state.claims.values().flat_map(|c| c.lines.values());
-    let (mut accepted, mut rejected, mut held) = (0, 0, 0);
-    for line in lines {
-        match line.status {
-            LineStatus::Accepted => accepted += 1,
-            LineStatus::Rejected(_) => rejected += 1,
-            LineStatus::Held(_) | LineStatus::Undecided => held += 1,
-        }
-    }
-    let years: Vec<Value> = budget_lines(state, rule_book, known_on)
-        .iter()
-        .map(|l| {
-            json!({
-                "budget": l.budget.to_string(),
-                "year": l.year,
-                "total": l.total.amount().to_string(),
-                "accepted": l.accepted.amount().to_string(),
-                "remaining": l.remaining.amount().to_string(),
-                "overrun": l.overrun.amount().to_string(),
-            })
-        })
-        .collect();
-    json!({
-        "deceased_on": state.person.as_ref().and_then(|p| p.date_of_death),
-        "budgets": budgets,
-        "agreements": {
-            "registered": count(AgreementStatus::Pending),
-            "approved": count(AgreementStatus::Approved),
-            "rejected": count(AgreementStatus::Rejected),
-            "terminated": count(AgreementStatus::Terminated),
-        },
-        "cost_lines": { "accepted": accepted, "rejected": rejected, "held": held },
-        "budget_years": years,
+/// Parses `--until`.
+///
+/// # Errors
+/// A [`UsageError`] for text that is neither a position nor an RFC 3339 time.
+fn parse_until(text: &str) -> anyhow::Result<Until> {
+    Until::parse(text).map_err(|_| {
+        UsageError(format!(
+            "--until {text:?} is neither a log position nor an RFC 3339 time"
+        ))
+        .into()
     })
 }
 
@@ -187,7 +78,7 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ReplayArgs) -> anyhow::Resul
         .unwrap_or(&args.dossier);
     let uuid = uuid::Uuid::parse_str(id)
         .map_err(|_| UsageError(format!("{:?} is not a dossier number", args.dossier)))?;
-    let until = args.until.as_deref().map(Until::parse).transpose()?;
+    let until = args.until.as_deref().map(parse_until).transpose()?;
     let stream = app::models::dossier_stream(domain::DossierId::from_uuid(uuid));
     let (rule_events, events) = futures::future::try_join(
         read_whole_stream(store.as_ref(), &app::models::rule_book_stream()),
@@ -204,58 +95,25 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ReplayArgs) -> anyhow::Resul
         "replay",
     )
     .await?;
-    let mut state = Dossier::default();
-    let mut rule_book = domain::RuleBook::default();
-    let mut rules = rule_events.iter().peekable();
-    for event in events
-        .iter()
-        .filter(|e| until.is_none_or(|u| u.includes(e)))
-    {
-        // The rule book as recorded by the time of this event.
-        while let Some(rule) = rules.next_if(|r| r.position <= event.position) {
-            if let Ok(published) = app::models::RuleBookModel::decode(rule) {
-                rule_book = app::models::RuleBookModel::evolve(rule_book, &published);
-            }
-        }
-        let decoded = DossierModel::decode(event)
-            .map_err(|e| anyhow::anyhow!("event {} cannot be read: {e}", event.event_id))?;
-        state = DossierModel::evolve(state, &decoded);
-        let metadata = event.metadata().ok();
-        let summary = state_summary(&state, &rule_book, event.recorded_at.date_naive());
-        let actor = metadata.as_ref().map_or("?", |m| m.actor_id.as_str());
-        let role = metadata.as_ref().map_or("?", |m| m.actor_role.as_str());
-        let reason = metadata.as_ref().and_then(|m| m.reason.clone());
+    let steps = replay(&rule_events, &events, until)?;
+    for step in &steps {
         if args.json {
-            let payload = serde_json::from_slice(&event.payload).unwrap_or(Value::Null);
-            println!(
-                "{}",
-                json!({
-                    "stream_version": event.stream_version,
-                    "position": event.position.0,
-                    "event_id": event.event_id,
-                    "event_type": event.event_type,
-                    "recorded_at": event.recorded_at,
-                    "actor_id": actor,
-                    "actor_role": role,
-                    "correlation_id": metadata.as_ref().map(|m| m.correlation_id),
-                    "causation_id": metadata.as_ref().and_then(|m| m.causation_id),
-                    "reason": reason,
-                    "payload": masked(payload),
-                    "state_after": summary,
-                })
-            );
+            println!("{}", step.json);
         } else {
             println!(
                 "#{} positie {} {} {} ({}) {}{}",
-                event.stream_version,
-                event.position.0,
-                event.recorded_at.format("%d/%m/%Y %H:%M:%S UTC"),
-                actor,
-                role,
-                event.event_type,
-                reason.map(|r| format!(" — reden: {r}")).unwrap_or_default()
+                step.stream_version,
+                step.position.0,
+                step.recorded_at.format("%d/%m/%Y %H:%M:%S UTC"),
+                step.actor_id,
+                step.actor_role,
+                step.event_type,
+                step.reason
+                    .as_ref()
+                    .map(|r| format!(" — reden: {r}"))
+                    .unwrap_or_default()
             );
-            println!("    toestand: {}", text_summary(&summary));
+            println!("    toestand: {}", text_summary(step.state_after()));
         }
     }
     Ok(())

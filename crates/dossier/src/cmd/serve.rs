@@ -49,16 +49,14 @@ pub async fn run(
     }
     api::metrics_handle();
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let read_sink = crate::cmd::rebuild::open_read_sink(store_url).await?;
     let read_models = {
-        let runner = projections::Runner::new(
-            store.clone(),
-            crate::cmd::rebuild::open_read_sink(store_url).await?,
-        );
+        let runner = projections::Runner::new(store.clone(), read_sink.clone());
         let stopped = stopped.clone();
         tokio::spawn(follow_the_log(runner, stopped))
     };
     let daily_job = tokio::spawn(daily_job(service.clone(), stopped));
-    let app = api::router(ApiState::new(service));
+    let app = api::router(ApiState::new(service).with_read_models(read_sink));
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

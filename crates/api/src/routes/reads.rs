@@ -1,0 +1,645 @@
+//! Reads: dossier search and the read models of one dossier or of all (budgets, agreements,
+//! claim lines, controls, signals, audit trail, COVID-19 overrun), the work queues, and a
+//! dossier as of a moment or replayed event by event.
+//!
+//! Read-model answers carry `checkpoint`, the log position the read model had reached. Reads
+//! by inspectors and investigators are recorded in the access log before the data is sent. An
+//! INSZ in a search is never logged.
+
+use axum::Extension;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::{DossierId, Insz};
+use projections::ReadModelSink;
+use projections::as_of::AsOf;
+use projections::query::{self, MAX_LIMIT, Page};
+use projections::replay::{Until, replay};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::access_log;
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::routes::dossiers::parse_dossier;
+use crate::state::ApiState;
+
+/// Query parameters, refused as a problem document (400 `INVALID_QUERY`) when they do not parse.
+#[derive(Debug, Clone)]
+pub struct Params<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Params<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError::bad_request(
+                "INVALID_QUERY",
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
+fn read_models(state: &ApiState) -> Result<&dyn ReadModelSink, ApiError> {
+    state
+        .read_models
+        .as_deref()
+        .ok_or_else(ApiError::read_models_unavailable)
+}
+
+/// The dossier of the path, when the log holds it (404 otherwise: the log, not a read model
+/// that may lag, says whether a dossier exists).
+async fn existing_dossier(state: &ApiState, text: &str) -> Result<DossierId, ApiError> {
+    let dossier = parse_dossier(text)?;
+    let first = state
+        .service
+        .store()
+        .read_stream(&app::models::dossier_stream(dossier), 0, 1)
+        .await
+        .map_err(app::CommandError::from)?;
+    if first.is_empty() {
+        return Err(ApiError::not_found(&format!(
+            "dossier {}",
+            dossier.as_uuid()
+        )));
+    }
+    Ok(dossier)
+}
+
+fn page(limit: Option<u64>, offset: Option<u64>) -> Result<Page, ApiError> {
+    page_up_to(limit, offset, Page::default().limit, MAX_LIMIT)
+}
+
+fn page_up_to(
+    limit: Option<u64>,
+    offset: Option<u64>,
+    default: u64,
+    max: u64,
+) -> Result<Page, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if limit == 0 || limit > max {
+        return Err(ApiError::bad_request(
+            "INVALID_LIMIT",
+            format!("limit must be between 1 and {max}"),
+        ));
+    }
+    Ok(Page {
+        limit,
+        offset: offset.unwrap_or(0),
+    })
+}
+
+fn answer(value: impl serde::Serialize) -> Response {
+    axum::Json(value).into_response()
+}
+
+/// The most dossiers one search answers.
+const SEARCH_MAX_LIMIT: u64 = 100;
+
+/// What to search dossiers by.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchParams {
+    /// INSZ / rijksregisternummer, exactly (dots and dashes allowed).
+    pub insz: Option<String>,
+    /// Part of the dossier number, ignoring case.
+    pub number: Option<String>,
+    /// Not available: the register records no names (search by INSZ or number).
+    pub name: Option<String>,
+    /// At most this many dossiers (default 20, at most 100).
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/dossiers", tag = "reads", params(SearchParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: the dossiers found"),
+              (status = 400, body = crate::error::Problem, description = "No criterion, a bad INSZ, or a name")),
+    security(("bearer" = [])))]
+pub async fn search(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<SearchParams>,
+) -> Result<Response, ApiError> {
+    if params.name.is_some() {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "NAME_SEARCH_UNAVAILABLE",
+            "Dossiers bevatten geen namen; zoek op rijksregisternummer (INSZ) of dossiernummer.",
+            "Dossiers record no names; search by INSZ or dossier number.",
+        ));
+    }
+    let insz = params
+        .insz
+        .as_deref()
+        .map(|text| {
+            Insz::parse(text).map_err(|e| {
+                ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "INVALID_INSZ",
+                    e.message_nl(),
+                    e.to_string(),
+                )
+            })
+        })
+        .transpose()?;
+    let number = params.number.filter(|n| !n.trim().is_empty());
+    if insz.is_none() && number.is_none() {
+        return Err(ApiError::bad_request(
+            "SEARCH_CRITERION_REQUIRED",
+            "give insz or number",
+        ));
+    }
+    let search = query::Search {
+        insz: insz.map(|i| i.expose_digits().to_owned()),
+        number: number.map(|n| n.trim().to_owned()),
+    };
+    // A search finds a few dossiers, and each found is an access-log entry for inspectors and
+    // investigators: pages are short.
+    let page = page_up_to(params.limit, params.offset, 20, SEARCH_MAX_LIMIT)?;
+    let found = query::search_dossiers(read_models(&state)?, &search, page).await?;
+    for row in &found.rows {
+        let dossier = row["dossier"]
+            .as_str()
+            .and_then(|d| DossierId::parse(d).ok());
+        access_log::record(&state, &principal, dossier, "dossier search").await?;
+    }
+    Ok(answer(found))
+}
+
+/// A dossier's summary row: person, budgets and their status, events, last change.
+#[utoipa::path(get, path = "/api/dossiers/{dossier}", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier")),
+    responses((status = 200, body = Object, description = "`{checkpoint, summary}` (summary null while the read model catches up)"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn summary(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+) -> Result<Response, ApiError> {
+    let dossier = existing_dossier(&state, &dossier).await?;
+    let listing = query::dossier(read_models(&state)?, &dossier.as_uuid().to_string()).await?;
+    access_log::record(&state, &principal, Some(dossier), "dossier summary").await?;
+    Ok(answer(json!({
+        "checkpoint": listing.checkpoint,
+        "summary": listing.rows.into_iter().next(),
+    })))
+}
+
+/// Which part of one dossier's read models a route shows.
+#[derive(Debug, Clone, Copy)]
+enum Section {
+    Budgets,
+    Agreements,
+    Claims,
+    Controls,
+    Signals,
+    Audit,
+}
+
+impl Section {
+    /// The view named in the access log.
+    fn view(self) -> &'static str {
+        match self {
+            Self::Budgets => "dossier budgets",
+            Self::Agreements => "dossier agreements",
+            Self::Claims => "dossier claim lines",
+            Self::Controls => "dossier controls",
+            Self::Signals => "dossier signals",
+            Self::Audit => "dossier audit trail",
+        }
+    }
+}
+
+/// A page of a long list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// At most this many rows (default 1000, at most 10000).
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+async fn dossier_section(
+    state: &ApiState,
+    principal: &Principal,
+    dossier: &str,
+    section: Section,
+    page: Page,
+) -> Result<Response, ApiError> {
+    let dossier = existing_dossier(state, dossier).await?;
+    let sink = read_models(state)?;
+    let id = dossier.as_uuid().to_string();
+    let body = match section {
+        Section::Budgets => json!(query::budgets_of_dossier(sink, &id).await?),
+        Section::Agreements => json!(query::agreements_of_dossier(sink, &id).await?),
+        Section::Claims => json!(query::claim_lines_of_dossier(sink, &id).await?),
+        Section::Controls => json!(query::controls_of_dossier(sink, &id).await?),
+        Section::Signals => json!(query::signals_of_dossier(sink, &id).await?),
+        Section::Audit => json!(query::audit_of_dossier(sink, &id, page).await?),
+    };
+    access_log::record(state, principal, Some(dossier), section.view()).await?;
+    Ok(answer(body))
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/budgets", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier")),
+    responses((status = 200, body = Object, description = "`{checkpoint, years, categories, month_reductions}`: the figures of each budget year (domain budget line)"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn budgets(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+) -> Result<Response, ApiError> {
+    dossier_section(
+        &state,
+        &principal,
+        &dossier,
+        Section::Budgets,
+        Page::default(),
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/agreements", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier")),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: agreements with their state and IDO freeze"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn agreements(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+) -> Result<Response, ApiError> {
+    dossier_section(
+        &state,
+        &principal,
+        &dossier,
+        Section::Agreements,
+        Page::default(),
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/claims", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier")),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: every cost-claim line with its decision"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn claims(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+) -> Result<Response, ApiError> {
+    dossier_section(
+        &state,
+        &principal,
+        &dossier,
+        Section::Claims,
+        Page::default(),
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/controls", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier")),
+    responses((status = 200, body = Object, description = "`{checkpoint, cases, findings}`"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn controls(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+) -> Result<Response, ApiError> {
+    dossier_section(
+        &state,
+        &principal,
+        &dossier,
+        Section::Controls,
+        Page::default(),
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/signals", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier")),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: fraud signals with their triage"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn dossier_signals(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+) -> Result<Response, ApiError> {
+    dossier_section(
+        &state,
+        &principal,
+        &dossier,
+        Section::Signals,
+        Page::default(),
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/audit", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier"), PageParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: who did what in the dossier, when and why, in log order"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn dossier_audit(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+    Params(params): Params<PageParams>,
+) -> Result<Response, ApiError> {
+    let page = page(params.limit, params.offset)?;
+    dossier_section(&state, &principal, &dossier, Section::Audit, page).await
+}
+
+/// The cut-offs of an as-of read; at least one.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AsOfParams {
+    /// Only events recorded at or before this instant (RFC 3339, e.g. `2026-01-15T12:00:00Z`).
+    pub as_known_at: Option<String>,
+    /// Only facts in effect on this day (`YYYY-MM-DD`); rule parameters as of this day.
+    pub effective_on: Option<String>,
+}
+
+fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
+    let known_at = params
+        .as_known_at
+        .as_deref()
+        .map(|text| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "INVALID_TIME",
+                        format!("as_known_at {text:?} is not an RFC 3339 time, e.g. 2026-01-15T12:00:00Z"),
+                    )
+                })
+        })
+        .transpose()?;
+    let effective_on = params
+        .effective_on
+        .as_deref()
+        .map(|text| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                ApiError::bad_request(
+                    "INVALID_DATE",
+                    format!("effective_on {text:?} is not a date YYYY-MM-DD"),
+                )
+            })
+        })
+        .transpose()?;
+    if known_at.is_none() && effective_on.is_none() {
+        return Err(ApiError::bad_request(
+            "AS_OF_REQUIRED",
+            "give as_known_at, effective_on or both",
+        ));
+    }
+    Ok(AsOf {
+        known_at,
+        effective_on,
+    })
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/as-of", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier"), AsOfParams),
+    responses((status = 200, body = Object, description = "`{dossier, as_known_at, effective_on, events, last_position, budget_years, signals}` folded from the log"),
+              (status = 400, body = crate::error::Problem, description = "A bad time or date, or neither given"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn as_of(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+    Params(params): Params<AsOfParams>,
+) -> Result<Response, ApiError> {
+    let as_of = parse_as_of(&params)?;
+    let dossier = existing_dossier(&state, &dossier).await?;
+    let view = projections::as_of::dossier_as_of(
+        state.service.store().as_ref(),
+        &dossier.as_uuid().to_string(),
+        as_of,
+    )
+    .await
+    .map_err(app::CommandError::from)?;
+    let mut body = query::as_of_json(&view);
+    body["as_known_at"] = json!(as_of.known_at);
+    body["effective_on"] = json!(as_of.effective_on);
+    access_log::record(&state, &principal, Some(dossier), "dossier as of").await?;
+    Ok(answer(body))
+}
+
+/// Where a replay stops.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReplayParams {
+    /// A log position, or an RFC 3339 time: events after it are left out.
+    pub until: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/dossiers/{dossier}/replay", tag = "reads",
+    params(("dossier" = Uuid, Path, description = "The dossier"), ReplayParams),
+    responses((status = 200, body = Object, description = "`{dossier, events}`: each event with who/when/why, its payload (INSZ masked) and `state_after`"),
+              (status = 400, body = crate::error::Problem, description = "until is neither a position nor a time"),
+              (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+pub async fn replay_dossier(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(dossier): Path<String>,
+    Params(params): Params<ReplayParams>,
+) -> Result<Response, ApiError> {
+    let until = params
+        .until
+        .as_deref()
+        .map(|text| {
+            Until::parse(text).map_err(|e| ApiError::bad_request("INVALID_UNTIL", e.to_string()))
+        })
+        .transpose()?;
+    let dossier = existing_dossier(&state, &dossier).await?;
+    let store = state.service.store();
+    let rule_book =
+        projections::as_of::read_whole_stream(store.as_ref(), &app::models::rule_book_stream())
+            .await
+            .map_err(app::CommandError::from)?;
+    let events = projections::as_of::read_whole_stream(
+        store.as_ref(),
+        &app::models::dossier_stream(dossier),
+    )
+    .await
+    .map_err(app::CommandError::from)?;
+    let steps = replay(&rule_book, &events, until).map_err(ApiError::internal)?;
+    access_log::record(&state, &principal, Some(dossier), "replay").await?;
+    let events: Vec<_> = steps.into_iter().map(|s| s.json).collect();
+    Ok(answer(json!({
+        "dossier": dossier.as_uuid(),
+        "events": events,
+    })))
+}
+
+/// One budget year, optionally.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct YearParams {
+    /// Budget year, e.g. 2026.
+    pub year: Option<i64>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/budgets", tag = "reads", params(YearParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: budget years of every dossier")),
+    security(("bearer" = [])))]
+pub async fn all_budgets(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<YearParams>,
+) -> Result<Response, ApiError> {
+    let page = page(params.limit, params.offset)?;
+    let listing = query::budget_years(read_models(&state)?, params.year, page).await?;
+    access_log::record(&state, &principal, None, "budget years").await?;
+    Ok(answer(listing))
+}
+
+#[utoipa::path(get, path = "/api/covid-overrun", tag = "reads", params(YearParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows, totals}`: COVID-19 overrun per dossier and budget year, and totals per year")),
+    security(("bearer" = [])))]
+pub async fn covid_overrun(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<YearParams>,
+) -> Result<Response, ApiError> {
+    let page = page(params.limit, params.offset)?;
+    let listing = query::covid_overrun(read_models(&state)?, params.year, None, page).await?;
+    access_log::record(&state, &principal, None, "covid overrun").await?;
+    Ok(answer(listing))
+}
+
+/// Which signals.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SignalParams {
+    /// Signal rule, e.g. `F8`.
+    pub rule: Option<String>,
+    /// `open`, `dismissed` or `escalated`.
+    pub triage: Option<String>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/signals", tag = "reads", params(SignalParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: signals, oldest first"),
+              (status = 400, body = crate::error::Problem, description = "An unknown triage state")),
+    security(("bearer" = [])))]
+pub async fn all_signals(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<SignalParams>,
+) -> Result<Response, ApiError> {
+    if let Some(triage) = params.triage.as_deref()
+        && !matches!(triage, "open" | "dismissed" | "escalated")
+    {
+        return Err(ApiError::bad_request(
+            "INVALID_TRIAGE",
+            format!("triage {triage:?} is not open, dismissed or escalated"),
+        ));
+    }
+    let page = page(params.limit, params.offset)?;
+    let listing = query::signals(
+        read_models(&state)?,
+        params.rule.as_deref(),
+        params.triage.as_deref(),
+        page,
+    )
+    .await?;
+    access_log::record(&state, &principal, None, "signals").await?;
+    Ok(answer(listing))
+}
+
+/// Whose actions.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditParams {
+    /// The user id (as in events' `actor_id`), or `system`.
+    pub actor: Option<String>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/audit", tag = "audit", params(AuditParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: what one user did, in log order"),
+              (status = 400, body = crate::error::Problem, description = "No actor given")),
+    security(("bearer" = [])))]
+pub async fn audit(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<AuditParams>,
+) -> Result<Response, ApiError> {
+    let Some(actor) = params.actor.filter(|a| !a.trim().is_empty()) else {
+        return Err(ApiError::bad_request("ACTOR_REQUIRED", "give actor"));
+    };
+    let page = page(params.limit, params.offset)?;
+    let listing = query::audit_of_actor(read_models(&state)?, actor.trim(), page).await?;
+    access_log::record(&state, &principal, None, "audit trail by actor").await?;
+    Ok(answer(listing))
+}
+
+#[utoipa::path(get, path = "/api/work-queues/agreements-to-approve", tag = "work queues", params(PageParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: agreements registered and not yet decided, oldest start first")),
+    security(("bearer" = [])))]
+pub async fn agreements_to_approve(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<PageParams>,
+) -> Result<Response, ApiError> {
+    let page = page(params.limit, params.offset)?;
+    let listing = query::agreements_to_approve(read_models(&state)?, page).await?;
+    access_log::record(
+        &state,
+        &principal,
+        None,
+        "work queue: agreements to approve",
+    )
+    .await?;
+    Ok(answer(listing))
+}
+
+#[utoipa::path(get, path = "/api/work-queues/held-claim-lines", tag = "work queues", params(PageParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: cost-claim lines held or undecided, oldest claim first")),
+    security(("bearer" = [])))]
+pub async fn held_claim_lines(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<PageParams>,
+) -> Result<Response, ApiError> {
+    let page = page(params.limit, params.offset)?;
+    let listing = query::held_claim_lines(read_models(&state)?, page).await?;
+    access_log::record(&state, &principal, None, "work queue: held claim lines").await?;
+    Ok(answer(listing))
+}
+
+#[utoipa::path(get, path = "/api/work-queues/signals-to-triage", tag = "work queues", params(PageParams),
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: open signals, oldest first")),
+    security(("bearer" = [])))]
+pub async fn signals_to_triage(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Params(params): Params<PageParams>,
+) -> Result<Response, ApiError> {
+    let page = page(params.limit, params.offset)?;
+    let listing = query::signals_to_triage(read_models(&state)?, page).await?;
+    access_log::record(&state, &principal, None, "work queue: signals to triage").await?;
+    Ok(answer(listing))
+}

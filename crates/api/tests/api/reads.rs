@@ -1,0 +1,611 @@
+//! Reads over HTTP: a PAB case built through the command routes, the read models brought up to
+//! date by the runner, then every read checked against the facts that went in.
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use domain::access::Role;
+use domain::dossier::*;
+use domain::{AgreementId, BudgetId, ClaimId, Euro, Iban, PersonId, VoucherId};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{World, world};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn euro(text: &str) -> Euro {
+    Euro::parse(text).unwrap()
+}
+
+/// The INSZ of a child born on 17/05/2012, serial `serial` (2000+ check digits).
+fn child_insz(serial: u64) -> String {
+    let base = 120_517_000 + serial;
+    format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97)
+}
+
+/// A cash agreement with an individual assistant from `start`.
+fn agreement(agreement: AgreementId, budget: BudgetId, start: NaiveDate) -> DossierCommand {
+    DossierCommand::RegisterAgreement(RegisterAgreement {
+        agreement,
+        budget,
+        payment: PaymentForm::Cash,
+        kind: AgreementKind::IndividualAssistant,
+        provider: Provider::Other {
+            name: "An Assistent".into(),
+        },
+        start,
+        end: None,
+        task_description: "persoonlijke assistentie thuis".into(),
+        weekly_hours: Some(rust_decimal::Decimal::from(10)),
+        care_relation: CareRelation::OneToOne,
+        covid: None,
+        worker: None,
+        signed_on: Some(start),
+        emergency: false,
+        volunteer: false,
+        party_identification: Some(PartyIdentification::Insz {
+            insz: domain::Insz::parse("85073000160").unwrap(),
+        }),
+        notice_terms: Some("onbepaalde duur".into()),
+        hourly_cost: Some(euro("18.50")),
+        payment_terms: Some("maandelijks".into()),
+    })
+}
+
+fn cost_line(n: u32, agreement: AgreementId, month: u32, amount: &str) -> CostLine {
+    let from = day(2025, month, 1);
+    let to = from
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    CostLine {
+        line: n,
+        agreement: Some(agreement),
+        provider: Provider::Other {
+            name: "An Assistent".into(),
+        },
+        invoice_no: format!("F-{n}"),
+        invoice_date: to,
+        service_from: from,
+        service_to: to,
+        amount: euro(amount),
+        category: CostCategory::Direct,
+        nature: CostNature::Care,
+        evidence_ref: format!("factuur F-{n}"),
+    }
+}
+
+/// The case: a child's PAB granted and started in 2025, an approved agreement, a second one
+/// awaiting approval, and a claim with two lines under the first and one under the second.
+struct Case {
+    dossier: String,
+    insz: String,
+    approved: AgreementId,
+    pending: AgreementId,
+}
+
+impl World {
+    async fn command(&self, dossier: &str, command: &DossierCommand) {
+        let answer = self
+            .call(
+                "POST",
+                &format!("/api/dossiers/{dossier}/commands"),
+                Some(self.token(Role::Staff)),
+                Some(&serde_json::to_string(command).unwrap()),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "{command:?}: {}",
+            answer.body
+        );
+    }
+
+    async fn get(&self, role: Role, uri: &str) -> crate::Answer {
+        self.call("GET", uri, Some(self.token(role)), None, &[])
+            .await
+    }
+
+    async fn ok(&self, role: Role, uri: &str) -> Value {
+        let answer = self.get(role, uri).await;
+        assert_eq!(answer.status, StatusCode::OK, "GET {uri}: {}", answer.body);
+        answer.body
+    }
+
+    async fn case(&self) -> Case {
+        let insz = child_insz(7);
+        let opened = self
+            .call(
+                "POST",
+                "/api/dossiers",
+                Some(self.token(Role::Staff)),
+                Some(&json!({ "insz": insz }).to_string()),
+                &[],
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+        let dossier = opened.body["dossier"].as_str().unwrap().to_owned();
+        let birth = day(2012, 5, 17);
+        let mother = PersonId::from_uuid(Uuid::now_v7());
+        let pab = BudgetId::from_uuid(Uuid::now_v7());
+        let approved = AgreementId::from_uuid(Uuid::now_v7());
+        let pending = AgreementId::from_uuid(Uuid::now_v7());
+        let commands = [
+            DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
+                representative: mother,
+                role: RepresentativeRole::Parent,
+                valid_from: birth,
+                evidence_ref: "geboorteakte".into(),
+            }),
+            DossierCommand::DesignateBudgetHolder(DesignateBudgetHolder {
+                holder: mother,
+                from: birth,
+            }),
+            DossierCommand::RegisterBudgetAccount(RegisterBudgetAccount {
+                iban: Iban::parse("BE68 5390 0754 7034").unwrap(),
+                account_holder: mother,
+                relation: AccountHolderRelation::BudgetHolder,
+                dedicated: true,
+                registered_on: birth,
+            }),
+            DossierCommand::SubmitPabApplication(SubmitPabApplication {
+                budget: pab,
+                submitted_on: day(2024, 11, 4),
+                urgent: None,
+            }),
+            DossierCommand::GrantPab(GrantPab {
+                budget: pab,
+                granted_on: day(2025, 1, 15),
+                annual_amount: euro("30000.00"),
+                voucher: VoucherId::from_uuid(Uuid::now_v7()),
+            }),
+            DossierCommand::RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration {
+                attest_ref: "attest uitschrijving".into(),
+                received_on: day(2025, 1, 20),
+            }),
+            DossierCommand::StartBudget(StartBudget {
+                budget: pab,
+                start_date: day(2025, 2, 1),
+            }),
+            agreement(approved, pab, day(2025, 2, 1)),
+            DossierCommand::ApproveAgreement(ApproveAgreement {
+                agreement: approved,
+            }),
+            agreement(pending, pab, day(2025, 6, 1)),
+            DossierCommand::SubmitCostClaim(SubmitCostClaim {
+                claim: ClaimId::from_uuid(Uuid::now_v7()),
+                budget: pab,
+                budget_year: 2025,
+                submitted_on: day(2026, 1, 10),
+                channel: ClaimChannel::Mijnvaph,
+                late_exception: None,
+                lines: vec![
+                    cost_line(1, approved, 3, "1200.00"),
+                    cost_line(2, approved, 4, "1350.50"),
+                    // Under an agreement not yet approved: not accepted.
+                    cost_line(3, pending, 6, "400.00"),
+                ],
+            }),
+        ];
+        for command in &commands {
+            self.command(&dossier, command).await;
+        }
+        Case {
+            dossier,
+            insz,
+            approved,
+            pending,
+        }
+    }
+}
+
+fn decimal(value: &Value) -> rust_decimal::Decimal {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("a decimal as a string: {value}"))
+        .parse()
+        .unwrap()
+}
+
+/// The position of the last event of the log.
+async fn last_position(w: &World) -> u64 {
+    w.store
+        .read_all(event_store::Position::START, 100_000)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .position
+        .0
+}
+
+#[tokio::test]
+async fn budgets_agreements_and_claims_read_back_the_facts_that_went_in() {
+    let w = world().await;
+    let case = w.case().await;
+    w.catch_up().await;
+    let d = &case.dossier;
+
+    let claims = w
+        .ok(Role::Staff, &format!("/api/dossiers/{d}/claims"))
+        .await;
+    let lines = claims["rows"].as_array().unwrap();
+    assert_eq!(lines.len(), 3, "{claims}");
+    assert_eq!(lines[0]["amount"], "1200.00", "decimals as exact strings");
+    assert_eq!(lines[0]["service_from"], "2025-03-01", "dates ISO");
+    let accepted_lines: rust_decimal::Decimal = lines
+        .iter()
+        .filter(|l| l["status"] == "accepted")
+        .map(|l| decimal(&l["amount"]))
+        .sum();
+    assert_eq!(accepted_lines, "2550.50".parse().unwrap(), "{claims}");
+    assert_eq!(
+        (lines[2]["status"].as_str(), lines[2]["reason"].as_str()),
+        (Some("rejected"), Some("NO_VALID_AGREEMENT"))
+    );
+
+    let budgets = w
+        .ok(Role::Staff, &format!("/api/dossiers/{d}/budgets"))
+        .await;
+    let years = budgets["years"].as_array().unwrap();
+    let year_2025 = years
+        .iter()
+        .find(|y| y["year"] == 2025)
+        .unwrap_or_else(|| panic!("{budgets}"));
+    assert_eq!(decimal(&year_2025["accepted"]), accepted_lines);
+    assert_eq!(year_2025["rejected"], "400.00");
+    assert_eq!(year_2025["kind"], "PAB");
+    assert_eq!(
+        decimal(&year_2025["remaining"]),
+        decimal(&year_2025["total"]) - accepted_lines
+    );
+    assert!(budgets["categories"].is_array() && budgets["month_reductions"].is_array());
+    assert_eq!(
+        budgets["checkpoint"],
+        last_position(&w).await,
+        "the read model is as current as the log"
+    );
+
+    let agreements = w
+        .ok(Role::Staff, &format!("/api/dossiers/{d}/agreements"))
+        .await;
+    let status_of = |id: AgreementId| {
+        agreements["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["agreement"] == id.to_string())
+            .map(|a| a["status"].clone())
+    };
+    assert_eq!(status_of(case.approved), Some(json!("approved")));
+    assert_eq!(status_of(case.pending), Some(json!("registered")));
+    let queue = w
+        .ok(Role::Staff, "/api/work-queues/agreements-to-approve")
+        .await;
+    let queued: Vec<&Value> = queue["rows"].as_array().unwrap().iter().collect();
+    assert_eq!(queued.len(), 1, "{queue}");
+    assert_eq!(queued[0]["agreement"], case.pending.to_string());
+
+    let held = w.ok(Role::Staff, "/api/work-queues/held-claim-lines").await;
+    let held_count = lines
+        .iter()
+        .filter(|l| l["status"] == "held" || l["status"] == "undecided")
+        .count();
+    assert_eq!(held["rows"].as_array().unwrap().len(), held_count);
+
+    let all_2025 = w.ok(Role::Staff, "/api/budgets?year=2025").await;
+    assert_eq!(all_2025["rows"].as_array().unwrap().len(), 1);
+    assert!(
+        w.ok(Role::Staff, "/api/budgets?year=2024").await["rows"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let covid = w.ok(Role::Inspector, "/api/covid-overrun?year=2025").await;
+    assert!(
+        covid["rows"].is_array() && covid["totals"].is_array(),
+        "{covid}"
+    );
+
+    let summary = w.ok(Role::Staff, &format!("/api/dossiers/{d}")).await;
+    assert_eq!(summary["summary"]["dossier"], case.dossier.as_str());
+    assert_eq!(summary["summary"]["budgets"], "PAB started");
+    let history = w
+        .ok(Role::Staff, &format!("/api/dossiers/{d}/events"))
+        .await;
+    assert_eq!(
+        summary["summary"]["events"],
+        history.as_array().unwrap().len()
+    );
+}
+
+#[tokio::test]
+async fn dossiers_are_found_by_insz_or_part_of_their_number_never_by_name() {
+    let w = world().await;
+    let case = w.case().await;
+    w.catch_up().await;
+    let by_insz = w
+        .ok(Role::Staff, &format!("/api/dossiers?insz={}", case.insz))
+        .await;
+    let found = by_insz["rows"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{by_insz}");
+    assert_eq!(found[0]["dossier"], case.dossier.as_str());
+    let dotted = format!(
+        "{}.{}.{}-{}.{}",
+        &case.insz[0..2],
+        &case.insz[2..4],
+        &case.insz[4..6],
+        &case.insz[6..9],
+        &case.insz[9..]
+    );
+    let by_dotted = w
+        .ok(Role::Staff, &format!("/api/dossiers?insz={dotted}"))
+        .await;
+    assert_eq!(by_dotted["rows"], by_insz["rows"]);
+    let other = w
+        .ok(
+            Role::Staff,
+            &format!("/api/dossiers?insz={}", child_insz(8)),
+        )
+        .await;
+    assert!(other["rows"].as_array().unwrap().is_empty());
+
+    let part = case.dossier[9..18].to_uppercase();
+    let by_number = w
+        .ok(Role::Staff, &format!("/api/dossiers?number={part}"))
+        .await;
+    assert_eq!(
+        by_number["rows"], by_insz["rows"],
+        "part of the number, any case"
+    );
+
+    for (uri, code) in [
+        ("/api/dossiers?name=Peeters", "NAME_SEARCH_UNAVAILABLE"),
+        ("/api/dossiers", "SEARCH_CRITERION_REQUIRED"),
+        ("/api/dossiers?insz=12051700799", "INVALID_INSZ"),
+        ("/api/dossiers?number=1&limit=0", "INVALID_LIMIT"),
+        ("/api/dossiers?number=1&limit=101", "INVALID_LIMIT"),
+        ("/api/dossiers?number=1&limit=ten", "INVALID_QUERY"),
+        ("/api/dossiers?nummer=1", "INVALID_QUERY"),
+    ] {
+        let answer = w.get(Role::Staff, uri).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            answer.body
+        );
+        assert_eq!(answer.body["code"], code, "{uri}");
+        assert_eq!(
+            answer.headers[axum::http::header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+}
+
+#[tokio::test]
+async fn as_of_shows_the_budget_before_the_claim_and_replay_shows_each_step() {
+    let w = world().await;
+    let case = w.case().await;
+    w.catch_up().await;
+    let d = &case.dossier;
+    let history = w
+        .ok(Role::Staff, &format!("/api/dossiers/{d}/events"))
+        .await;
+    let events = history.as_array().unwrap();
+    let claim_at = events
+        .iter()
+        .position(|e| e["event_type"] == "CostClaimSubmitted")
+        .unwrap();
+    let before_claim = events[claim_at - 1]["recorded_at"].as_str().unwrap();
+    assert!(before_claim < events[claim_at]["recorded_at"].as_str().unwrap());
+
+    let now = w
+        .ok(
+            Role::Investigator,
+            &format!("/api/dossiers/{d}/as-of?as_known_at=2100-01-01T00:00:00Z"),
+        )
+        .await;
+    let then = w
+        .ok(
+            Role::Investigator,
+            &format!("/api/dossiers/{d}/as-of?as_known_at={before_claim}"),
+        )
+        .await;
+    let budgets = w
+        .ok(Role::Staff, &format!("/api/dossiers/{d}/budgets"))
+        .await;
+    let year = |view: &Value| {
+        view["budget_years"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|y| y["year"] == 2025)
+            .cloned()
+            .unwrap_or_else(|| panic!("{view}"))
+    };
+    let live = budgets["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["year"] == 2025)
+        .unwrap()
+        .clone();
+    assert_eq!(year(&now), live, "as of now, the read model's own row");
+    assert_eq!(year(&then)["accepted"], "0", "{then}");
+    assert_eq!(year(&then)["total"], live["total"]);
+    assert_eq!(then["events"], claim_at);
+    assert_eq!(then["last_position"], events[claim_at - 1]["position"]);
+    let effective = w
+        .ok(
+            Role::Inspector,
+            &format!("/api/dossiers/{d}/as-of?effective_on=2025-12-31"),
+        )
+        .await;
+    assert_eq!(year(&effective)["accepted"], "0", "the claim is dated 2026");
+    assert_eq!(effective["effective_on"], "2025-12-31");
+
+    for (query, code) in [
+        ("as_known_at=gisteren", "INVALID_TIME"),
+        ("effective_on=31/12/2025", "INVALID_DATE"),
+        ("", "AS_OF_REQUIRED"),
+    ] {
+        let answer = w
+            .get(
+                Role::Investigator,
+                &format!("/api/dossiers/{d}/as-of?{query}"),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {}",
+            answer.body
+        );
+        assert_eq!(answer.body["code"], code, "{query}");
+    }
+
+    let replay = w
+        .ok(Role::Investigator, &format!("/api/dossiers/{d}/replay"))
+        .await;
+    let steps = replay["events"].as_array().unwrap();
+    assert_eq!(steps.len(), events.len());
+    assert_eq!(steps[0]["event_type"], "PersonRegistered");
+    assert_eq!(
+        steps[0]["payload"]["insz"],
+        format!("{}*****", &case.insz[..6]),
+        "the INSZ masked"
+    );
+    assert_eq!(steps[0]["actor_role"], "staff");
+    let last = &steps.last().unwrap()["state_after"];
+    assert_eq!(last["agreements"]["approved"], 1);
+    assert_eq!(last["agreements"]["registered"], 1);
+    let cut = steps[3]["position"].as_u64().unwrap();
+    let until = w
+        .ok(
+            Role::Investigator,
+            &format!("/api/dossiers/{d}/replay?until={cut}"),
+        )
+        .await;
+    assert_eq!(until["events"].as_array().unwrap().len(), 4);
+    let bad = w
+        .get(
+            Role::Investigator,
+            &format!("/api/dossiers/{d}/replay?until=gisteren"),
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("INVALID_UNTIL"))
+    );
+    let staff = w
+        .get(Role::Staff, &format!("/api/dossiers/{d}/replay"))
+        .await;
+    assert_eq!(staff.status, StatusCode::FORBIDDEN, "staff do not replay");
+    let unknown = w
+        .get(
+            Role::Investigator,
+            &format!("/api/dossiers/{}/replay", Uuid::now_v7()),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_inspectors_read_is_in_the_access_log_and_the_audit_trail_names_the_actor() {
+    let w = world().await;
+    let case = w.case().await;
+    w.catch_up().await;
+    let d = &case.dossier;
+    let log_uri = format!("/api/access-log?dossier={d}");
+    let logged = |body: &Value| body.as_array().unwrap().len();
+    let before = logged(&w.ok(Role::Inspector, &log_uri).await);
+    w.ok(Role::Staff, &format!("/api/dossiers/{d}/budgets"))
+        .await;
+    assert_eq!(
+        logged(&w.ok(Role::Inspector, &log_uri).await),
+        before,
+        "staff reads are not logged"
+    );
+    w.ok(Role::Inspector, &format!("/api/dossiers/{d}/budgets"))
+        .await;
+    let log = w.ok(Role::Inspector, &log_uri).await;
+    assert_eq!(logged(&log), before + 1);
+    let entry = log.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (entry["view"].as_str(), entry["role"].as_str()),
+        (Some("dossier budgets"), Some("inspector"))
+    );
+    w.ok(
+        Role::Investigator,
+        &format!("/api/dossiers?insz={}", case.insz),
+    )
+    .await;
+    let log = w.ok(Role::Inspector, &log_uri).await;
+    assert_eq!(logged(&log), before + 2, "a search that finds the dossier");
+    assert!(
+        !log.to_string().contains(&case.insz),
+        "the INSZ is not in the access log"
+    );
+
+    let audit = w.ok(Role::Staff, &format!("/api/dossiers/{d}/audit")).await;
+    let history = w
+        .ok(Role::Staff, &format!("/api/dossiers/{d}/events"))
+        .await;
+    let trail = audit["rows"].as_array().unwrap();
+    assert_eq!(trail.len(), history.as_array().unwrap().len());
+    assert!(trail.iter().all(|r| r["actor_role"] == "staff"));
+    let staff_user = w.ok(Role::Staff, "/api/me").await["user"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(trail[0]["actor_id"], staff_user.as_str());
+    let by_actor = w
+        .ok(
+            Role::Inspector,
+            &format!("/api/audit?actor={staff_user}&limit=5"),
+        )
+        .await;
+    assert_eq!(by_actor["rows"].as_array().unwrap().len(), 5, "a page");
+    assert!(
+        by_actor["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["actor_id"] == staff_user.as_str())
+    );
+    let missing = w.get(Role::Inspector, "/api/audit").await;
+    assert_eq!(missing.body["code"], "ACTOR_REQUIRED");
+    assert_eq!(
+        w.get(Role::Staff, "/api/audit?actor=x").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let signals = w
+        .ok(Role::Investigator, "/api/work-queues/signals-to-triage")
+        .await;
+    assert!(signals["rows"].is_array(), "{signals}");
+    assert_eq!(
+        w.get(Role::Staff, "/api/work-queues/signals-to-triage")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let bad_triage = w.get(Role::Investigator, "/api/signals?triage=maybe").await;
+    assert_eq!(bad_triage.body["code"], "INVALID_TRIAGE");
+    let unknown = w
+        .get(
+            Role::Staff,
+            &format!("/api/dossiers/{}/budgets", Uuid::now_v7()),
+        )
+        .await;
+    assert_eq!(
+        (unknown.status, unknown.body["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("NOT_FOUND"))
+    );
+}

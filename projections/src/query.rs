@@ -1,0 +1,476 @@
+//! The questions the HTTP API asks of the read models, answered as JSON rows keyed by column
+//! name (decimals as strings, dates and times ISO 8601), each with the position in the log the
+//! read model has reached, so a client sees how current the answer is.
+//!
+//! Every filter here is on a declared column and every value a parameter (see [`Query`]); the
+//! work queues are the queries `read` documents.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use crate::as_of::DossierView;
+use crate::read::agreements::AGREEMENTS;
+use crate::read::audit::AUDIT_TRAIL;
+use crate::read::budgets::{
+    BUDGET_MONTH_REDUCTIONS, BUDGET_YEAR_CATEGORIES, BUDGET_YEARS, budget_year_row,
+};
+use crate::read::claim_lines::CLAIM_LINES;
+use crate::read::controls::{CONTROL_CASES, CONTROL_FINDINGS};
+use crate::read::covid::{COVID_OVERRUN, COVID_OVERRUN_TOTALS};
+use crate::read::dossiers::DOSSIERS;
+use crate::read::signals::SIGNALS;
+use crate::rows::{Table, Value};
+use crate::select::{Direction, Query};
+use crate::sink::{ReadModelSink, SinkError};
+
+/// One row: column name → value.
+pub type Row = Map<String, Json>;
+
+/// The most rows one answer holds.
+pub const MAX_LIMIT: u64 = 10_000;
+
+/// Which page of a long list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self {
+            limit: 1000,
+            offset: 0,
+        }
+    }
+}
+
+/// Rows of one read model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listing {
+    /// The log position the read model had reached when read (`null`: nothing applied yet);
+    /// the rows reflect at least every event up to it.
+    pub checkpoint: Option<u64>,
+    pub rows: Vec<Row>,
+}
+
+/// A dossier's budget years with their categories and monthly reductions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetListing {
+    pub checkpoint: Option<u64>,
+    pub years: Vec<Row>,
+    pub categories: Vec<Row>,
+    pub month_reductions: Vec<Row>,
+}
+
+/// Control cases with their findings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlListing {
+    pub checkpoint: Option<u64>,
+    pub cases: Vec<Row>,
+    pub findings: Vec<Row>,
+}
+
+/// The COVID-19 overrun per dossier and budget year, and the totals per year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CovidListing {
+    pub checkpoint: Option<u64>,
+    pub rows: Vec<Row>,
+    pub totals: Vec<Row>,
+}
+
+/// A cell as JSON: decimals as strings (exact), dates `YYYY-MM-DD`, times RFC 3339 in UTC.
+pub fn cell_json(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Text(s) => Json::String(s.clone()),
+        Value::Integer(i) => Json::from(*i),
+        Value::Decimal(d) => Json::String(d.to_string()),
+        Value::Date(d) => Json::String(d.format("%Y-%m-%d").to_string()),
+        Value::Timestamp(t) => Json::String(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+        Value::Boolean(b) => Json::Bool(*b),
+    }
+}
+
+/// A row of `table` as a JSON object keyed by column name.
+pub fn row_json(table: &Table, values: &[Value]) -> Row {
+    table
+        .columns
+        .iter()
+        .zip(values)
+        .map(|(c, v)| (c.name.to_owned(), cell_json(v)))
+        .collect()
+}
+
+/// The projection that owns `table`.
+fn projection_of(table: &Table) -> Option<&'static str> {
+    static OWNERS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    OWNERS
+        .get_or_init(|| {
+            crate::read::all()
+                .iter()
+                .flat_map(|p| p.tables().iter().map(|t| (t.name, p.name())))
+                .collect()
+        })
+        .iter()
+        .find(|(t, _)| *t == table.name)
+        .map(|(_, p)| *p)
+}
+
+/// The position `table`'s projection has reached.
+async fn checkpoint_of(sink: &dyn ReadModelSink, table: &Table) -> Result<Option<u64>, SinkError> {
+    let Some(projection) = projection_of(table) else {
+        return Ok(None);
+    };
+    Ok(sink
+        .checkpoint(projection)
+        .await?
+        .and_then(|c| c.position)
+        .map(|p| p.0))
+}
+
+async fn rows(
+    sink: &dyn ReadModelSink,
+    table: &'static Table,
+    query: &Query,
+) -> Result<Vec<Row>, SinkError> {
+    Ok(sink
+        .select(table, query)
+        .await?
+        .iter()
+        .map(|r| row_json(table, r))
+        .collect())
+}
+
+/// The rows of one table with its checkpoint, read first: the rows are at least that current.
+async fn listing(
+    sink: &dyn ReadModelSink,
+    table: &'static Table,
+    query: &Query,
+) -> Result<Listing, SinkError> {
+    let checkpoint = checkpoint_of(sink, table).await?;
+    Ok(Listing {
+        checkpoint,
+        rows: rows(sink, table, query).await?,
+    })
+}
+
+fn paged(query: Query, page: Page) -> Query {
+    query.page(page.limit.min(MAX_LIMIT), page.offset)
+}
+
+fn of_dossier(dossier: &str) -> Query {
+    Query::all().eq("dossier", dossier)
+}
+
+/// What to search dossiers by; every criterion given must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    /// The INSZ, 11 digits, exactly.
+    pub insz: Option<String>,
+    /// Part of the dossier number, ignoring case.
+    pub number: Option<String>,
+}
+
+/// Dossiers matching `search`.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn search_dossiers(
+    sink: &dyn ReadModelSink,
+    search: &Search,
+    page: Page,
+) -> Result<Listing, SinkError> {
+    let mut query = Query::all();
+    if let Some(insz) = &search.insz {
+        query = query.eq("insz", insz.as_str());
+    }
+    if let Some(number) = &search.number {
+        query = query.contains("dossier", number);
+    }
+    listing(sink, &DOSSIERS, &paged(query, page)).await
+}
+
+/// The dossier's search row (person, budgets and their status, events, last change).
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn dossier(sink: &dyn ReadModelSink, dossier: &str) -> Result<Listing, SinkError> {
+    listing(sink, &DOSSIERS, &of_dossier(dossier)).await
+}
+
+/// A dossier's budget years, their categories and the monthly combination reductions.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn budgets_of_dossier(
+    sink: &dyn ReadModelSink,
+    dossier: &str,
+) -> Result<BudgetListing, SinkError> {
+    let checkpoint = checkpoint_of(sink, &BUDGET_YEARS).await?;
+    Ok(BudgetListing {
+        checkpoint,
+        years: rows(sink, &BUDGET_YEARS, &of_dossier(dossier)).await?,
+        categories: rows(sink, &BUDGET_YEAR_CATEGORIES, &of_dossier(dossier)).await?,
+        month_reductions: rows(sink, &BUDGET_MONTH_REDUCTIONS, &of_dossier(dossier)).await?,
+    })
+}
+
+/// Budget years of every dossier, optionally of one year only.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn budget_years(
+    sink: &dyn ReadModelSink,
+    year: Option<i64>,
+    page: Page,
+) -> Result<Listing, SinkError> {
+    let mut query = Query::all();
+    if let Some(year) = year {
+        query = query.eq("year", year);
+    }
+    listing(sink, &BUDGET_YEARS, &paged(query, page)).await
+}
+
+/// A dossier's agreements with their state and, for IDOs, the COVID-19 freeze.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn agreements_of_dossier(
+    sink: &dyn ReadModelSink,
+    dossier: &str,
+) -> Result<Listing, SinkError> {
+    listing(sink, &AGREEMENTS, &of_dossier(dossier)).await
+}
+
+/// A dossier's cost-claim lines with their decisions.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn claim_lines_of_dossier(
+    sink: &dyn ReadModelSink,
+    dossier: &str,
+) -> Result<Listing, SinkError> {
+    listing(sink, &CLAIM_LINES, &of_dossier(dossier)).await
+}
+
+/// A dossier's control cases and their findings.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn controls_of_dossier(
+    sink: &dyn ReadModelSink,
+    dossier: &str,
+) -> Result<ControlListing, SinkError> {
+    let checkpoint = checkpoint_of(sink, &CONTROL_CASES).await?;
+    Ok(ControlListing {
+        checkpoint,
+        cases: rows(sink, &CONTROL_CASES, &of_dossier(dossier)).await?,
+        findings: rows(sink, &CONTROL_FINDINGS, &of_dossier(dossier)).await?,
+    })
+}
+
+/// A dossier's fraud signals with their triage.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn signals_of_dossier(
+    sink: &dyn ReadModelSink,
+    dossier: &str,
+) -> Result<Listing, SinkError> {
+    listing(
+        sink,
+        &SIGNALS,
+        &of_dossier(dossier).order_by("raised_position", Direction::Ascending),
+    )
+    .await
+}
+
+/// Signals of every dossier, optionally of one rule and/or one triage state.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn signals(
+    sink: &dyn ReadModelSink,
+    rule: Option<&str>,
+    triage: Option<&str>,
+    page: Page,
+) -> Result<Listing, SinkError> {
+    let mut query = Query::all();
+    if let Some(rule) = rule {
+        query = query.eq("rule", rule);
+    }
+    if let Some(triage) = triage {
+        query = query.eq("triage", triage);
+    }
+    let query = query.order_by("raised_position", Direction::Ascending);
+    listing(sink, &SIGNALS, &paged(query, page)).await
+}
+
+/// Who did what in a dossier, in log order.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn audit_of_dossier(
+    sink: &dyn ReadModelSink,
+    dossier: &str,
+    page: Page,
+) -> Result<Listing, SinkError> {
+    listing(sink, &AUDIT_TRAIL, &paged(of_dossier(dossier), page)).await
+}
+
+/// What one user did (every stream), in log order.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn audit_of_actor(
+    sink: &dyn ReadModelSink,
+    actor: &str,
+    page: Page,
+) -> Result<Listing, SinkError> {
+    listing(
+        sink,
+        &AUDIT_TRAIL,
+        &paged(Query::all().eq("actor_id", actor), page),
+    )
+    .await
+}
+
+/// The COVID-19 overrun per dossier and budget year, with the totals per year; optionally of
+/// one year and/or one dossier (the totals are over every dossier).
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn covid_overrun(
+    sink: &dyn ReadModelSink,
+    year: Option<i64>,
+    dossier: Option<&str>,
+    page: Page,
+) -> Result<CovidListing, SinkError> {
+    let mut query = Query::all();
+    let mut totals = Query::all();
+    if let Some(year) = year {
+        query = query.eq("year", year);
+        totals = totals.eq("year", year);
+    }
+    if let Some(dossier) = dossier {
+        query = query.eq("dossier", dossier);
+    }
+    let checkpoint = checkpoint_of(sink, &COVID_OVERRUN).await?;
+    Ok(CovidListing {
+        checkpoint,
+        rows: rows(sink, &COVID_OVERRUN, &paged(query, page)).await?,
+        totals: rows(sink, &COVID_OVERRUN_TOTALS, &totals).await?,
+    })
+}
+
+/// Work queue: agreements registered and awaiting approval, oldest start first.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn agreements_to_approve(
+    sink: &dyn ReadModelSink,
+    page: Page,
+) -> Result<Listing, SinkError> {
+    let query = Query::all()
+        .eq("status", "registered")
+        .order_by("start_date", Direction::Ascending);
+    listing(sink, &AGREEMENTS, &paged(query, page)).await
+}
+
+/// Work queue: cost-claim lines held or not yet decided, oldest claim first.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn held_claim_lines(sink: &dyn ReadModelSink, page: Page) -> Result<Listing, SinkError> {
+    let query = Query::all()
+        .any_of("status", vec!["held".into(), "undecided".into()])
+        .order_by("submitted_on", Direction::Ascending);
+    listing(sink, &CLAIM_LINES, &paged(query, page)).await
+}
+
+/// Work queue: signals no investigator has triaged yet, oldest first.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn signals_to_triage(sink: &dyn ReadModelSink, page: Page) -> Result<Listing, SinkError> {
+    signals(sink, None, Some("open"), page).await
+}
+
+/// A dossier as of a moment, shaped as the read models are: its budget years as rows of
+/// `budget_years` and its signals as rows of `signals` (without raising time and triage, which
+/// belong to the log as a whole), plus the position of the last event included.
+pub fn as_of_json(view: &DossierView) -> Json {
+    let years: Vec<Row> = view
+        .budget_lines
+        .iter()
+        .map(|line| {
+            let regime = view
+                .covid_regimes
+                .get(&view.dossier, line.budget, line.year);
+            row_json(&BUDGET_YEARS, &budget_year_row(&view.dossier, line, regime))
+        })
+        .collect();
+    let signals: Vec<Json> = view
+        .signals
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "signal": s.id,
+                "rule": s.rule,
+                "dossier": s.dossier,
+                "subject": s.subject,
+                "explanation": s.explanation,
+                "amount": s.amount.map(|a| a.amount().to_string()),
+                "evidence": s.evidence.iter().map(ToString::to_string).collect::<Vec<_>>().join(","),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "dossier": view.dossier,
+        "events": view.events,
+        "last_position": view.last_position.map(|p| p.0),
+        "budget_years": years,
+        "signals": signals,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_queried_here_has_an_owning_projection() {
+        for table in [
+            &DOSSIERS,
+            &BUDGET_YEARS,
+            &BUDGET_YEAR_CATEGORIES,
+            &BUDGET_MONTH_REDUCTIONS,
+            &AGREEMENTS,
+            &CLAIM_LINES,
+            &CONTROL_CASES,
+            &CONTROL_FINDINGS,
+            &SIGNALS,
+            &AUDIT_TRAIL,
+            &COVID_OVERRUN,
+            &COVID_OVERRUN_TOTALS,
+        ] {
+            assert!(projection_of(table).is_some(), "{}", table.name);
+        }
+        assert_eq!(projection_of(&BUDGET_MONTH_REDUCTIONS), Some("budgets"));
+    }
+
+    #[test]
+    fn cells_become_json_with_exact_decimals_and_iso_dates() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        assert_eq!(
+            cell_json(&Value::Decimal("12.50".parse().unwrap())),
+            "12.50"
+        );
+        assert_eq!(cell_json(&Value::Date(d)), "2026-01-05");
+        assert_eq!(cell_json(&Value::Integer(7)), 7);
+        assert_eq!(cell_json(&Value::Null), Json::Null);
+    }
+}

@@ -1,0 +1,260 @@
+//! A read of one read-model table: equality filters, a case-insensitive "contains", an order
+//! and a page. Column names are checked against the table's declaration and each sink writes
+//! the declared name into its SQL, never the caller's text; values are always parameters.
+
+use crate::rows::{Column, ColumnType, Table, Value};
+use crate::sink::SinkError;
+
+/// Which way a column sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ascending,
+    Descending,
+}
+
+/// A read of the rows of one table. Rows always come in a stable order: the `order` asked,
+/// then the primary key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// `column = value` (for several values: equal to any of them). A `Value::Null` matches
+    /// nothing, as in SQL. (SQLite keeps decimals as text, so filter on keys, codes, dates
+    /// and numbers, not on amounts.)
+    pub filters: Vec<(String, Vec<Value>)>,
+    /// A text column that contains this text, ignoring case.
+    pub contains: Option<(String, String)>,
+    pub order: Vec<(String, Direction)>,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+impl Query {
+    /// Every row of a table, in primary-key order.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Adds `column = value`.
+    #[must_use]
+    pub fn eq(mut self, column: &str, value: impl Into<Value>) -> Self {
+        self.filters.push((column.to_owned(), vec![value.into()]));
+        self
+    }
+
+    /// Adds `column IN (values)`.
+    #[must_use]
+    pub fn any_of(mut self, column: &str, values: Vec<Value>) -> Self {
+        self.filters.push((column.to_owned(), values));
+        self
+    }
+
+    /// Keeps rows whose text column contains `text`, ignoring case.
+    #[must_use]
+    pub fn contains(mut self, column: &str, text: &str) -> Self {
+        self.contains = Some((column.to_owned(), text.to_owned()));
+        self
+    }
+
+    /// Sorts by `column`, after any column given before it.
+    #[must_use]
+    pub fn order_by(mut self, column: &str, direction: Direction) -> Self {
+        self.order.push((column.to_owned(), direction));
+        self
+    }
+
+    /// At most `limit` rows, after skipping `offset`.
+    #[must_use]
+    pub fn page(mut self, limit: u64, offset: u64) -> Self {
+        self.limit = Some(limit);
+        self.offset = offset;
+        self
+    }
+
+    /// The query with every column name replaced by the table's own declared column.
+    ///
+    /// # Errors
+    /// [`SinkError::UnknownColumn`] for a name the table does not declare, or a "contains" on a
+    /// column that is not text.
+    pub fn resolve(&self, table: &'static Table) -> Result<Resolved, SinkError> {
+        let column = |name: &str| {
+            table
+                .columns
+                .iter()
+                .find(|c| c.name == name)
+                .ok_or_else(|| SinkError::UnknownColumn {
+                    table: table.name,
+                    column: name.to_owned(),
+                })
+        };
+        let filters = self
+            .filters
+            .iter()
+            .map(|(name, values)| Ok((column(name)?, values.clone())))
+            .collect::<Result<Vec<_>, SinkError>>()?;
+        let contains = match &self.contains {
+            Some((name, text)) => {
+                let c = column(name)?;
+                if c.ty != ColumnType::Text {
+                    return Err(SinkError::UnknownColumn {
+                        table: table.name,
+                        column: format!("{name} (not a text column)"),
+                    });
+                }
+                Some((c, text.clone()))
+            }
+            None => None,
+        };
+        let mut order = self
+            .order
+            .iter()
+            .map(|(name, direction)| Ok((column(name)?, *direction)))
+            .collect::<Result<Vec<_>, SinkError>>()?;
+        for key in table.primary_key {
+            let c = column(key)?;
+            if !order.iter().any(|(o, _)| o.name == c.name) {
+                order.push((c, Direction::Ascending));
+            }
+        }
+        Ok(Resolved {
+            table,
+            filters,
+            contains,
+            order,
+            limit: self.limit,
+            offset: self.offset,
+        })
+    }
+}
+
+/// A [`Query`] whose columns are the table's own declarations.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub table: &'static Table,
+    pub filters: Vec<(&'static Column, Vec<Value>)>,
+    pub contains: Option<(&'static Column, String)>,
+    pub order: Vec<(&'static Column, Direction)>,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+impl Resolved {
+    /// The `WHERE … ORDER BY … LIMIT … OFFSET …` text after the table name, with
+    /// placeholders made by `placeholder(n, column)` (n from 1), and the values to bind in
+    /// order. Only declared names and placeholders enter the text.
+    pub fn clauses(
+        &self,
+        mut placeholder: impl FnMut(usize, &Column) -> String,
+    ) -> (String, Vec<Value>) {
+        let mut conditions = Vec::new();
+        let mut values = Vec::new();
+        for (column, wanted) in &self.filters {
+            if wanted.is_empty() {
+                conditions.push("FALSE".to_owned());
+                continue;
+            }
+            let alternatives: Vec<String> = wanted
+                .iter()
+                .map(|v| {
+                    values.push(v.clone());
+                    placeholder(values.len(), column)
+                })
+                .collect();
+            conditions.push(format!("{} IN ({})", column.name, alternatives.join(", ")));
+        }
+        if let Some((column, text)) = &self.contains {
+            // The text is matched literally: LIKE's wildcards in it are escaped.
+            let literal = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            values.push(Value::Text(literal));
+            let p = placeholder(values.len(), column);
+            conditions.push(format!(
+                "lower({}) LIKE '%' || {p} || '%' ESCAPE '\\'",
+                column.name
+            ));
+        }
+        let mut sql = String::new();
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        let order: Vec<String> = self
+            .order
+            .iter()
+            .map(|(c, d)| {
+                let direction = match d {
+                    Direction::Ascending => "ASC",
+                    Direction::Descending => "DESC",
+                };
+                format!("{} {direction}", c.name)
+            })
+            .collect();
+        sql.push_str(" ORDER BY ");
+        sql.push_str(&order.join(", "));
+        if let Some(limit) = self.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        if self.offset > 0 {
+            if self.limit.is_none() {
+                // Both databases need a LIMIT before an OFFSET.
+                sql.push_str(&format!(" LIMIT {}", i64::MAX));
+            }
+            sql.push_str(&format!(" OFFSET {}", self.offset));
+        }
+        (sql, values)
+    }
+}
+
+/// Reads a cell the database returned as text (or an integer) back into the column's type.
+///
+/// # Errors
+/// [`SinkError::Unavailable`] when the text does not parse: the table holds what no sink wrote.
+pub fn cell_from_text(column: &Column, text: &str) -> Result<Value, SinkError> {
+    let bad = |e: &dyn std::fmt::Display| {
+        SinkError::Unavailable(format!("column {} holds {text:?}: {e}", column.name))
+    };
+    Ok(match column.ty {
+        ColumnType::Text => Value::Text(text.to_owned()),
+        ColumnType::Integer => Value::Integer(text.parse().map_err(|e| bad(&e))?),
+        ColumnType::Decimal => Value::Decimal(text.parse().map_err(|e| bad(&e))?),
+        ColumnType::Date => {
+            Value::Date(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| bad(&e))?)
+        }
+        ColumnType::Timestamp => Value::Timestamp(
+            chrono::DateTime::parse_from_rfc3339(text)
+                .map_err(|e| bad(&e))?
+                .with_timezone(&chrono::Utc),
+        ),
+        ColumnType::Boolean => Value::Boolean(matches!(text, "1" | "true" | "t")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::claim_lines::CLAIM_LINES;
+
+    #[test]
+    fn names_are_checked_against_the_table_and_values_become_parameters() {
+        let query = Query::all()
+            .eq("dossier", "d'; DROP TABLE claim_lines; --")
+            .any_of("status", vec!["held".into(), "undecided".into()])
+            .contains("provider", "50%_")
+            .order_by("amount", Direction::Descending)
+            .page(10, 20);
+        let resolved = query.resolve(&CLAIM_LINES).unwrap();
+        let (sql, values) = resolved.clauses(|n, _| format!("?{n}"));
+        assert_eq!(
+            sql,
+            " WHERE dossier IN (?1) AND status IN (?2, ?3) AND lower(provider) LIKE '%' || ?4 || '%' ESCAPE '\\' \
+             ORDER BY amount DESC, dossier ASC, claim ASC, line ASC LIMIT 10 OFFSET 20"
+        );
+        assert_eq!(values.len(), 4);
+        assert_eq!(values[3], Value::Text("50\\%\\_".into()));
+        let unknown = Query::all().eq("name; --", 1).resolve(&CLAIM_LINES);
+        assert!(matches!(unknown, Err(SinkError::UnknownColumn { .. })));
+        let not_text = Query::all().contains("amount", "1").resolve(&CLAIM_LINES);
+        assert!(matches!(not_text, Err(SinkError::UnknownColumn { .. })));
+    }
+}
