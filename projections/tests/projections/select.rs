@@ -68,6 +68,8 @@ async fn select_checks(sink: &dyn ReadModelSink) {
         Vec::<Vec<Value>>::new(),
         "a table not yet created has no rows"
     );
+    // Only the process that runs a projection writes its tables (PostgreSQL: an advisory lock).
+    assert!(sink.claim("select_test").await.unwrap());
     sink.open("select_test", 1, &[&PEOPLE]).await.unwrap();
     let mut changes = RowChanges::default();
     let written = vec![
