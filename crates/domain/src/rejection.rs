@@ -30,6 +30,8 @@ pub enum Reason {
         parameter: Parameter,
     },
     ReasonRequired,
+    /// A person's name needs a family name and a given name, each at most 200 characters.
+    PersonNameInvalid,
     InvalidInput {
         field: &'static str,
         problem: &'static str,
@@ -474,6 +476,14 @@ impl Reason {
                 s(
                     "Vermeld een reden of referentie.",
                     "State a reason or reference.",
+                ),
+            ),
+            R::PersonNameInvalid => (
+                "PERSON_NAME_INVALID",
+                "-",
+                s(
+                    "Vul een familienaam en een voornaam in (elk hoogstens 200 tekens).",
+                    "Give a family name and a given name (each at most 200 characters).",
                 ),
             ),
             R::NothingDue => (

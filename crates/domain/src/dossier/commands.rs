@@ -21,6 +21,7 @@ use crate::values::{
 pub enum DossierCommand {
     RegisterPerson(RegisterPerson),
     CorrectBirthDate(CorrectBirthDate),
+    RecordPersonName(RecordPersonName),
     RecordDeath(RecordDeath),
     AssignLegalRepresentative(AssignLegalRepresentative),
     EndLegalRepresentative(EndLegalRepresentative),
@@ -98,6 +99,15 @@ pub struct RegisterPerson {
 pub struct CorrectBirthDate {
     pub corrected: NaiveDate,
     pub reason: String,
+}
+
+/// Record the person's name as on the identity document: at registration, or later when it
+/// changed or was misspelt (the latest recorded name is the name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordPersonName {
+    pub family_name: String,
+    pub given_names: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

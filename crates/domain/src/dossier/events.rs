@@ -309,6 +309,16 @@ pub struct BirthDateCorrected {
     pub reason: String,
 }
 
+/// The person's name as on the identity document (the latest one recorded is the name). For
+/// staff to find the dossier; no rule depends on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonNameRecorded {
+    /// Family name (achternaam), trimmed.
+    pub family_name: String,
+    /// Given name or names (voornamen), trimmed.
+    pub given_names: String,
+}
+
 /// The person died.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PersonDeceased {
@@ -1570,6 +1580,7 @@ crate::event::event_enum! {
     DossierEvent {
         PersonRegistered = 1,
         BirthDateCorrected = 1,
+        PersonNameRecorded = 1,
         PersonDeceased = 1,
         LegalRepresentativeAssigned = 1,
         LegalRepresentativeEnded = 1,

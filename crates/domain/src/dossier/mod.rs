@@ -53,6 +53,7 @@ pub fn decide(
     match command {
         C::RegisterPerson(c) => person::register(c, state, ctx),
         C::CorrectBirthDate(c) => person::correct_birth_date(c, state, ctx),
+        C::RecordPersonName(c) => person::record_name(c, state, ctx),
         C::RecordDeath(c) => person::record_death(c, state, ctx),
         C::AssignLegalRepresentative(c) => person::assign_representative(c, state, ctx),
         C::EndLegalRepresentative(c) => person::end_representative(c, state, ctx),

@@ -21,6 +21,8 @@ pub struct Person {
     pub insz: Insz,
     pub birth_date: NaiveDate,
     pub date_of_death: Option<NaiveDate>,
+    /// The latest name recorded, if any.
+    pub name: Option<super::events::PersonNameRecorded>,
 }
 
 impl Person {
@@ -377,11 +379,17 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                 insz: e.insz.clone(),
                 birth_date: e.birth_date,
                 date_of_death: None,
+                name: None,
             });
         }
         E::BirthDateCorrected(e) => {
             if let Some(person) = state.person.as_mut() {
                 person.birth_date = e.corrected;
+            }
+        }
+        E::PersonNameRecorded(e) => {
+            if let Some(person) = state.person.as_mut() {
+                person.name = Some(e.clone());
             }
         }
         E::PersonDeceased(e) => {

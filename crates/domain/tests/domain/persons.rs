@@ -311,6 +311,44 @@ fn e05_a_parent_who_becomes_administrator_of_person_and_goods_stays_holder_at_ma
 }
 
 #[test]
+fn a_name_is_recorded_trimmed_and_a_later_one_replaces_it() {
+    let name = |family: &str, given: &str| {
+        DossierCommand::RecordPersonName(RecordPersonName {
+            family_name: family.into(),
+            given_names: given.into(),
+        })
+    };
+    world()
+        .when(name("Peeters", "Jan"))
+        .then_rejected("DOSSIER_NOT_OPENED");
+    let scenario = world().after(register_person(d(2010, 6, 15)));
+    scenario
+        .clone()
+        .when(name("  ", "Jan"))
+        .then_rejected("PERSON_NAME_INVALID");
+    scenario
+        .clone()
+        .when(name("Peeters", &"x".repeat(201)))
+        .then_rejected("PERSON_NAME_INVALID");
+    let named = scenario
+        .when(name(" Peeters ", "Jan Karel"))
+        .then_events(vec![dossier_event(PersonNameRecorded {
+            family_name: "Peeters".into(),
+            given_names: "Jan Karel".into(),
+        })]);
+    named
+        .clone()
+        .when(name("Peeters", "Jan Karel"))
+        .then_rejected("CORRECTION_UNCHANGED");
+    named
+        .when(name("Peeters-Claes", "Jan Karel"))
+        .then_events(vec![dossier_event(PersonNameRecorded {
+            family_name: "Peeters-Claes".into(),
+            given_names: "Jan Karel".into(),
+        })]);
+}
+
+#[test]
 fn a_wrong_birth_date_is_corrected_by_a_compensating_event_with_a_reason() {
     let scenario = world().after(register_person(d(2010, 6, 15)));
     let correct = |reason: &str| {
