@@ -108,6 +108,21 @@ enum Command {
         #[command(flatten)]
         args: cmd::report::ReportArgs,
     },
+    /// Write the whole log as JSON lines (one event per line, exact bytes, hashes, digest).
+    Export {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::export::ExportArgs,
+    },
+    /// Read a file written by `export` into a store (empty, or holding the file's start),
+    /// then verify the store against the file's digest.
+    Import {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::export::ImportArgs,
+    },
     /// Measure throughput.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -131,6 +146,12 @@ enum StoreCommand {
         store: StoreArg,
         #[command(flatten)]
         args: cmd::soak::SoakCheckArgs,
+    },
+    /// Copy the whole log into another store (any pair: SQLite, PostgreSQL, KurrentDB),
+    /// keeping ids, versions, times and hashes; resumes when started again after a stop.
+    Copy {
+        #[command(flatten)]
+        args: cmd::copy::CopyArgs,
     },
 }
 
@@ -242,6 +263,11 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Store(StoreCommand::SoakCheck { store, args }) => {
             cmd::soak::check(open_store(&store.store).await?, &args).await
         }
+        Command::Store(StoreCommand::Copy { args }) => cmd::copy::run(&args).await,
+        Command::Export { store, args } => {
+            cmd::export::export(open_store(&store.store).await?, &args).await
+        }
+        Command::Import { store, args } => cmd::export::import(&store.store, &args).await,
         Command::Rebuild { store, args } => {
             let opened = open_store(&store.store).await?;
             cmd::rebuild::run(opened, &store.store, &args).await?;

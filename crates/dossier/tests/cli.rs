@@ -8,6 +8,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "cli/copy.rs"]
+mod copy;
+
 fn dossier() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
 }

@@ -4,13 +4,15 @@
 //! registry streams). This crate owns what every store must agree on: the envelope types
 //! ([`NewEvent`], [`RecordedEvent`], [`EventMetadata`]), the [`EventStore`] trait that adapters
 //! implement, the tamper-evident hash chain ([`hash`]), log verification ([`verify`]), the
-//! shared append rules every adapter calls ([`append`]), catch-up subscriptions
-//! ([`Subscription`]) and an in-memory adapter for tests ([`MemoryStore`]).
+//! shared append rules every adapter calls ([`append`]), resumable copies of a whole log through
+//! the import path ([`copy`]), catch-up subscriptions ([`Subscription`]) and an in-memory adapter
+//! for tests ([`MemoryStore`]).
 //!
 //! Architecture invariant: this crate knows no database, no HTTP and no domain rule. Adapters
 //! depend on it, never the other way round; the domain crate does not depend on it at all.
 
 pub mod append;
+pub mod copy;
 mod error;
 pub mod hash;
 mod memory;

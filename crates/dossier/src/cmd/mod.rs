@@ -1,5 +1,7 @@
 pub mod bench;
 pub mod bench_rebuild;
+pub mod copy;
+pub mod export;
 pub mod rebuild;
 pub mod replay;
 pub mod report;
