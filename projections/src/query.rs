@@ -172,6 +172,8 @@ pub struct Search {
     pub insz: Option<String>,
     /// Part of the dossier number, ignoring case.
     pub number: Option<String>,
+    /// Part of the person's name (given names and family name), ignoring case.
+    pub name: Option<String>,
 }
 
 /// Dossiers matching `search`.
@@ -189,6 +191,9 @@ pub async fn search_dossiers(
     }
     if let Some(number) = &search.number {
         query = query.contains("dossier", number);
+    }
+    if let Some(name) = &search.name {
+        query = query.contains("name", name);
     }
     listing(sink, &DOSSIERS, &paged(query, page)).await
 }

@@ -281,6 +281,7 @@ pub fn affected(event: &DossierEvent, state: &domain::dossier::Dossier) -> Affec
     match event {
         E::PersonRegistered(_)
         | E::BirthDateCorrected(_)
+        | E::PersonNameRecorded(_)
         | E::PersonDeceased(_)
         | E::LegalRepresentativeAssigned(_)
         | E::LegalRepresentativeEnded(_)

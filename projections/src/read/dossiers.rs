@@ -1,4 +1,4 @@
-//! Search of dossiers by INSZ or dossier number.
+//! Search of dossiers by INSZ, name or dossier number.
 //!
 //! The INSZ is stored in full: staff search by it, and a read-model table is access-controlled
 //! data, not a log. It never reaches tracing: this module logs nothing.
@@ -14,11 +14,18 @@ use crate::{Projection, RowChanges, Table};
 
 pub static DOSSIERS: Table = Table {
     name: "dossiers",
-    doc: "One row per dossier, for search by INSZ or dossier number (the domain records no names).",
+    doc: "One row per dossier, for search by INSZ, name or dossier number.",
     columns: &[
         col("dossier", Text, "dossier number"),
         col("person", Text, "person id"),
         col("insz", Text, "INSZ (11 digits): search key; never logged"),
+        col("family_name", Text, "family name, as last recorded"),
+        col("given_names", Text, "given names, as last recorded"),
+        col(
+            "name",
+            Text,
+            "given names and family name: search key (part of it, ignoring case)",
+        ),
         col("birth_date", Date, "birth date"),
         col("date_of_death", Date, "date of death"),
         col(
@@ -79,7 +86,8 @@ impl Projection for Dossiers {
     }
 
     fn version(&self) -> u32 {
-        1
+        // 2: names.
+        2
     }
 
     fn tables(&self) -> &'static [&'static Table] {
@@ -94,6 +102,7 @@ impl Projection for Dossiers {
                 return;
             };
             let person = folded.state.person.as_ref();
+            let name = person.and_then(|p| p.name.as_ref());
             let events = i64::try_from(event.stream_version + 1).unwrap_or(i64::MAX);
             changes.upsert(
                 &DOSSIERS,
@@ -101,6 +110,10 @@ impl Projection for Dossiers {
                     folded.dossier.into(),
                     person.map(|p| p.id.to_string()).into(),
                     person.map(|p| p.insz.expose_digits().to_owned()).into(),
+                    name.map(|n| n.family_name.clone()).into(),
+                    name.map(|n| n.given_names.clone()).into(),
+                    name.map(|n| format!("{} {}", n.given_names, n.family_name))
+                        .into(),
                     person.map(|p| p.birth_date).into(),
                     person.and_then(|p| p.date_of_death).into(),
                     budget_summary(folded.state).into(),

@@ -6,8 +6,8 @@
 //! * agreements awaiting approval: `agreements WHERE status = 'registered'`;
 //! * held claim lines: `claim_lines WHERE status IN ('held', 'undecided')`;
 //! * signals to triage: `signals WHERE triage = 'open'`;
-//! * search: `dossiers WHERE insz = ? OR dossier = ?` (the domain records no names; the dossier
-//!   number is the search key besides the INSZ).
+//! * search: `dossiers WHERE insz = ?`, or part of `name` or of the dossier number, ignoring
+//!   case.
 
 pub mod agreements;
 pub mod audit;

@@ -111,7 +111,7 @@ pub struct SearchParams {
     pub insz: Option<String>,
     /// Part of the dossier number, ignoring case.
     pub number: Option<String>,
-    /// Not available: the register records no names (search by INSZ or number).
+    /// Part of the person's name (given names and family name), ignoring case.
     pub name: Option<String>,
     /// At most this many dossiers (default 20, at most 100).
     pub limit: Option<u64>,
@@ -120,21 +120,13 @@ pub struct SearchParams {
 
 #[utoipa::path(get, path = "/api/dossiers", tag = "reads", params(SearchParams),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: the dossiers found"),
-              (status = 400, body = crate::error::Problem, description = "No criterion, a bad INSZ, or a name")),
+              (status = 400, body = crate::error::Problem, description = "No criterion, or a bad INSZ")),
     security(("bearer" = [])))]
 pub async fn search(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
     Params(params): Params<SearchParams>,
 ) -> Result<Response, ApiError> {
-    if params.name.is_some() {
-        return Err(ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            "NAME_SEARCH_UNAVAILABLE",
-            "Dossiers bevatten geen namen; zoek op rijksregisternummer (INSZ) of dossiernummer.",
-            "Dossiers record no names; search by INSZ or dossier number.",
-        ));
-    }
     let insz = params
         .insz
         .as_deref()
@@ -150,15 +142,17 @@ pub async fn search(
         })
         .transpose()?;
     let number = params.number.filter(|n| !n.trim().is_empty());
-    if insz.is_none() && number.is_none() {
+    let name = params.name.filter(|n| !n.trim().is_empty());
+    if insz.is_none() && number.is_none() && name.is_none() {
         return Err(ApiError::bad_request(
             "SEARCH_CRITERION_REQUIRED",
-            "give insz or number",
+            "give insz, name or number",
         ));
     }
     let search = query::Search {
         insz: insz.map(|i| i.expose_digits().to_owned()),
         number: number.map(|n| n.trim().to_owned()),
+        name: name.map(|n| n.trim().to_owned()),
     };
     // A search finds a few dossiers, and each found is an access-log entry for inspectors and
     // investigators: pages are short.

@@ -136,6 +136,10 @@ impl World {
         let approved = AgreementId::from_uuid(Uuid::now_v7());
         let pending = AgreementId::from_uuid(Uuid::now_v7());
         let commands = [
+            DossierCommand::RecordPersonName(RecordPersonName {
+                family_name: "Peeters-Claes".into(),
+                given_names: "Lotte Marie".into(),
+            }),
             DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
                 representative: mother,
                 role: RepresentativeRole::Parent,
@@ -325,7 +329,7 @@ async fn budgets_agreements_and_claims_read_back_the_facts_that_went_in() {
 }
 
 #[tokio::test]
-async fn dossiers_are_found_by_insz_or_part_of_their_number_never_by_name() {
+async fn dossiers_are_found_by_insz_part_of_their_number_or_part_of_the_name() {
     let w = world().await;
     let case = w.case().await;
     w.catch_up().await;
@@ -364,8 +368,18 @@ async fn dossiers_are_found_by_insz_or_part_of_their_number_never_by_name() {
         "part of the number, any case"
     );
 
+    let by_name = w
+        .ok(Role::Staff, "/api/dossiers?name=marie%20peeters")
+        .await;
+    assert_eq!(
+        by_name["rows"], by_insz["rows"],
+        "part of the name, any case"
+    );
+    assert_eq!(by_name["rows"][0]["family_name"], "Peeters-Claes");
+    let nobody = w.ok(Role::Staff, "/api/dossiers?name=Janssens").await;
+    assert!(nobody["rows"].as_array().unwrap().is_empty());
+
     for (uri, code) in [
-        ("/api/dossiers?name=Peeters", "NAME_SEARCH_UNAVAILABLE"),
         ("/api/dossiers", "SEARCH_CRITERION_REQUIRED"),
         ("/api/dossiers?insz=12051700799", "INVALID_INSZ"),
         ("/api/dossiers?number=1&limit=0", "INVALID_LIMIT"),
