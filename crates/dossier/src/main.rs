@@ -108,6 +108,14 @@ enum Command {
         #[command(flatten)]
         args: cmd::report::ReportArgs,
     },
+    /// Fill an empty store with a realistic demo history (2019–2026) through the domain's
+    /// commands: holders, budgets, agreements, claims, a control case and every fraud signal.
+    Demo {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::demo::DemoArgs,
+    },
     /// Measure throughput.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -249,6 +257,10 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         }
         Command::Replay { store, args } => {
             cmd::replay::run(open_store(&store.store).await?, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Demo { store, args } => {
+            cmd::demo::run(open_store(&store.store).await?, &args).await?;
             Ok(Outcome::Ok)
         }
         Command::Report { store, args } => {

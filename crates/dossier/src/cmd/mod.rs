@@ -1,5 +1,6 @@
 pub mod bench;
 pub mod bench_rebuild;
+pub mod demo;
 pub mod rebuild;
 pub mod replay;
 pub mod report;
