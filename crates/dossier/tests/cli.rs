@@ -5,6 +5,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "cli/demo.rs"]
+mod demo;
+
 fn dossier() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
 }
