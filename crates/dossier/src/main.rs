@@ -158,6 +158,11 @@ enum BenchCommand {
         #[command(flatten)]
         args: cmd::bench_rebuild::BenchRebuildArgs,
     },
+    /// Submit cost claims over HTTP to an in-process service on a fresh SQLite store.
+    Http {
+        #[command(flatten)]
+        args: cmd::bench_http::HttpBenchArgs,
+    },
 }
 
 /// What a command concluded, as the process exit code.
@@ -270,6 +275,10 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Bench(BenchCommand::Rebuild { store, args }) => {
             let opened = open_store(&store.store).await?;
             cmd::bench_rebuild::run(opened, &store.store, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Bench(BenchCommand::Http { args }) => {
+            cmd::bench_http::run(&args).await?;
             Ok(Outcome::Ok)
         }
         Command::Bench(BenchCommand::Store { store, args }) => {

@@ -1,4 +1,5 @@
 pub mod bench;
+pub mod bench_http;
 pub mod bench_rebuild;
 pub mod demo;
 pub mod rebuild;
