@@ -37,8 +37,8 @@ use crate::progress;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Dossiers to create. The first 21 are the showcase cases (one per fraud signal, a
-    /// COVID-19 overrun, a combination form, a control case); the rest are ordinary holders.
+    /// Dossiers to create. The first 18 are showcase cases (every fraud signal, a COVID-19
+    /// overrun, a combination form, a control case); the rest are ordinary holders.
     #[arg(long, default_value_t = 200)]
     pub dossiers: u32,
 }
@@ -106,7 +106,28 @@ pub async fn populate(
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let plans: Vec<Plan> = (0..dossiers).map(Plan::of).collect();
+    // The duplicate-invoice case opens two dossiers: one plan fewer keeps the count exact.
+    let duplicate_at = u32::try_from(
+        SHOWCASE
+            .iter()
+            .position(|k| *k == Kind::F19)
+            .unwrap_or(SHOWCASE.len()),
+    )?;
+    let plan_count = if dossiers > duplicate_at + 1 {
+        dossiers - 1
+    } else {
+        dossiers
+    };
+    let plans: Vec<Plan> = (0..plan_count)
+        .map(Plan::of)
+        .map(|plan| match plan.kind {
+            Kind::F19 if plan_count == duplicate_at + 1 => Plan {
+                kind: Kind::Ordinary,
+                ..plan
+            },
+            _ => plan,
+        })
+        .collect();
     let mut results = futures::stream::iter(plans.into_iter().map(|plan| {
         let service = service.clone();
         let world = world.clone();
@@ -121,8 +142,9 @@ pub async fn populate(
     .buffer_unordered(CONCURRENT_DOSSIERS);
     let mut opened = 0;
     while let Some(result) = results.next().await {
-        opened += result?;
-        bar.inc(1);
+        let opened_by_plan = result?;
+        opened += opened_by_plan;
+        bar.inc(u64::try_from(opened_by_plan)?);
     }
     drop(results);
     bar.finish_and_clear();

@@ -59,7 +59,7 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
         String::from_utf8_lossy(&demo.stderr)
     );
     let summary = stdout.lines().last().unwrap_or_default();
-    assert!(summary.starts_with("demo: dossiers=21 "), "{summary}");
+    assert!(summary.starts_with("demo: dossiers=20 "), "{summary}");
 
     let verify = dossier()
         .args(["verify", "--store", &store])
