@@ -25,7 +25,7 @@ use domain::{
     Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
     OrganisationId, PaymentId, PersonId, RecoveryId, UserId, VoucherId,
 };
-use event_store::{EventMetadata, EventStore, ExpectedVersion, NewEvent, StreamName};
+use event_store::{EventMetadata, EventStore, ExpectedVersion, NewEvent};
 use futures::StreamExt;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -2036,7 +2036,7 @@ impl<'a> Builder<'a> {
             &stored.payload,
             &metadata,
         )?;
-        let stream = StreamName::parse(format!("dossier-{}", case.dossier))?;
+        let stream = app::models::dossier_stream(case.dossier);
         let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
         self.service
             .store()
