@@ -123,6 +123,14 @@ enum Command {
         #[command(flatten)]
         args: cmd::export::ImportArgs,
     },
+    /// Fill an empty store with a realistic demo history (2019–2026) through the domain's
+    /// commands: holders, budgets, agreements, claims, a control case and every fraud signal.
+    Demo {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::demo::DemoArgs,
+    },
     /// Measure throughput.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -170,6 +178,11 @@ enum BenchCommand {
         store: StoreArg,
         #[command(flatten)]
         args: cmd::bench_rebuild::BenchRebuildArgs,
+    },
+    /// Submit cost claims over HTTP to an in-process service on a fresh SQLite store.
+    Http {
+        #[command(flatten)]
+        args: cmd::bench_http::HttpBenchArgs,
     },
 }
 
@@ -277,6 +290,10 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
             cmd::replay::run(open_store(&store.store).await?, &args).await?;
             Ok(Outcome::Ok)
         }
+        Command::Demo { store, args } => {
+            cmd::demo::run(open_store(&store.store).await?, &args).await?;
+            Ok(Outcome::Ok)
+        }
         Command::Report { store, args } => {
             cmd::report::run(open_store(&store.store).await?, &args).await?;
             Ok(Outcome::Ok)
@@ -284,6 +301,10 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Bench(BenchCommand::Rebuild { store, args }) => {
             let opened = open_store(&store.store).await?;
             cmd::bench_rebuild::run(opened, &store.store, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Bench(BenchCommand::Http { args }) => {
+            cmd::bench_http::run(&args).await?;
             Ok(Outcome::Ok)
         }
         Command::Bench(BenchCommand::Store { store, args }) => {

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 #[path = "cli/copy.rs"]
 mod copy;
+#[path = "cli/demo.rs"]
+mod demo;
 
 fn dossier() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dossier"))

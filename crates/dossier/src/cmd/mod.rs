@@ -1,6 +1,8 @@
 pub mod bench;
+pub mod bench_http;
 pub mod bench_rebuild;
 pub mod copy;
+pub mod demo;
 pub mod export;
 pub mod rebuild;
 pub mod replay;

@@ -14,9 +14,13 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (the bound address is logged).
     #[arg(long, env = "DOSSIER_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
-    /// On an empty store: add one user per role and print their tokens, to try the service.
+    /// On an empty store: fill it with a demo history (`dossier demo`), add one user per role
+    /// and print their tokens, to try the service.
     #[arg(long)]
     pub demo: bool,
+    /// Dossiers of the demo history (with --demo).
+    #[arg(long, default_value_t = 40)]
+    pub demo_dossiers: u32,
 }
 
 pub async fn run(
@@ -30,6 +34,9 @@ pub async fn run(
     service.ensure_rule_book(today).await?;
     if args.demo {
         if empty {
+            let summary =
+                crate::cmd::demo::populate(service.clone(), args.demo_dossiers, true).await?;
+            println!("{summary}");
             println!("demo: one user per role (tokens are shown once):");
             for role in Role::ALL {
                 let write = WriteContext::system("demo users at first start");
@@ -43,6 +50,10 @@ pub async fn run(
                     .await?;
                 println!("  {:<13} {}", role.as_str(), issued.secret);
             }
+            println!(
+                "demo: try  curl -H \"Authorization: Bearer <token>\" http://{}/api/me  (Swagger UI at /api/docs)",
+                args.bind
+            );
         } else {
             println!("demo: the store already holds events; no demo users added");
         }

@@ -1,0 +1,132 @@
+//! `dossier demo` on a fresh SQLite store: the history verifies, raises every implemented fraud
+//! signal, shows budgets with accepted claims, a COVID-19 overrun and a combination reduction,
+//! and a second run is refused.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::dossier;
+
+/// Every rule `projections::read::signals` implements.
+const SIGNAL_RULES: [&str; 15] = [
+    "F1", "F2", "F5", "F7", "F8", "F9", "F11", "F13", "F14", "F17", "F18", "F19", "F21", "F23",
+    "F32",
+];
+
+fn report(store: &str, kind: &str) -> Vec<Value> {
+    let out = dossier()
+        .args(["report", kind, "--format", "json", "--store", store])
+        .output()
+        .expect("run report");
+    assert!(
+        out.status.success(),
+        "report {kind}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("report is JSON");
+    json["rows"].as_array().expect("rows").clone()
+}
+
+fn amount(row: &Value, column: &str) -> f64 {
+    row[column]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0)
+}
+
+fn run_demo(store: &str, dossiers: &str) -> std::process::Output {
+    dossier()
+        .args(["demo", "--dossiers", dossiers, "--store", store])
+        .output()
+        .expect("run demo")
+}
+
+fn sqlite_store(dir: &Path) -> String {
+    format!("sqlite:{}", dir.join("dossier.db").display())
+}
+
+#[test]
+fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(dir.path());
+
+    let demo = run_demo(&store, "20");
+    let stdout = String::from_utf8_lossy(&demo.stdout);
+    assert!(
+        demo.status.success(),
+        "demo failed: {stdout}{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let summary = stdout.lines().last().unwrap_or_default();
+    assert!(summary.starts_with("demo: dossiers=20 "), "{summary}");
+
+    let verify = dossier()
+        .args(["verify", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "verify: {}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    let signals = report(&store, "signals");
+    for rule in SIGNAL_RULES {
+        assert!(
+            signals.iter().any(|s| s["rule"] == rule),
+            "no {rule} signal among {:?}",
+            signals.iter().map(|s| &s["rule"]).collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        signals.iter().any(|s| s["triage"] == "escalated"),
+        "the investigator's escalation is in the log"
+    );
+
+    let budgets = report(&store, "budgets");
+    assert!(
+        budgets
+            .iter()
+            .filter(|b| amount(b, "accepted") > 0.0)
+            .count()
+            >= 15
+    );
+    assert!(budgets.iter().any(|b| amount(b, "reductions") > 0.0));
+    assert!(budgets.iter().any(|b| amount(b, "rejected") > 0.0));
+
+    let covid = report(&store, "covid-overrun");
+    assert!(
+        covid
+            .iter()
+            .any(|c| amount(c, "overrun") > 0.0 && amount(c, "covid_attributable") > 0.0),
+        "{covid:?}"
+    );
+}
+
+#[test]
+fn demo_refuses_a_store_that_already_holds_dossiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = sqlite_store(dir.path());
+    assert!(run_demo(&store, "3").status.success());
+    let events_before = dossier()
+        .args(["verify", "--store", &store])
+        .output()
+        .unwrap()
+        .stdout;
+
+    let again = run_demo(&store, "3");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds dossiers"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let events_after = dossier()
+        .args(["verify", "--store", &store])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(events_before, events_after, "nothing written");
+}
