@@ -172,6 +172,38 @@ fn d01_costs_of_2020_until_2021_04_01_and_of_2021_until_2022_04_01() {
 }
 
 #[test]
+fn d04_then_d01_a_2020_claim_decided_in_2020_meets_the_deadline_known_then() {
+    // D-01 (1 April) was published on 1 January 2021; during 2020 the deadline known for 2020
+    // costs was D-04's 1 March. A claim decided in 2020 records D-04, one decided after the
+    // publication D-01: what was known on the decision date decides.
+    let line = cost_line(1, "100.00", d(2020, 5, 1), d(2020, 5, 31));
+    let deadline_rule = |today: NaiveDate, submitted_on: NaiveDate| {
+        let events = pab_with_agreement()
+            .by(holder(MOTHER))
+            .today(today)
+            .when(claim(CLAIM, PAB, 2020, submitted_on, vec![line.clone()]))
+            .then_accepted()
+            .0;
+        assert_eq!(line_outcomes(&events), vec![(1, "ACCEPTED".into())]);
+        events
+            .iter()
+            .find_map(|e| match e {
+                Event::Dossier(DossierEvent::CostLineAccepted(a)) => a
+                    .rules_applied
+                    .iter()
+                    .find(|r| {
+                        r.parameter == domain::rule_book::Parameter::CostDeadlineDayOfNextYear
+                    })
+                    .map(|r| r.version),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(deadline_rule(d(2020, 6, 15), d(2020, 6, 15)), 1, "D-04");
+    assert_eq!(deadline_rule(d(2021, 3, 15), d(2021, 3, 15)), 2, "D-01");
+}
+
+#[test]
 fn c1_covid_costs_after_2021_03_01_are_held_until_the_general_deadline() {
     let line = covid_line(1, "500.00", d(2020, 4, 1), d(2020, 4, 30));
     for (on, expected) in [
