@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 mod copy;
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/e2e.rs"]
+mod e2e;
 
 fn dossier() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dossier"))

@@ -1,0 +1,428 @@
+//! A whole case over HTTP against a real `dossier serve` on port 0, on the embedded store and on
+//! PostgreSQL: a child's PAB with a parent, grant, an approved agreement, a combination form, a
+//! claim, a refusal that writes nothing, an override that raises a fraud signal, then the
+//! budget, the signal, the replay and the verification, each read by the role that would.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use domain::dossier::*;
+use domain::registry::{OrganisationKind, RegistryCommand};
+use domain::{AgreementId, BudgetId, ClaimId, CombinationId, Euro, Iban, OrganisationId, PersonId};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::{dossier, http_with_body};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn euro(text: &str) -> Euro {
+    Euro::parse(text).unwrap()
+}
+
+/// Adds a user with `role` through the command line and returns their token.
+fn token(store: &str, name: &str, role: &str) -> String {
+    let out = dossier()
+        .args([
+            "user", "add", name, "--role", role, "--store", store, "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let issued: Value = serde_json::from_slice(&out.stdout).unwrap();
+    issued["secret"].as_str().unwrap().to_owned()
+}
+
+/// A running `dossier serve`, stopped with SIGTERM when dropped.
+struct Served {
+    child: Child,
+    address: String,
+}
+
+impl Served {
+    fn start(store: &str) -> Self {
+        let mut child = dossier()
+            .args(["serve", "--bind", "127.0.0.1:0", "--store", store])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start dossier serve");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let address = first
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_owned();
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+        Self { child, address }
+    }
+
+    fn call(&self, method: &str, path: &str, token: &str, body: Option<&Value>) -> (u16, Value) {
+        let body = body.map(Value::to_string);
+        let (status, text) =
+            http_with_body(&self.address, method, path, Some(token), body.as_deref());
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    fn get(&self, path: &str, token: &str) -> Value {
+        let (status, body) = self.call("GET", path, token, None);
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    fn command(&self, dossier: &str, token: &str, command: &DossierCommand) -> Value {
+        let path = format!("/api/dossiers/{dossier}/commands");
+        let (status, body) = self.call(
+            "POST",
+            &path,
+            token,
+            Some(&serde_json::to_value(command).unwrap()),
+        );
+        assert_eq!(status, 200, "{command:?}: {body}");
+        body
+    }
+
+    /// Polls (bounded) until `read` gives an answer `done` accepts: the read models follow
+    /// the log asynchronously.
+    fn eventually(
+        &self,
+        what: &str,
+        mut read: impl FnMut() -> Value,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let answer = read();
+            if done(&answer) {
+                return answer;
+            }
+            assert!(Instant::now() < deadline, "{what} never happened: {answer}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let killed = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "serve stopped with {status}");
+    }
+}
+
+/// A cash agreement with an individual assistant from `start`.
+fn cash_agreement(agreement: AgreementId, budget: BudgetId, start: NaiveDate) -> DossierCommand {
+    DossierCommand::RegisterAgreement(RegisterAgreement {
+        agreement,
+        budget,
+        payment: PaymentForm::Cash,
+        kind: AgreementKind::IndividualAssistant,
+        provider: Provider::Other {
+            name: "An Assistent".into(),
+        },
+        start,
+        end: None,
+        task_description: "persoonlijke assistentie thuis".into(),
+        weekly_hours: Some(rust_decimal::Decimal::from(10)),
+        care_relation: CareRelation::OneToOne,
+        covid: None,
+        worker: None,
+        signed_on: Some(start),
+        emergency: false,
+        volunteer: false,
+        party_identification: Some(PartyIdentification::Insz {
+            insz: domain::Insz::parse("85073000160").unwrap(),
+        }),
+        notice_terms: Some("onbepaalde duur".into()),
+        hourly_cost: Some(euro("18.50")),
+        payment_terms: Some("maandelijks".into()),
+    })
+}
+
+fn month_line(n: u32, agreement: AgreementId, month: u32, amount: &str) -> CostLine {
+    let from = day(2025, month, 1);
+    let to = from
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    CostLine {
+        line: n,
+        agreement: Some(agreement),
+        provider: Provider::Other {
+            name: "An Assistent".into(),
+        },
+        invoice_no: format!("E2E-{n}"),
+        invoice_date: to,
+        service_from: from,
+        service_to: to,
+        amount: euro(amount),
+        category: CostCategory::Direct,
+        nature: CostNature::Care,
+        evidence_ref: format!("factuur E2E-{n}"),
+    }
+}
+
+fn decimal(value: &Value) -> rust_decimal::Decimal {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+fn events_of(service: &Served, dossier: &str, token: &str) -> usize {
+    let history = service.get(&format!("/api/dossiers/{dossier}/events"), token);
+    history.as_array().map_or(0, Vec::len)
+}
+
+fn whole_case_over_http(store: &str) {
+    let staff = token(store, "e2e-staff", "staff");
+    let admin = token(store, "e2e-admin", "admin");
+    let inspector = token(store, "e2e-inspector", "inspector");
+    let investigator = token(store, "e2e-investigator", "investigator");
+    let service = Served::start(store);
+
+    // The MFC of the combination form is a licensed organisation (an administrator's task).
+    let mfc = OrganisationId::from_uuid(Uuid::now_v7());
+    let licence = RegistryCommand::License {
+        organisation: mfc,
+        kind: OrganisationKind::MultifunctionalCentre,
+        name: "MFC De Vlinder".into(),
+        licensed_from: day(2015, 1, 1),
+    };
+    let (status, body) = service.call(
+        "POST",
+        "/api/registry/commands",
+        &admin,
+        Some(&serde_json::to_value(&licence).unwrap()),
+    );
+    assert_eq!(status, 200, "{body}");
+
+    // A child born on 17/05/2012 and the mother as parent and budget holder.
+    let base = 120_517_101u64;
+    let insz = format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97);
+    let (status, opened) = service.call(
+        "POST",
+        "/api/dossiers",
+        &staff,
+        Some(&json!({ "insz": insz })),
+    );
+    assert_eq!(status, 201, "{opened}");
+    let dossier = opened["dossier"].as_str().unwrap().to_owned();
+    let birth = day(2012, 5, 17);
+    let mother = PersonId::from_uuid(Uuid::now_v7());
+    let pab = BudgetId::from_uuid(Uuid::now_v7());
+    let agreement = AgreementId::from_uuid(Uuid::now_v7());
+    let claim = ClaimId::from_uuid(Uuid::now_v7());
+    let case = [
+        DossierCommand::RecordPersonName(RecordPersonName {
+            family_name: "Vermeulen".into(),
+            given_names: "Noor".into(),
+        }),
+        DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
+            representative: mother,
+            role: RepresentativeRole::Parent,
+            valid_from: birth,
+            evidence_ref: "geboorteakte".into(),
+        }),
+        DossierCommand::DesignateBudgetHolder(DesignateBudgetHolder {
+            holder: mother,
+            from: birth,
+        }),
+        DossierCommand::RegisterBudgetAccount(RegisterBudgetAccount {
+            iban: Iban::parse("BE68 5390 0754 7034").unwrap(),
+            account_holder: mother,
+            relation: AccountHolderRelation::BudgetHolder,
+            dedicated: true,
+            registered_on: birth,
+        }),
+        DossierCommand::SubmitPabApplication(SubmitPabApplication {
+            budget: pab,
+            submitted_on: day(2024, 11, 4),
+            urgent: None,
+        }),
+        DossierCommand::GrantPab(GrantPab {
+            budget: pab,
+            granted_on: day(2025, 1, 15),
+            annual_amount: euro("30000.00"),
+            voucher: domain::VoucherId::from_uuid(Uuid::now_v7()),
+        }),
+        DossierCommand::RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration {
+            attest_ref: "attest uitschrijving".into(),
+            received_on: day(2025, 1, 20),
+        }),
+        DossierCommand::StartBudget(StartBudget {
+            budget: pab,
+            start_date: day(2025, 2, 1),
+        }),
+        cash_agreement(agreement, pab, day(2025, 2, 1)),
+        DossierCommand::ApproveAgreement(ApproveAgreement { agreement }),
+        DossierCommand::SubmitCombinationForm(SubmitCombinationForm {
+            combination: CombinationId::from_uuid(Uuid::now_v7()),
+            budget: pab,
+            change: CombinationChange::Start {
+                provider: mfc,
+                care: CombinedCare::MfcDayCare {
+                    day_care: DayCareType::SchoolSupplementary,
+                    half_days_per_month: 8,
+                },
+            },
+            effective_from: day(2025, 9, 1),
+            signed_by_holder: true,
+            signed_by_provider: true,
+            reason: None,
+        }),
+        DossierCommand::SubmitCostClaim(SubmitCostClaim {
+            claim,
+            budget: pab,
+            budget_year: 2025,
+            submitted_on: day(2026, 1, 10),
+            channel: ClaimChannel::Mijnvaph,
+            late_exception: None,
+            lines: vec![
+                month_line(1, agreement, 3, "1200.00"),
+                month_line(2, agreement, 4, "1350.50"),
+                // January: before the agreement started on 1 February.
+                month_line(3, agreement, 1, "700.00"),
+            ],
+        }),
+    ];
+    for command in &case {
+        service.command(&dossier, &staff, command);
+    }
+
+    // A refusal: the agreement is approved already. A problem document, and nothing written.
+    let before = events_of(&service, &dossier, &staff);
+    let (status, refused) = service.call(
+        "POST",
+        &format!("/api/dossiers/{dossier}/commands"),
+        &staff,
+        Some(
+            &serde_json::to_value(DossierCommand::ApproveAgreement(ApproveAgreement {
+                agreement,
+            }))
+            .unwrap(),
+        ),
+    );
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["code"], "AGREEMENT_NOT_PENDING", "{refused}");
+    assert_eq!(refused["detail"], "Over deze overeenkomst is al beslist.");
+    assert_eq!(
+        events_of(&service, &dossier, &staff),
+        before,
+        "a refusal writes nothing"
+    );
+
+    // Staff accept the January line after all: a fraud signal (F8) follows.
+    service.command(
+        &dossier,
+        &staff,
+        &DossierCommand::OverrideCostLineDecision(OverrideCostLineDecision {
+            claim,
+            line: 3,
+            outcome: LineOutcome::Accepted,
+            reason: "prestaties vóór de start; toch aanvaard".into(),
+        }),
+    );
+
+    // The budget, once the read models have caught up: three accepted lines, and the
+    // combination's reductions from September.
+    let budgets_path = format!("/api/dossiers/{dossier}/budgets");
+    let budgets = service.eventually(
+        "the budget showing the override",
+        || service.get(&budgets_path, &staff),
+        |b| {
+            b["years"]
+                .as_array()
+                .and_then(|years| years.iter().find(|y| y["year"] == 2025))
+                .is_some_and(|y| decimal(&y["accepted"]) == decimal(&json!("3250.50")))
+        },
+    );
+    let year = budgets["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|y| y["year"] == 2025)
+        .unwrap();
+    assert_eq!(decimal(&year["annual_budget"]), decimal(&json!("30000.00")));
+    let months = budgets["month_reductions"].as_array().unwrap();
+    let reduction = |month: u64| {
+        months
+            .iter()
+            .find(|m| m["year"] == 2025 && m["month"] == month)
+            .map(|m| decimal(&m["reduction"]))
+            .unwrap()
+    };
+    assert!(reduction(8).is_zero());
+    assert!(reduction(9) > rust_decimal::Decimal::ZERO);
+    assert_eq!(
+        decimal(&year["reductions"]),
+        reduction(9) * rust_decimal::Decimal::from(4)
+    );
+
+    // The investigator sees the signal with the events that raised it, and replays the case.
+    let signals_path = format!("/api/dossiers/{dossier}/signals");
+    let signals = service.eventually(
+        "signal F8",
+        || service.get(&signals_path, &investigator),
+        |s| {
+            s["rows"]
+                .as_array()
+                .is_some_and(|rows| rows.iter().any(|r| r["rule"] == "F8"))
+        },
+    );
+    let f8 = signals["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "F8")
+        .unwrap();
+    assert!(f8["explanation"].as_str().is_some_and(|e| !e.is_empty()));
+    let replay = service.get(&format!("/api/dossiers/{dossier}/replay"), &investigator);
+    let steps = replay["events"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no steps in {replay}"));
+    assert_eq!(steps.len(), events_of(&service, &dossier, &staff));
+    let (status, _) = service.call(
+        "GET",
+        &format!("/api/dossiers/{dossier}/replay"),
+        &staff,
+        None,
+    );
+    assert_eq!(status, 403, "staff do not replay");
+
+    // The inspector verifies the log; the service stops cleanly and the log verifies offline.
+    let verified = service.get("/api/log/verify", &inspector);
+    assert!(verified["events"].as_u64().unwrap() > 20, "{verified}");
+    assert_eq!(verified["digest"].as_str().unwrap().len(), 64);
+    service.stop();
+    let offline = super::dossier()
+        .args(["verify", "--json", "--store", store])
+        .output()
+        .unwrap();
+    assert!(offline.status.success());
+    let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(offline["ok"], true);
+}
+
+#[test]
+fn a_whole_case_over_http_on_the_embedded_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
+    whole_case_over_http(&store);
+}
+
+#[test]
+fn a_whole_case_over_http_on_postgres() {
+    whole_case_over_http(&store_postgres::fresh_test_url(""));
+}
