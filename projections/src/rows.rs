@@ -112,7 +112,7 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 /// [`RowChanges::iter`] needs them in order.)
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RowChanges {
-    changes: HashMap<(&'static str, Vec<Value>), Option<Vec<Value>>>,
+    changes: HashMap<(&'static str, Vec<Value>), Option<Vec<Value>>, foldhash::fast::RandomState>,
 }
 
 impl RowChanges {

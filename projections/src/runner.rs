@@ -157,6 +157,43 @@ impl Runner {
         Ok(())
     }
 
+    /// Hands each projection's pending rows, with the checkpoint `through`, to a task that
+    /// writes them while the caller folds the next events: in a rebuild the fold and the
+    /// database each keep a core busy. The projections count as committed at `through` from
+    /// here on; the caller awaits the task ([`Runner::finish`]) before the next batch, and a
+    /// failure ends the rebuild.
+    fn commit_in_background(
+        &self,
+        tracked: &mut [Tracked<'_>],
+        through: Position,
+    ) -> tokio::task::JoinHandle<Result<(), RunError>> {
+        let batches: Vec<(&'static str, RowChanges)> = tracked
+            .iter_mut()
+            .filter(|t| t.behind(through))
+            .map(|t| {
+                t.committed = Some(through);
+                (t.projection.name(), std::mem::take(&mut t.changes))
+            })
+            .collect();
+        let sink = self.sink.clone();
+        tokio::spawn(async move {
+            for (name, changes) in &batches {
+                sink.commit(name, changes, through).await?;
+            }
+            Ok(())
+        })
+    }
+
+    async fn finish(
+        writing: tokio::task::JoinHandle<Result<(), RunError>>,
+    ) -> Result<(), RunError> {
+        writing.await.map_err(|e| {
+            RunError::Sink(SinkError::Unavailable(format!(
+                "the writing task failed: {e}"
+            )))
+        })?
+    }
+
     /// Brings every projection's tables up to the end of the log; returns where the log ended.
     /// The in-memory state of each projection is rebuilt on the way from the start of the log,
     /// rows below its checkpoint are not written again.
@@ -256,6 +293,7 @@ impl Runner {
         let (mut events, mut since_commit) = (0u64, 0u64);
         let mut next = Position::START;
         let mut last_position = None;
+        let mut in_flight = None;
         loop {
             let page = self.store.read_all(next, 8192).await?;
             let Some(last) = page.last() else { break };
@@ -269,10 +307,18 @@ impl Runner {
             events += page.len() as u64;
             since_commit += page.len() as u64;
             if since_commit >= EVENTS_PER_COMMIT {
-                self.commit(&mut tracked, last.position).await?;
+                // The previous batch must be in before the next is handed over: checkpoints
+                // only move forward, one batch at a time.
+                if let Some(writing) = in_flight.take() {
+                    Self::finish(writing).await?;
+                }
+                in_flight = Some(self.commit_in_background(&mut tracked, last.position));
                 since_commit = 0;
             }
             progress(events);
+        }
+        if let Some(writing) = in_flight.take() {
+            Self::finish(writing).await?;
         }
         if let Some(last) = last_position {
             self.commit(&mut tracked, last).await?;
