@@ -49,9 +49,12 @@ impl SqliteSink {
         }
         let conn = Connection::open(&path).map_err(unavailable)?;
         // Read models can always be rebuilt from the log, so NORMAL (not FULL) fsync suffices:
-        // a lost last commit is replayed from the checkpoint, never applied twice.
+        // a lost last commit is replayed from the checkpoint, never applied twice. The page
+        // cache is raised from SQLite's 2 MiB to 256 MiB: upserts into tables of millions of
+        // rows otherwise read their index pages from disk again and again (a rebuild of 1.6
+        // million events ran at less than half the speed of a small one).
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;
              CREATE TABLE IF NOT EXISTS projection_checkpoints (
                  projection TEXT PRIMARY KEY,
                  version    INTEGER NOT NULL,
