@@ -414,6 +414,22 @@ async fn bad_input_gets_a_problem_document_and_leaves_the_log_unchanged() {
         .await;
     assert!(answer.status.is_client_error(), "{}", answer.body);
     assert_eq!(w.events().await, before, "no bad request wrote an event");
+
+    // A valid command for a dossier that was never opened: 404, nothing written.
+    let apply = json!({ "command": "submit_pab_application", "budget": uuid::Uuid::now_v7(),
+        "submitted_on": "2026-01-10", "urgent": null })
+    .to_string();
+    let unknown = w
+        .call(
+            "POST",
+            &format!("/api/dossiers/{}/commands", uuid::Uuid::now_v7()),
+            Some(staff),
+            Some(&apply),
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    assert_eq!(w.events().await, before);
 }
 
 #[tokio::test]

@@ -133,17 +133,13 @@ impl Service {
 
     /// The rule book and the registry as they stand now.
     async fn context_states(&self) -> Result<(RuleBook, Registry), CommandError> {
-        let (rule_book, _) = self
-            .rule_book
-            .load(&rule_book_stream())
-            .await
-            .map_err(widen)?;
-        let (registry, _) = self
-            .registry
-            .load(&registry_stream())
-            .await
-            .map_err(widen)?;
-        Ok((rule_book, registry))
+        // Two independent streams: read side by side.
+        let (rule_book_stream, registry_stream) = (rule_book_stream(), registry_stream());
+        let (rule_book, registry) = tokio::join!(
+            self.rule_book.load(&rule_book_stream),
+            self.registry.load(&registry_stream)
+        );
+        Ok((rule_book.map_err(widen)?.0, registry.map_err(widen)?.0))
     }
 
     /// Decides a dossier command and records its events.
