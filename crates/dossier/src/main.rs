@@ -6,6 +6,7 @@ mod cmd;
 mod config;
 mod progress;
 mod store_url;
+mod synthetic;
 
 use std::process::ExitCode;
 

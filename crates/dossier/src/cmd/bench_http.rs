@@ -13,14 +13,13 @@ use app::{Service, WriteContext};
 use chrono::{Datelike, NaiveDate};
 use domain::access::Role;
 use domain::dossier::*;
-use domain::{
-    Actor, AgreementId, BudgetId, ClaimId, DossierId, Euro, Iban, Insz, PersonId, UserId,
-};
+use domain::{Actor, AgreementId, BudgetId, ClaimId, DossierId, Euro, Iban, PersonId, UserId};
 use futures::StreamExt;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::progress;
+use crate::synthetic::insz;
 
 #[derive(Debug, clap::Args)]
 pub struct HttpBenchArgs {
@@ -252,24 +251,6 @@ async fn submit_claims(
     Ok(run)
 }
 
-/// A valid INSZ for a birth date and a serial (check digits with the 2000+ rule).
-fn insz(birth: NaiveDate, serial: u32) -> anyhow::Result<Insz> {
-    let base = format!(
-        "{:02}{:02}{:02}{:03}",
-        birth.year() % 100,
-        birth.month(),
-        birth.day(),
-        serial % 997 + 1
-    );
-    let number: u64 = base.parse()?;
-    let number = if birth.year() >= 2000 {
-        2_000_000_000 + number
-    } else {
-        number
-    };
-    Ok(Insz::parse(&format!("{base}{:02}", 97 - number % 97))?)
-}
-
 /// An adult holding their own PVB for `year` (large enough for every claim of the run), with an
 /// approved cash agreement for the whole year.
 async fn set_up_dossier(service: &Service, i: u32, year: i32) -> anyhow::Result<Ready> {
@@ -291,7 +272,7 @@ async fn set_up_dossier(service: &Service, i: u32, year: i32) -> anyhow::Result<
             DossierCommand::RegisterPerson(RegisterPerson {
                 dossier,
                 person,
-                insz: insz(birth, i)?,
+                insz: insz(birth, i % 997 + 1),
                 birth_date: None,
             }),
         ),

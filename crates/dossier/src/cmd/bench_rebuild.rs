@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use domain::dossier::*;
 use domain::event::Event;
 use domain::{
-    Actor, AgreementId, BudgetId, ClaimId, CombinationId, DossierId, Euro, Insz, OrganisationId,
+    Actor, AgreementId, BudgetId, ClaimId, CombinationId, DossierId, Euro, OrganisationId,
     PaymentId, PersonId,
 };
 use event_store::append::{StreamHead, seal};
@@ -27,6 +27,7 @@ use uuid::Uuid;
 
 use crate::cmd::rebuild::open_read_sink;
 use crate::progress;
+use crate::synthetic::{Lcg, insz};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchRebuildArgs {
@@ -44,41 +45,6 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 fn eur_cents(cents: i64) -> Euro {
     Euro::parse(&format!("{}.{:02}", cents / 100, cents % 100)).expect("whole cents")
-}
-
-/// A deterministic pseudo-random stream (no dependency, reproducible runs).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// A valid INSZ for a birth date and a serial number (check digits per the 2000+ rule).
-fn insz(birth: NaiveDate, serial: u32) -> Insz {
-    let base = format!(
-        "{:02}{:02}{:02}{:03}",
-        birth.year() % 100,
-        birth.month(),
-        birth.day(),
-        serial % 998 + 1
-    );
-    let number: u64 = base.parse().unwrap_or(0);
-    let number = if birth.year() >= 2000 {
-        2_000_000_000 + number
-    } else {
-        number
-    };
-    let check = 97 - number % 97;
-    Insz::parse(&format!("{base}{check:02}")).expect("generated INSZ is valid")
 }
 
 /// One generated dossier and where its stream stands.
@@ -184,7 +150,7 @@ fn open_dossier(
         PersonRegistered {
             dossier: d.id,
             person,
-            insz: insz(birth, serial),
+            insz: insz(birth, serial % 998 + 1),
             birth_date: birth,
             birth_date_from_insz: true,
         }

@@ -22,7 +22,7 @@ use domain::registry::{OrganisationKind, RegistryCommand};
 use domain::rule_book::{Parameter, ParameterValue, PublishRuleParameter, Source};
 use domain::signals::SignalTriageCommand;
 use domain::{
-    Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban, Insz,
+    Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban,
     OrganisationId, PaymentId, PersonId, RecoveryId, UserId, VoucherId,
 };
 use event_store::{EventMetadata, EventStore, ExpectedVersion, NewEvent};
@@ -34,6 +34,7 @@ use uuid::Uuid;
 use crate::UsageError;
 use crate::cmd::report::{ReportKind, compute};
 use crate::progress;
+use crate::synthetic::{Lcg, insz};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -193,23 +194,16 @@ fn cents(c: i64) -> Euro {
 
 /// A small deterministic generator (PCG-style LCG): the same seed gives the same history.
 #[derive(Debug, Clone)]
-struct Rng(u64);
+struct Rng(Lcg);
 
 impl Rng {
     fn seeded(seed: u64) -> Self {
-        let mut rng = Self(seed ^ 0x5DEE_CE66_D1A4_F87D);
-        rng.next();
+        let mut rng = Self(Lcg(seed ^ 0x5DEE_CE66_D1A4_F87D));
+        rng.0.next();
         rng
     }
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.0.below(n)
     }
     fn between(&mut self, low: i64, high: i64) -> i64 {
         low + i64::try_from(self.below(u64::try_from(high - low + 1).unwrap_or(1))).unwrap_or(0)
@@ -262,25 +256,6 @@ const LAST_NAMES: &[&str] = &[
     "Aerts",
     "Desmet",
 ];
-
-/// A valid INSZ for a birth date and a serial (check digits with the 2000+ rule).
-fn insz(birth: NaiveDate, serial: u32) -> anyhow::Result<Insz> {
-    let base = format!(
-        "{:02}{:02}{:02}{:03}",
-        birth.year() % 100,
-        birth.month(),
-        birth.day(),
-        serial % 998 + 1
-    );
-    let number: u64 = base.parse()?;
-    let number = if birth.year() >= 2000 {
-        2_000_000_000 + number
-    } else {
-        number
-    };
-    let check = 97 - number % 97;
-    Ok(Insz::parse(&format!("{base}{check:02}"))?)
-}
 
 /// A Belgian IBAN (BE + check + 12 digits) built from an account number.
 fn iban(account: u64) -> anyhow::Result<Iban> {
@@ -616,8 +591,8 @@ impl<'a> Builder<'a> {
         let serial = self.index * 2 + u32::try_from(self.dossiers_opened).unwrap_or(0);
         let insz = insz(
             birth + Duration::days(i64::from(serial / 997)),
-            serial % 997,
-        )?;
+            serial % 997 + 1,
+        );
         let staff = self.staff();
         self.command(
             dossier,
@@ -886,7 +861,7 @@ impl<'a> Builder<'a> {
             emergency: false,
             volunteer: false,
             party_identification: Some(PartyIdentification::Insz {
-                insz: insz(assistant_birth, self.index % 997 + 1)?,
+                insz: insz(assistant_birth, self.index % 997 + 2),
             }),
             notice_terms: Some("onbepaalde duur; opzeg volgens het arbeidsrecht".into()),
             hourly_cost: Some(cents(self.rng.between(1_750, 2_450))),
@@ -1948,7 +1923,7 @@ impl<'a> Builder<'a> {
                 emergency: false,
                 volunteer: false,
                 party_identification: Some(PartyIdentification::Insz {
-                    insz: insz(brother_birth, self.index % 997 + 1)?,
+                    insz: insz(brother_birth, self.index % 997 + 2),
                 }),
                 notice_terms: Some("bepaalde duur van een jaar".into()),
                 hourly_cost: Some(cents(1_400)),
