@@ -355,6 +355,31 @@ fn tick_issues_what_is_due_once_per_date() {
     assert_eq!(bad.status.code(), Some(2), "a malformed date is bad usage");
 }
 
+/// Starts `dossier serve` on a free port: the process, the address it logged, and the rest of
+/// its standard output.
+fn start_serve(
+    store: &str,
+) -> (
+    std::process::Child,
+    String,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+) {
+    let mut child = dossier()
+        .args(["serve", "--bind", "127.0.0.1:0", "--store", store])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
+    (child, address, lines)
+}
+
 /// A plain HTTP/1.1 request over a socket: enough for the service's own smoke test.
 fn http(address: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
     http_with_body(address, method, path, token, None)
@@ -432,19 +457,7 @@ fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
         "a taken name is refused as bad usage"
     );
 
-    let mut child = dossier()
-        .args(["serve", "--bind", "127.0.0.1:0", "--store", &store])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let address = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
+    let (mut child, address, lines) = start_serve(&store);
     let (status, body) = http(&address, "GET", "/health", None);
     assert_eq!(status, 200, "{body}");
     let (status, body) = http(&address, "GET", "/api/me", Some(&secret));

@@ -3,8 +3,7 @@
 //! claim, a refusal that writes nothing, an override that raises a fraud signal, then the
 //! budget, the signal, the replay and the verification, each read by the role that would.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -49,19 +48,7 @@ struct Served {
 
 impl Served {
     fn start(store: &str) -> Self {
-        let mut child = dossier()
-            .args(["serve", "--bind", "127.0.0.1:0", "--store", store])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start dossier serve");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let address = first
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_owned();
+        let (child, address, lines) = super::start_serve(store);
         std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
         Self { child, address }
     }

@@ -2,8 +2,7 @@
 //! models, and when that one is killed the other takes over and catches up, every event in
 //! every read model once.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -77,19 +76,7 @@ struct Instance {
 }
 
 fn serve(store: &str) -> Instance {
-    let mut child = dossier()
-        .args(["serve", "--bind", "127.0.0.1:0", "--store", store])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start dossier serve");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let address = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
+    let (child, address, lines) = super::start_serve(store);
     std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
     Instance { child, address }
 }
