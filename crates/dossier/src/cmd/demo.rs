@@ -606,6 +606,19 @@ impl<'a> Builder<'a> {
             }),
         )
         .await?;
+        // Names for staff to search by, from a stream of their own: the rest of the history
+        // does not depend on them.
+        let mut names = Rng::seeded(u64::from(serial) ^ 0x4E41_4D45);
+        self.command(
+            dossier,
+            staff,
+            registered_on,
+            DossierCommand::RecordPersonName(RecordPersonName {
+                family_name: names.pick(LAST_NAMES).to_owned(),
+                given_names: names.pick(FIRST_NAMES).to_owned(),
+            }),
+        )
+        .await?;
         self.dossiers_opened += 1;
         Ok((dossier, person))
     }

@@ -28,11 +28,12 @@ fn report(store: &str, kind: &str) -> Vec<Value> {
     json["rows"].as_array().expect("rows").clone()
 }
 
-fn amount(row: &Value, column: &str) -> f64 {
+/// Whether a report's amount column holds more than zero (amounts are exact decimal strings).
+fn positive(row: &Value, column: &str) -> bool {
     row[column]
         .as_str()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0.0)
+        .and_then(|s| s.parse::<rust_decimal::Decimal>().ok())
+        .is_some_and(|d| d > rust_decimal::Decimal::ZERO)
 }
 
 fn run_demo(store: &str, dossiers: &str) -> std::process::Output {
@@ -72,6 +73,17 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
         String::from_utf8_lossy(&verify.stderr)
     );
 
+    // Every dossier's person has a name staff can search by.
+    let db = rusqlite::Connection::open(dir.path().join("dossier.db")).unwrap();
+    let named: i64 = db
+        .query_row(
+            "SELECT count(DISTINCT stream) FROM events WHERE event_type = 'PersonNameRecorded'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(named, 20);
+
     let signals = report(&store, "signals");
     for rule in SIGNAL_RULES {
         assert!(
@@ -86,21 +98,15 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
     );
 
     let budgets = report(&store, "budgets");
-    assert!(
-        budgets
-            .iter()
-            .filter(|b| amount(b, "accepted") > 0.0)
-            .count()
-            >= 15
-    );
-    assert!(budgets.iter().any(|b| amount(b, "reductions") > 0.0));
-    assert!(budgets.iter().any(|b| amount(b, "rejected") > 0.0));
+    assert!(budgets.iter().filter(|b| positive(b, "accepted")).count() >= 15);
+    assert!(budgets.iter().any(|b| positive(b, "reductions")));
+    assert!(budgets.iter().any(|b| positive(b, "rejected")));
 
     let covid = report(&store, "covid-overrun");
     assert!(
         covid
             .iter()
-            .any(|c| amount(c, "overrun") > 0.0 && amount(c, "covid_attributable") > 0.0),
+            .any(|c| positive(c, "overrun") && positive(c, "covid_attributable")),
         "{covid:?}"
     );
 }
