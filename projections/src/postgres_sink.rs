@@ -301,6 +301,7 @@ impl PostgresSink {
             table.name,
             table.doc.replace('\'', "''")
         ));
+        sql.push_str(&table.create_indexes_sql(&format!("{}.{}", self.inner.schema, table.name)));
         sql
     }
 

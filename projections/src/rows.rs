@@ -34,6 +34,27 @@ pub struct Table {
     pub columns: &'static [Column],
     /// Names of the primary-key columns, a prefix-free subset of `columns`.
     pub primary_key: &'static [&'static str],
+    /// Secondary indexes (each a list of columns) for the filters the API and the work queues
+    /// use that the primary key does not serve.
+    pub indexes: &'static [&'static [&'static str]],
+}
+
+impl Table {
+    /// `CREATE INDEX IF NOT EXISTS` statements for [`Table::indexes`], the table named
+    /// `qualified` (with its schema where there is one).
+    pub fn create_indexes_sql(&self, qualified: &str) -> String {
+        self.indexes
+            .iter()
+            .map(|columns| {
+                format!(
+                    "CREATE INDEX IF NOT EXISTS {}_by_{} ON {qualified} ({});",
+                    self.name,
+                    columns.join("_"),
+                    columns.join(", ")
+                )
+            })
+            .collect()
+    }
 }
 
 impl Table {
@@ -189,6 +210,7 @@ mod tests {
             },
         ],
         primary_key: &["id"],
+        indexes: &[],
     };
 
     #[test]

@@ -133,10 +133,11 @@ fn create_table_sql(table: &Table) -> String {
         .map(|c| format!("{} {}", c.name, sql_type(c.ty)))
         .collect();
     format!(
-        "CREATE TABLE IF NOT EXISTS {} ({}, PRIMARY KEY ({}))",
+        "CREATE TABLE IF NOT EXISTS {} ({}, PRIMARY KEY ({}));{}",
         table.name,
         columns.join(", "),
-        table.primary_key.join(", ")
+        table.primary_key.join(", "),
+        table.create_indexes_sql(table.name)
     )
 }
 

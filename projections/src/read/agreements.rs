@@ -54,6 +54,7 @@ pub static AGREEMENTS: Table = Table {
         ),
     ],
     primary_key: &["dossier", "agreement"],
+    indexes: &[&["status"]],
 };
 
 /// The stable code of a serialisable enum value (`ido`, `cash`, …).

@@ -29,6 +29,7 @@ pub static AUDIT_TRAIL: Table = Table {
         col("reason", Text, "why, in the actor's words"),
     ],
     primary_key: &["position"],
+    indexes: &[&["dossier"], &["actor_id"]],
 };
 
 /// Read model: the audit trail.

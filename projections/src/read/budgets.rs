@@ -102,6 +102,7 @@ pub static BUDGET_YEARS: Table = Table {
         ),
     ],
     primary_key: &["dossier", "budget", "year"],
+    indexes: &[&["year"]],
 };
 
 pub static BUDGET_YEAR_CATEGORIES: Table = Table {
@@ -117,6 +118,7 @@ pub static BUDGET_YEAR_CATEGORIES: Table = Table {
         col("held", Decimal, "held or undecided"),
     ],
     primary_key: &["dossier", "budget", "year", "category"],
+    indexes: &[],
 };
 
 pub static BUDGET_MONTH_REDUCTIONS: Table = Table {
@@ -135,6 +137,7 @@ pub static BUDGET_MONTH_REDUCTIONS: Table = Table {
         ),
     ],
     primary_key: &["dossier", "budget", "year", "month"],
+    indexes: &[],
 };
 
 /// How the COVID-19 increase of a budget year was set: base date and regime version, from the

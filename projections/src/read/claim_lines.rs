@@ -34,6 +34,7 @@ pub static CLAIM_LINES: Table = Table {
         col("paid", Decimal, "amount paid for the line"),
     ],
     primary_key: &["dossier", "claim", "line"],
+    indexes: &[&["status"], &["year"]],
 };
 
 fn touched_claim(event: &E) -> Option<ClaimId> {

@@ -47,6 +47,7 @@ pub static CONTROL_CASES: Table = Table {
         col("recovery", Text, "recovery decided from the findings"),
     ],
     primary_key: &["dossier", "control"],
+    indexes: &[],
 };
 
 pub static CONTROL_FINDINGS: Table = Table {
@@ -62,6 +63,7 @@ pub static CONTROL_FINDINGS: Table = Table {
         col("description", Text, "what was found"),
     ],
     primary_key: &["dossier", "control", "finding"],
+    indexes: &[],
 };
 
 /// Read model: control cases.

@@ -39,6 +39,7 @@ pub static COVID_OVERRUN: Table = Table {
         ),
     ],
     primary_key: &["dossier", "budget", "year"],
+    indexes: &[&["year"]],
 };
 
 pub static COVID_OVERRUN_TOTALS: Table = Table {
@@ -62,6 +63,7 @@ pub static COVID_OVERRUN_TOTALS: Table = Table {
         ),
     ],
     primary_key: &["year"],
+    indexes: &[],
 };
 
 /// The COVID-19 figures of one budget year.

@@ -41,6 +41,7 @@ pub static DOSSIERS: Table = Table {
         ),
     ],
     primary_key: &["dossier"],
+    indexes: &[&["insz"]],
 };
 
 fn budget_summary(state: &domain::dossier::Dossier) -> String {

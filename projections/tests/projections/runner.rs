@@ -37,6 +37,7 @@ static COUNTS: Table = Table {
         },
     ],
     primary_key: &["stream"],
+    indexes: &[],
 };
 
 impl Projection for EventsPerStream {

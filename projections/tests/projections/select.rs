@@ -26,6 +26,7 @@ static PEOPLE: Table = Table {
         col("active", ColumnType::Boolean),
     ],
     primary_key: &["id"],
+    indexes: &[&["name"]],
 };
 
 static NEVER_OPENED: Table = Table {
@@ -33,6 +34,7 @@ static NEVER_OPENED: Table = Table {
     doc: "no projection creates it",
     columns: &[col("id", ColumnType::Text)],
     primary_key: &["id"],
+    indexes: &[],
 };
 
 fn person(id: &str, n: i64, name: &str, amount: &str, active: bool) -> Vec<Value> {
@@ -158,6 +160,16 @@ async fn sqlite_sink_selects_with_filters_order_and_pages() {
     let dir = tempfile::tempdir().unwrap();
     let sink = SqliteSink::open(dir.path().join("read.db")).unwrap();
     select_checks(&sink).await;
+    let db = rusqlite::Connection::open(dir.path().join("read.db")).unwrap();
+    let indexes: i64 = db
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name = 'select_people' AND name = 'select_people_by_name'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 1, "the declared secondary index exists");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -167,4 +179,19 @@ async fn postgres_sink_selects_with_filters_order_and_pages() {
         .await
         .unwrap_or_else(|e| panic!("the test PostgreSQL must be reachable: {e}"));
     select_checks(&sink).await;
+    let (client, connection) =
+        tokio_postgres::connect(&store_postgres::test_server_url(), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    let indexes: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = $1 \
+             AND tablename = 'select_people' AND indexname = 'select_people_by_name'",
+            &[&sink.schema()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(indexes, 1, "the declared secondary index exists");
 }

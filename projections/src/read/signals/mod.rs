@@ -75,6 +75,7 @@ pub static SIGNALS: Table = Table {
         col("triage_by", Text, "the investigator"),
     ],
     primary_key: &["signal"],
+    indexes: &[&["dossier"], &["triage"], &["rule"]],
 };
 
 /// One raised signal.
