@@ -282,7 +282,9 @@ impl PostgresSink {
         }
     }
 
-    fn create_table_sql(&self, table: &Table) -> String {
+    /// The table with its comment, and with `with_indexes` its secondary indexes (a reset
+    /// leaves them out so a rebuild fills the table first; `open` adds them afterwards).
+    fn create_table_sql(&self, table: &Table, with_indexes: bool) -> String {
         let columns: Vec<String> = table
             .columns
             .iter()
@@ -301,7 +303,11 @@ impl PostgresSink {
             table.name,
             table.doc.replace('\'', "''")
         ));
-        sql.push_str(&table.create_indexes_sql(&format!("{}.{}", self.inner.schema, table.name)));
+        if with_indexes {
+            sql.push_str(
+                &table.create_indexes_sql(&format!("{}.{}", self.inner.schema, table.name)),
+            );
+        }
         sql
     }
 
@@ -463,7 +469,7 @@ impl ReadModelSink for PostgresSink {
         let tx = client.transaction().await.map_err(unavailable)?;
         self.ensure_held(&tx, projection).await?;
         for t in tables {
-            tx.batch_execute(&self.create_table_sql(t))
+            tx.batch_execute(&self.create_table_sql(t, true))
                 .await
                 .map_err(unavailable)?;
         }
@@ -513,7 +519,7 @@ impl ReadModelSink for PostgresSink {
             tx.batch_execute(&format!("DROP TABLE IF EXISTS {schema}.{}", t.name))
                 .await
                 .map_err(unavailable)?;
-            tx.batch_execute(&self.create_table_sql(t))
+            tx.batch_execute(&self.create_table_sql(t, false))
                 .await
                 .map_err(unavailable)?;
         }

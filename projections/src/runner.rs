@@ -17,7 +17,7 @@ use event_store::{EventStore, Position, RecordedEvent, StoreError};
 use tokio::sync::watch;
 
 use crate::projection::Projection;
-use crate::rows::RowChanges;
+use crate::rows::{RowChanges, Table};
 use crate::sink::{ReadModelSink, SinkError};
 
 /// Why a runner stopped.
@@ -30,6 +30,24 @@ pub enum RunError {
     /// A one-off catch-up or rebuild found a projection run by another process.
     #[error("projection {0} is run by another process; stop it first or let it do the work")]
     HeldElsewhere(String),
+}
+
+/// A projection's name, version and tables: what a sink needs to open it.
+type Declared = (&'static str, u32, &'static [&'static Table]);
+
+/// The declarations of the tracked projections (taken before an await: the projections
+/// themselves are not `Sync`).
+fn declared(tracked: &[Tracked<'_>]) -> Vec<Declared> {
+    tracked
+        .iter()
+        .map(|t| {
+            (
+                t.projection.name(),
+                t.projection.version(),
+                t.projection.tables(),
+            )
+        })
+        .collect()
 }
 
 /// How often a runner asks again for the projections another process runs.
@@ -157,6 +175,17 @@ impl Runner {
         Ok(())
     }
 
+    /// Creates the secondary indexes a reset left out (see `ReadModelSink::reset`), once the
+    /// rows are in: building an index over a full table is faster than keeping it up to date
+    /// row by row through a rebuild. `open` creates whatever is missing and changes nothing
+    /// else.
+    async fn complete_indexes(&self, projections: Vec<Declared>) -> Result<(), RunError> {
+        for (name, version, tables) in projections {
+            self.sink.open(name, version, tables).await?;
+        }
+        Ok(())
+    }
+
     /// Hands each projection's pending rows, with the checkpoint `through`, to a task that
     /// writes them while the caller folds the next events: in a rebuild the fold and the
     /// database each keep a core busy. The projections count as committed at `through` from
@@ -207,7 +236,9 @@ impl Runner {
     ) -> Result<Position, RunError> {
         let claimed = self.claim_all(projections).await?;
         let mut tracked = self.track(claimed).await?;
-        self.catch_up_tracked(&mut tracked, Position::START).await
+        let end = self.catch_up_tracked(&mut tracked, Position::START).await?;
+        self.complete_indexes(declared(&tracked)).await?;
+        Ok(end)
     }
 
     async fn catch_up_tracked(
@@ -261,6 +292,7 @@ impl Runner {
         tracing::info!("this process runs the read models");
         let mut tracked = self.track(claimed).await?;
         let mut next = self.catch_up_tracked(&mut tracked, Position::START).await?;
+        self.complete_indexes(declared(&tracked)).await?;
         while !*stop.borrow() {
             tokio::select! {
                 _ = stop.changed() => {}
@@ -323,6 +355,7 @@ impl Runner {
         if let Some(last) = last_position {
             self.commit(&mut tracked, last).await?;
         }
+        self.complete_indexes(declared(&tracked)).await?;
         Ok(RebuildStats {
             events,
             seconds: started.elapsed().as_secs_f64(),

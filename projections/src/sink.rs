@@ -70,6 +70,8 @@ pub trait ReadModelSink: Send + Sync {
     ) -> Result<Option<Checkpoint>, SinkError>;
 
     /// Drops and recreates the projection's tables and clears its checkpoint, for a rebuild.
+    /// The tables' secondary indexes are left out until the next [`ReadModelSink::open`], so a
+    /// rebuild fills the tables first.
     ///
     /// # Errors
     /// When the database cannot be used.

@@ -126,7 +126,9 @@ fn sql_type(ty: ColumnType) -> &'static str {
     }
 }
 
-fn create_table_sql(table: &Table) -> String {
+/// The table, and with `with_indexes` its secondary indexes: a reset leaves them out so a
+/// rebuild fills the table first, and `open` adds them afterwards in one pass.
+fn create_table_sql(table: &Table, with_indexes: bool) -> String {
     let columns: Vec<String> = table
         .columns
         .iter()
@@ -137,7 +139,11 @@ fn create_table_sql(table: &Table) -> String {
         table.name,
         columns.join(", "),
         table.primary_key.join(", "),
-        table.create_indexes_sql(table.name)
+        if with_indexes {
+            table.create_indexes_sql(table.name)
+        } else {
+            String::new()
+        }
     )
 }
 
@@ -292,7 +298,7 @@ impl ReadModelSink for SqliteSink {
         self.with_conn(move |conn, inner| {
             let tx = conn.transaction().map_err(unavailable)?;
             for t in &tables {
-                tx.execute_batch(&create_table_sql(t)).map_err(unavailable)?;
+                tx.execute_batch(&create_table_sql(t, true)).map_err(unavailable)?;
             }
             let checkpoint = checkpoint_of(&tx, &projection)?;
             if checkpoint.is_none() {
@@ -324,7 +330,7 @@ impl ReadModelSink for SqliteSink {
             let tx = conn.transaction().map_err(unavailable)?;
             for t in &tables {
                 tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", t.name)).map_err(unavailable)?;
-                tx.execute_batch(&create_table_sql(t)).map_err(unavailable)?;
+                tx.execute_batch(&create_table_sql(t, false)).map_err(unavailable)?;
             }
             tx.execute(
                 "INSERT INTO projection_checkpoints (projection, version, position) VALUES (?1, ?2, NULL)

@@ -411,6 +411,20 @@ async fn every_read_model_rebuilt_equals_the_incrementally_built_one() {
     let built = dump(&incremental);
     assert!(built["signals"].len() >= 3, "{:?}", built["signals"]);
     assert_eq!(dump(&rebuilt), built);
+    // The rebuild fills the tables first and adds the secondary indexes at the end.
+    let indexes = |file: &str| -> Vec<String> {
+        let db = rusqlite::Connection::open(dir.path().join(file)).unwrap();
+        let mut statement = db
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_by_%' ORDER BY name")
+            .unwrap();
+        statement
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(indexes("rebuilt.db").contains(&"signals_by_triage".to_owned()));
+    assert_eq!(indexes("rebuilt.db"), indexes("incremental.db"));
 }
 
 #[test]
