@@ -50,6 +50,11 @@ pub fn decide(
     ctx: &Context<'_>,
 ) -> Result<Vec<DossierEvent>, Rejection> {
     use DossierCommand as C;
+    // A dossier is opened by registering its person; nothing else may be the first fact of a
+    // dossier (the HTTP layer relies on this to answer 404 for a dossier never opened).
+    if state.person.is_none() && !matches!(command, C::RegisterPerson(_)) {
+        return Err(crate::Reason::DossierNotOpened.into());
+    }
     match command {
         C::RegisterPerson(c) => person::register(c, state, ctx),
         C::CorrectBirthDate(c) => person::correct_birth_date(c, state, ctx),

@@ -311,6 +311,30 @@ fn e05_a_parent_who_becomes_administrator_of_person_and_goods_stays_holder_at_ma
 }
 
 #[test]
+fn nothing_but_a_registration_is_decided_in_a_dossier_never_opened() {
+    let budget = BudgetId::from_uuid(uuid::Uuid::from_u128(0xB1));
+    for command in [
+        DossierCommand::SubmitPabApplication(SubmitPabApplication {
+            budget,
+            submitted_on: d(2025, 1, 10),
+            urgent: None,
+        }),
+        DossierCommand::SetAnnualAmount(SetAnnualAmount {
+            budget,
+            year: 2025,
+            amount: Euro::parse("1000.00").unwrap(),
+            reason: "jaarbedrag".into(),
+        }),
+        DossierCommand::RecordPersonName(RecordPersonName {
+            family_name: "Peeters".into(),
+            given_names: "Jan".into(),
+        }),
+    ] {
+        world().when(command).then_rejected("DOSSIER_NOT_OPENED");
+    }
+}
+
+#[test]
 fn a_name_is_recorded_trimmed_and_a_later_one_replaces_it() {
     let name = |family: &str, given: &str| {
         DossierCommand::RecordPersonName(RecordPersonName {
