@@ -1,13 +1,12 @@
 //! Users and their bearer tokens: the secret of a token is made here, shown once, and only its
 //! SHA-256 is recorded.
 
-use domain::access::{Access, AccessCommand, Role};
+use domain::access::{Access, AccessCommand, AccessStream, Role};
 use domain::{Actor, TokenId, UserId};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::executor::{Decided, Executed, WriteContext};
-use crate::models::access_stream;
+use crate::executor::{Executed, WriteContext};
 use crate::service::{CommandError, Service};
 
 /// A token as handed to its user: the secret is never shown again.
@@ -30,12 +29,7 @@ impl Service {
     /// # Errors
     /// When the store fails or an event cannot be read.
     pub async fn access(&self) -> Result<Access, CommandError> {
-        Ok(self
-            .access_executor()
-            .load(&access_stream())
-            .await
-            .map_err(crate::service::widen::<domain::Rejection>)?
-            .0)
+        Ok(self.load::<AccessStream>(&()).await?.0)
     }
 
     async fn access_command(
@@ -44,16 +38,9 @@ impl Service {
         actor: Actor,
         write: &WriteContext,
     ) -> Result<Executed<Access>, CommandError> {
-        self.access_executor()
-            .execute(
-                &access_stream(),
-                None,
-                write,
-                |state| match domain::access::decide(command, state, actor) {
-                    Ok(events) => Decided::Events(events),
-                    Err(rejection) => Decided::Rejected(rejection),
-                },
-            )
+        // No access rule depends on the date; the decision is dated today.
+        let today = chrono::Utc::now().date_naive();
+        self.execute::<AccessStream>(&(), command, actor, today, write, None)
             .await
     }
 
@@ -148,11 +135,8 @@ impl Service {
         write: &WriteContext,
     ) -> Result<(), CommandError> {
         let event = domain::event::Event::AccessLog(access.into());
-        let stored = event
-            .to_stored()
-            .map_err(|e| crate::ExecuteError::Unencodable(e.to_string()))?;
-        let payload = serde_json::to_vec(&stored.payload)
-            .map_err(|e| crate::ExecuteError::Unencodable(e.to_string()))?;
+        let (event_type, schema_version, payload) =
+            crate::models::encode(&event).map_err(crate::ExecuteError::Unencodable)?;
         let metadata = event_store::EventMetadata {
             actor_id: write.actor_id.clone(),
             actor_role: write.actor_role.clone(),
@@ -162,8 +146,8 @@ impl Service {
         };
         let new = event_store::NewEvent::from_json_bytes(
             Uuid::now_v7(),
-            event.event_type(),
-            event.schema_version(),
+            event_type,
+            schema_version,
             payload,
             &metadata,
         )

@@ -17,4 +17,5 @@ pub use access::{AccessEntry, IssuedToken, secret_sha256};
 pub use executor::{
     Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
 };
+pub use models::{Kind, Runnable};
 pub use service::{CommandError, SeedOutcome, Service, TickReport};

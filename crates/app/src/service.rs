@@ -2,25 +2,23 @@
 //! the daily job, the demo) takes, so each command meets the same rules and leaves the same
 //! metadata.
 
-use std::collections::BTreeSet;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use chrono::NaiveDate;
-use domain::dossier::{Dossier, DossierCommand};
-use domain::person_index::PersonIndexCommand;
-use domain::registry::{Registry, RegistryCommand};
-use domain::rule_book::{PublishRuleParameter, RuleBook};
+use domain::dossier::{Dossier, DossierCommand, DossierStream};
+use domain::person_index::{CreateIndexKey, IndexKeyStream, PersonIndexCommand, PersonIndexStream};
+use domain::registry::{Registry, RegistryCommand, RegistryStream};
+use domain::rule_book::{PublishRuleParameter, RuleBook, RuleBookEvent, RuleBookStream};
+use domain::signals::SignalsStream;
 use domain::{Actor, Context, DossierId, Rejection};
 use event_store::{EventStore, Position};
 use uuid::Uuid;
 
 use crate::executor::{Decided, ExecuteError, Executed, Executor, WriteContext};
-use crate::models::{
-    AccessModel, DossierModel, PersonIndexKeyModel, PersonIndexModel, RegistryModel, RuleBookModel,
-    SignalTriageModel, dossier_of, dossier_stream, person_index_key_stream, person_index_stream,
-    registry_stream, rule_book_stream,
-};
+use crate::models::{Kind, Runnable, dossier_of, person_index_id, stream_of};
 
 /// Why a domain command did not complete (a refusal carries the domain's code and rule).
 pub type CommandError = ExecuteError<Rejection>;
@@ -47,13 +45,27 @@ pub struct TickReport {
 /// The commands of the domain against one event store.
 pub struct Service {
     store: Arc<dyn EventStore>,
-    dossiers: Executor<DossierModel>,
-    registry: Executor<RegistryModel>,
-    rule_book: Executor<RuleBookModel>,
-    person_index: Executor<PersonIndexModel>,
-    person_index_key: Executor<PersonIndexKeyModel>,
-    access: Executor<AccessModel>,
-    signals: Executor<SignalTriageModel>,
+    executors: Executors,
+}
+
+/// One executor (with its cache of folded streams) per kind of stream, made on first use.
+struct Executors {
+    store: Arc<dyn EventStore>,
+    /// How many streams of one kind keep their folded state in memory.
+    capacity: usize,
+    by_kind: std::sync::Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Executors {
+    fn of<D: Runnable>(&self) -> Arc<Executor<Kind<D>>> {
+        let mut by_kind = self.by_kind.lock().unwrap_or_else(PoisonError::into_inner);
+        let executor = by_kind.entry(TypeId::of::<D>()).or_insert_with(|| {
+            Arc::new(Executor::<Kind<D>>::new(self.store.clone(), self.capacity))
+        });
+        Arc::clone(executor)
+            .downcast()
+            .expect("the executor of a kind is made for that kind")
+    }
 }
 
 impl std::fmt::Debug for Service {
@@ -78,15 +90,15 @@ fn decided<E>(result: Result<Vec<E>, Rejection>) -> Decided<E, Rejection> {
 
 impl Service {
     /// `cached_dossiers` bounds how many dossier states are kept in memory.
+    /// `cached_dossiers` bounds how many dossier states (and, alike, person-index states) are
+    /// kept in memory; kinds with one stream keep just that one.
     pub fn new(store: Arc<dyn EventStore>, cached_dossiers: usize) -> Self {
         Self {
-            dossiers: Executor::new(store.clone(), cached_dossiers),
-            registry: Executor::new(store.clone(), 4),
-            rule_book: Executor::new(store.clone(), 4),
-            person_index: Executor::new(store.clone(), cached_dossiers),
-            person_index_key: Executor::new(store.clone(), 1),
-            access: Executor::new(store.clone(), 1),
-            signals: Executor::new(store.clone(), 1),
+            executors: Executors {
+                store: store.clone(),
+                capacity: cached_dossiers,
+                by_kind: std::sync::Mutex::default(),
+            },
             store,
         }
     }
@@ -95,8 +107,43 @@ impl Service {
         &self.store
     }
 
-    pub(crate) fn access_executor(&self) -> &Executor<AccessModel> {
-        &self.access
+    /// Decides `command` in the stream `id` names, with the rule book and the registry as they
+    /// stand, and records its events: the one path of every command of every kind of stream.
+    /// `required` is the version the caller last saw (`If-Match`), if any.
+    pub(crate) async fn execute<D: Runnable>(
+        &self,
+        id: &D::Id,
+        command: &D::Command,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+        required: Option<Option<u64>>,
+    ) -> Result<Executed<D::State>, CommandError> {
+        let (rule_book, registry) = self.context_states().await?;
+        let ctx = Context {
+            today,
+            actor,
+            rule_book: &rule_book,
+            registry: &registry,
+        };
+        self.executors
+            .of::<D>()
+            .execute(&stream_of::<D>(id), required, write, |state| {
+                decided(D::decide(command, state, &ctx))
+            })
+            .await
+    }
+
+    /// The current state and version of the stream `id` names (`None`: no such stream yet).
+    pub(crate) async fn load<D: Runnable>(
+        &self,
+        id: &D::Id,
+    ) -> Result<(D::State, Option<u64>), CommandError> {
+        self.executors
+            .of::<D>()
+            .load(&stream_of::<D>(id))
+            .await
+            .map_err(widen)
     }
 
     /// Publishes the initial rule book from the versioned seed file when the store has none.
@@ -105,23 +152,26 @@ impl Service {
     /// # Errors
     /// When the seed is invalid (a bug) or the store fails.
     pub async fn ensure_rule_book(&self, today: NaiveDate) -> Result<SeedOutcome, CommandError> {
-        let (_, version) = self
-            .rule_book
-            .load(&rule_book_stream())
-            .await
-            .map_err(widen)?;
+        let (_, version) = self.load::<RuleBookStream>(&()).await?;
         if version.is_some() {
             return Ok(SeedOutcome::AlreadyPresent);
         }
-        let events = domain::rule_book::seed_events()
-            .map_err(|e| ExecuteError::Unencodable(format!("rule-book seed: {e}")))?;
+        let events: Vec<RuleBookEvent> = domain::rule_book::seed_events()
+            .map_err(|e| ExecuteError::Unencodable(format!("rule-book seed: {e}")))?
+            .into_iter()
+            .map(RuleBookEvent::from)
+            .collect();
         let versions = events.len();
         let context = WriteContext::system(format!("initial rule book (seed) on {today}"));
         match self
-            .rule_book
-            .execute(&rule_book_stream(), Some(None), &context, |_| {
-                Decided::<_, Rejection>::Events(events.clone())
-            })
+            .executors
+            .of::<RuleBookStream>()
+            .execute(
+                &stream_of::<RuleBookStream>(&()),
+                Some(None),
+                &context,
+                |_| Decided::<_, Rejection>::Events(events.clone()),
+            )
             .await
         {
             Ok(_) => Ok(SeedOutcome::Seeded { versions }),
@@ -134,12 +184,11 @@ impl Service {
     /// The rule book and the registry as they stand now.
     async fn context_states(&self) -> Result<(RuleBook, Registry), CommandError> {
         // Two independent streams: read side by side.
-        let (rule_book_stream, registry_stream) = (rule_book_stream(), registry_stream());
         let (rule_book, registry) = tokio::join!(
-            self.rule_book.load(&rule_book_stream),
-            self.registry.load(&registry_stream)
+            self.load::<RuleBookStream>(&()),
+            self.load::<RegistryStream>(&())
         );
-        Ok((rule_book.map_err(widen)?.0, registry.map_err(widen)?.0))
+        Ok((rule_book?.0, registry?.0))
     }
 
     /// Decides a dossier command and records its events.
@@ -160,30 +209,7 @@ impl Service {
                 .register_person(dossier, registration, actor, today, write, if_match)
                 .await;
         }
-        self.decide_in_dossier(dossier, command, actor, today, write, if_match)
-            .await
-    }
-
-    async fn decide_in_dossier(
-        &self,
-        dossier: DossierId,
-        command: &DossierCommand,
-        actor: Actor,
-        today: NaiveDate,
-        write: &WriteContext,
-        if_match: Option<Option<u64>>,
-    ) -> Result<Executed<Dossier>, CommandError> {
-        let (rule_book, registry) = self.context_states().await?;
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
-        self.dossiers
-            .execute(&dossier_stream(dossier), if_match, write, |state| {
-                decided(domain::dossier::decide(command, state, &ctx))
-            })
+        self.execute::<DossierStream>(&dossier, command, actor, today, write, if_match)
             .await
     }
 
@@ -204,8 +230,9 @@ impl Service {
         // A keyed retry of a registration that was recorded: its first answer, not a refusal of
         // the person as already registered.
         if let Some(first) = self
-            .dossiers
-            .recorded_by(&dossier_stream(dossier), write)
+            .executors
+            .of::<DossierStream>()
+            .recorded_by(&stream_of::<DossierStream>(&dossier), write)
             .await
             .map_err(widen)?
         {
@@ -223,18 +250,15 @@ impl Service {
         if let Err(rejection) = domain::dossier::decide(&command, &current, &ctx) {
             return Err(ExecuteError::Rejected(rejection));
         }
-        let index = person_index_stream(&self.person_index_key(today).await?, &registration.insz);
+        let index = person_index_id(&self.person_index_key(today).await?, &registration.insz);
         let claim = PersonIndexCommand::Claim {
             dossier,
             person: registration.person,
         };
-        self.person_index
-            .execute(&index, None, write, |state| {
-                decided(domain::person_index::decide(&claim, state, &ctx))
-            })
+        self.execute::<PersonIndexStream>(&index, &claim, actor, today, write, None)
             .await?;
         let registered = self
-            .decide_in_dossier(dossier, &command, actor, today, write, if_match)
+            .execute::<DossierStream>(&dossier, &command, actor, today, write, if_match)
             .await;
         if let Err(refusal) = &registered {
             let reason = match refusal {
@@ -243,10 +267,7 @@ impl Service {
             };
             let release = PersonIndexCommand::Release { dossier, reason };
             if let Err(e) = self
-                .person_index
-                .execute(&index, None, write, |state| {
-                    decided(domain::person_index::decide(&release, state, &ctx))
-                })
+                .execute::<PersonIndexStream>(&index, &release, actor, today, write, None)
                 .await
             {
                 tracing::error!(error = %e, %dossier, "could not release a person-index claim");
@@ -257,24 +278,18 @@ impl Service {
 
     /// The installation's person-index key, created (once, by the system) on first use.
     async fn person_index_key(&self, today: NaiveDate) -> Result<Vec<u8>, CommandError> {
-        let stream = person_index_key_stream();
-        let (existing, _) = self.person_index_key.load(&stream).await.map_err(widen)?;
-        let key_hex = match existing {
+        let (existing, _) = self.load::<IndexKeyStream>(&()).await?;
+        let key_hex = match existing.key_hex {
             Some(key) => key,
             None => {
-                let fresh = hex::encode(rand::random::<[u8; 32]>());
+                let create = CreateIndexKey {
+                    key_hex: hex::encode(rand::random::<[u8; 32]>()),
+                };
                 let write = WriteContext::system(format!("person-index key created on {today}"));
                 let created = self
-                    .person_index_key
-                    .execute(&stream, None, &write, |state| {
-                        decided(domain::person_index::create_key(
-                            &fresh,
-                            state.as_deref(),
-                            Actor::System,
-                        ))
-                    })
+                    .execute::<IndexKeyStream>(&(), &create, Actor::System, today, &write, None)
                     .await?;
-                created.state.ok_or_else(|| {
+                created.state.key_hex.ok_or_else(|| {
                     ExecuteError::Unencodable("person-index key missing after creation".into())
                 })?
             }
@@ -294,17 +309,7 @@ impl Service {
         today: NaiveDate,
         write: &WriteContext,
     ) -> Result<Executed<Registry>, CommandError> {
-        let (rule_book, _) = self.context_states().await?;
-        self.registry
-            .execute(&registry_stream(), None, write, |state| {
-                let ctx = Context {
-                    today,
-                    actor,
-                    rule_book: &rule_book,
-                    registry: state,
-                };
-                decided(domain::registry::decide(command, state, &ctx))
-            })
+        self.execute::<RegistryStream>(&(), command, actor, today, write, None)
             .await
     }
 
@@ -319,17 +324,7 @@ impl Service {
         today: NaiveDate,
         write: &WriteContext,
     ) -> Result<Executed<RuleBook>, CommandError> {
-        let (_, registry) = self.context_states().await?;
-        self.rule_book
-            .execute(&rule_book_stream(), None, write, |state| {
-                let ctx = Context {
-                    today,
-                    actor,
-                    rule_book: state,
-                    registry: &registry,
-                };
-                decided(domain::rule_book::decide(command, state, &ctx))
-            })
+        self.execute::<RuleBookStream>(&(), command, actor, today, write, None)
             .await
     }
 
@@ -344,10 +339,8 @@ impl Service {
         actor: Actor,
         write: &WriteContext,
     ) -> Result<(), CommandError> {
-        self.signals
-            .execute(&crate::models::signals_stream(), None, write, |state| {
-                decided(domain::signals::decide(command, state, actor))
-            })
+        let today = chrono::Utc::now().date_naive();
+        self.execute::<SignalsStream>(&(), command, actor, today, write, None)
             .await
             .map(|_| ())
     }
@@ -360,10 +353,7 @@ impl Service {
         &self,
         dossier: DossierId,
     ) -> Result<(Dossier, Option<u64>), CommandError> {
-        self.dossiers
-            .load(&dossier_stream(dossier))
-            .await
-            .map_err(widen)
+        self.load::<DossierStream>(&dossier).await
     }
 
     /// The current rule book.

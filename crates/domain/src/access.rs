@@ -264,6 +264,43 @@ pub fn decide(
     }
 }
 
+/// The name of the one access stream.
+pub const STREAM: &str = "access";
+
+/// The access stream: users, roles, tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessStream;
+
+impl crate::Decider for AccessStream {
+    type Id = ();
+    type Command = AccessCommand;
+    type Event = AccessEvent;
+    type State = Access;
+    const KIND: &'static str = "access";
+
+    fn stream((): &()) -> String {
+        STREAM.to_owned()
+    }
+
+    fn decide(
+        command: &AccessCommand,
+        state: &Access,
+        ctx: &crate::Context<'_>,
+    ) -> Result<Vec<AccessEvent>, Rejection> {
+        decide(command, state, ctx.actor)
+    }
+
+    fn evolve(state: Access, event: &AccessEvent) -> Access {
+        evolve(state, event)
+    }
+}
+
+/// The access-log stream of the month `date` falls in: `access-log-YYYY-MM`. The log is facts
+/// only (nothing decides there), so it has no decider.
+pub fn access_log_stream(date: chrono::NaiveDate) -> String {
+    format!("access-log-{}", date.format("%Y-%m"))
+}
+
 /// Applies one fact to the access stream.
 pub fn evolve(mut state: Access, event: &AccessEvent) -> Access {
     match event {

@@ -184,6 +184,37 @@ pub fn decide(
     ])
 }
 
+/// The name of the one controls stream.
+pub const STREAM: &str = "controls";
+
+/// The controls stream: every random sample drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct ControlsStream;
+
+impl crate::Decider for ControlsStream {
+    type Id = ();
+    type Command = ControlsCommand;
+    type Event = ControlsEvent;
+    type State = Controls;
+    const KIND: &'static str = "controls";
+
+    fn stream((): &()) -> String {
+        STREAM.to_owned()
+    }
+
+    fn decide(
+        command: &ControlsCommand,
+        state: &Controls,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<ControlsEvent>, Rejection> {
+        decide(command, state, ctx)
+    }
+
+    fn evolve(state: Controls, event: &ControlsEvent) -> Controls {
+        evolve(state, event)
+    }
+}
+
 /// Applies a draw.
 pub fn evolve(mut state: Controls, event: &ControlsEvent) -> Controls {
     let ControlsEvent::ControlSampleDrawn(drawn) = event;

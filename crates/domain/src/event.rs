@@ -1,5 +1,11 @@
-//! Events as stored: a stable type name, a schema version and a JSON payload; the upcaster that
-//! reads every stored version; and the generator of `docs/events.md`.
+//! Events as stored: a stable type name, a schema version and a JSON payload; the one list of
+//! stream kinds ([`STREAM_KINDS`]), which makes [`Event`] and its dispatch; and the upcaster that
+//! reads every stored version.
+//!
+//! Schema evolution: a field added to a payload with a default (`#[serde(default)]`, "absent in
+//! events stored before this field") keeps its version, because every stored payload still
+//! reads; any other change (a field renamed, removed or retyped, a meaning changed) is a new
+//! version with an [`Upcaster`] step from the old one in [`UPCASTERS`].
 
 use schemars::Schema;
 use serde::{Deserialize, Serialize};
@@ -10,7 +16,7 @@ use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
 use crate::person_index::PersonIndexEvent;
 use crate::registry::RegistryEvent;
-use crate::rule_book::RuleParameterPublished;
+pub use crate::rule_book::RuleBookEvent;
 use crate::signals::SignalTriageEvent;
 
 /// Declares a stream's event enum: each variant wraps the payload struct of the same name and
@@ -61,24 +67,150 @@ macro_rules! event_enum {
 }
 pub(crate) use event_enum;
 
-crate::event::event_enum! {
-    /// Events of the rule-book stream.
-    RuleBookEvent {
-        RuleParameterPublished = 1,
-    }
+/// One kind of stream as documented and dispatched: its events and how its streams are named.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamKind {
+    /// The heading in `docs/events.md`.
+    pub title: &'static str,
+    /// How its streams are named.
+    pub names: &'static str,
+    /// What the stream holds.
+    pub meaning: &'static str,
+    /// Every event type it may hold, with its current schema version.
+    pub types: &'static [(&'static str, u32)],
+    /// The JSON Schemas of its payloads.
+    pub schemas: fn() -> Vec<EventSchema>,
 }
 
-/// Any event of any stream.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    RuleBook(RuleBookEvent),
-    Registry(RegistryEvent),
-    Dossier(DossierEvent),
-    Controls(ControlsEvent),
-    PersonIndex(PersonIndexEvent),
-    Access(AccessEvent),
-    AccessLog(AccessLogEvent),
-    SignalTriage(SignalTriageEvent),
+/// Declares the stream kinds once: [`Event`] with a variant per kind, its dispatch, the
+/// conversions to and from each kind's event enum, [`STREAM_KINDS`] and the decoding by type name.
+macro_rules! streams {
+    ($($variant:ident($event:ident) {
+        title: $title:literal,
+        names: $names:literal,
+        meaning: $meaning:literal $(,)?
+    }),* $(,)?) => {
+        /// Any event of any stream.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Event {
+            $($variant($event)),*
+        }
+
+        impl Event {
+            pub fn event_type(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(e) => e.event_type()),*
+                }
+            }
+
+            pub fn schema_version(&self) -> u32 {
+                match self {
+                    $(Self::$variant(e) => e.schema_version()),*
+                }
+            }
+
+            /// The event as `{"type": …, "payload": …}`.
+            fn to_tagged(&self) -> Result<Value, serde_json::Error> {
+                match self {
+                    $(Self::$variant(e) => serde_json::to_value(e)),*
+                }
+            }
+        }
+
+        $(
+            impl From<$event> for Event {
+                fn from(event: $event) -> Self {
+                    Self::$variant(event)
+                }
+            }
+
+            impl TryFrom<Event> for $event {
+                type Error = Event;
+
+                /// The event when it is one of this kind's, else the event back.
+                fn try_from(event: Event) -> Result<Self, Event> {
+                    match event {
+                        Event::$variant(e) => Ok(e),
+                        #[allow(unreachable_patterns)]
+                        other => Err(other),
+                    }
+                }
+            }
+        )*
+
+        /// Every kind of stream, in the order `docs/events.md` presents them.
+        pub const STREAM_KINDS: &[StreamKind] = &[$(StreamKind {
+            title: $title,
+            names: $names,
+            meaning: $meaning,
+            types: $event::TYPES,
+            schemas: $event::schemas,
+        }),*];
+
+        /// Reads `{"type": …, "payload": …}` as the event of the kind that has `event_type`;
+        /// `None` when no kind has it.
+        fn decode_tagged(
+            event_type: &str,
+            tagged: Value,
+        ) -> Option<Result<Event, serde_json::Error>> {
+            $(if $event::TYPES.iter().any(|(t, _)| *t == event_type) {
+                return Some(serde_json::from_value(tagged).map(Event::$variant));
+            })*
+            None
+        }
+    };
+}
+
+streams! {
+    RuleBook(RuleBookEvent) {
+        title: "Rule-book stream",
+        names: "`rulebook`",
+        meaning: "Effective-dated rule parameters.",
+    },
+    Registry(RegistryEvent) {
+        title: "Registry stream",
+        names: "`registry-organisations`",
+        meaning: "Licences of bijstandsorganisaties, VZA and MFC.",
+    },
+    Dossier(DossierEvent) {
+        title: "Dossier stream",
+        names: "`dossier-<uuid>`, one per dossier",
+        meaning: "One stream per dossier (one person with a disability): the person, budgets, \
+                  agreements, combinations, cost claims and their line decisions, the COVID-19 \
+                  increase, advance, payments, recoveries, final settlement and control cases.",
+    },
+    Controls(ControlsEvent) {
+        title: "Controls stream",
+        names: "`controls`",
+        meaning: "Reproducible random control samples (seed and population recorded); the \
+                  control case of a selected dossier lives in the dossier stream.",
+    },
+    PersonIndex(PersonIndexEvent) {
+        title: "Person index",
+        names: "`person-<keyed hash of the INSZ>`, one per registered person, and \
+                `person-index-key`",
+        meaning: "One stream per registered person, named by a keyed hash of the INSZ, so a \
+                  person is registered in one dossier only; and the stream holding the \
+                  installation's key.",
+    },
+    Access(AccessEvent) {
+        title: "Access stream",
+        names: "`access`",
+        meaning: "Users, their roles and their bearer tokens (only the SHA-256 of a token's \
+                  secret is stored); revocations with a reason.",
+    },
+    AccessLog(AccessLogEvent) {
+        title: "Access log",
+        names: "`access-log-YYYY-MM`, one per month",
+        meaning: "Who read whose data, when: reads of a dossier by inspectors and \
+                  investigators, and command-line replays and reports.",
+    },
+    SignalTriage(SignalTriageEvent) {
+        title: "Signals stream",
+        names: "`signals`",
+        meaning: "Investigators' dismissals and escalations of fraud signals, keyed by the \
+                  signal's deterministic id so they survive a rebuild of the read models.",
+    },
 }
 
 /// The JSON Schema of one event type's payload.
@@ -98,47 +230,12 @@ pub struct StoredEvent {
 }
 
 impl Event {
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Self::RuleBook(e) => e.event_type(),
-            Self::Registry(e) => e.event_type(),
-            Self::Dossier(e) => e.event_type(),
-            Self::Controls(e) => e.event_type(),
-            Self::PersonIndex(e) => e.event_type(),
-            Self::Access(e) => e.event_type(),
-            Self::AccessLog(e) => e.event_type(),
-            Self::SignalTriage(e) => e.event_type(),
-        }
-    }
-
-    pub fn schema_version(&self) -> u32 {
-        match self {
-            Self::RuleBook(e) => e.schema_version(),
-            Self::Registry(e) => e.schema_version(),
-            Self::Dossier(e) => e.schema_version(),
-            Self::Controls(e) => e.schema_version(),
-            Self::PersonIndex(e) => e.schema_version(),
-            Self::Access(e) => e.schema_version(),
-            Self::AccessLog(e) => e.schema_version(),
-            Self::SignalTriage(e) => e.schema_version(),
-        }
-    }
-
     /// The type, version and payload to store.
     ///
     /// # Errors
     /// Only if serialisation fails, which the payload types do not allow.
     pub fn to_stored(&self) -> Result<StoredEvent, serde_json::Error> {
-        let tagged = match self {
-            Self::RuleBook(e) => serde_json::to_value(e)?,
-            Self::Registry(e) => serde_json::to_value(e)?,
-            Self::Dossier(e) => serde_json::to_value(e)?,
-            Self::Controls(e) => serde_json::to_value(e)?,
-            Self::PersonIndex(e) => serde_json::to_value(e)?,
-            Self::Access(e) => serde_json::to_value(e)?,
-            Self::AccessLog(e) => serde_json::to_value(e)?,
-            Self::SignalTriage(e) => serde_json::to_value(e)?,
-        };
+        let tagged = self.to_tagged()?;
         Ok(StoredEvent {
             event_type: self.event_type().to_owned(),
             schema_version: self.schema_version(),
@@ -147,51 +244,9 @@ impl Event {
     }
 }
 
-impl From<RuleParameterPublished> for Event {
-    fn from(event: RuleParameterPublished) -> Self {
+impl From<crate::rule_book::RuleParameterPublished> for Event {
+    fn from(event: crate::rule_book::RuleParameterPublished) -> Self {
         Self::RuleBook(event.into())
-    }
-}
-
-impl From<RegistryEvent> for Event {
-    fn from(event: RegistryEvent) -> Self {
-        Self::Registry(event)
-    }
-}
-
-impl From<DossierEvent> for Event {
-    fn from(event: DossierEvent) -> Self {
-        Self::Dossier(event)
-    }
-}
-
-impl From<SignalTriageEvent> for Event {
-    fn from(event: SignalTriageEvent) -> Self {
-        Self::SignalTriage(event)
-    }
-}
-
-impl From<AccessLogEvent> for Event {
-    fn from(event: AccessLogEvent) -> Self {
-        Self::AccessLog(event)
-    }
-}
-
-impl From<AccessEvent> for Event {
-    fn from(event: AccessEvent) -> Self {
-        Self::Access(event)
-    }
-}
-
-impl From<PersonIndexEvent> for Event {
-    fn from(event: PersonIndexEvent) -> Self {
-        Self::PersonIndex(event)
-    }
-}
-
-impl From<ControlsEvent> for Event {
-    fn from(event: ControlsEvent) -> Self {
-        Self::Controls(event)
     }
 }
 
@@ -263,45 +318,9 @@ pub fn upcast_with(
         version: schema_version,
         source,
     };
-    if RuleBookEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
-        serde_json::from_value(tagged)
-            .map(Event::RuleBook)
-            .map_err(wrap)
-    } else if RegistryEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
-        serde_json::from_value(tagged)
-            .map(Event::Registry)
-            .map_err(wrap)
-    } else if ControlsEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
-        serde_json::from_value(tagged)
-            .map(Event::Controls)
-            .map_err(wrap)
-    } else if PersonIndexEvent::TYPES
-        .iter()
-        .any(|(t, _)| *t == event_type)
-    {
-        serde_json::from_value(tagged)
-            .map(Event::PersonIndex)
-            .map_err(wrap)
-    } else if AccessEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
-        serde_json::from_value(tagged)
-            .map(Event::Access)
-            .map_err(wrap)
-    } else if AccessLogEvent::TYPES.iter().any(|(t, _)| *t == event_type) {
-        serde_json::from_value(tagged)
-            .map(Event::AccessLog)
-            .map_err(wrap)
-    } else if SignalTriageEvent::TYPES
-        .iter()
-        .any(|(t, _)| *t == event_type)
-    {
-        serde_json::from_value(tagged)
-            .map(Event::SignalTriage)
-            .map_err(wrap)
-    } else {
-        serde_json::from_value(tagged)
-            .map(Event::Dossier)
-            .map_err(wrap)
-    }
+    decode_tagged(event_type, tagged)
+        .unwrap_or_else(|| Err(serde::de::Error::custom("unknown event type")))
+        .map_err(wrap)
 }
 
 /// Applies the steps `from → from + 1 → … → to` of `event_type`; `None` when a step is missing.
@@ -321,334 +340,21 @@ pub fn upcast_chain(
 }
 
 fn current_version(event_type: &str) -> Option<u32> {
-    RuleBookEvent::TYPES
+    STREAM_KINDS
         .iter()
-        .chain(RegistryEvent::TYPES)
-        .chain(DossierEvent::TYPES)
-        .chain(ControlsEvent::TYPES)
-        .chain(PersonIndexEvent::TYPES)
-        .chain(AccessEvent::TYPES)
-        .chain(AccessLogEvent::TYPES)
-        .chain(SignalTriageEvent::TYPES)
+        .flat_map(|kind| kind.types)
         .find(|(t, _)| *t == event_type)
         .map(|(_, v)| *v)
 }
-
-// ---------------------------------------------------------------------------------------------
-// docs/events.md
-
-/// The Markdown of `docs/events.md`, generated from the payload types' JSON Schemas.
-pub fn events_markdown() -> String {
-    let mut out = String::from(
-        "# Events\n\n\
-         <!-- GENERATED by crates/domain (domain::event::events_markdown). Do not edit by hand: \
-         run `UPDATE_DOCS=1 cargo test -p domain` to regenerate. -->\n\n\
-         Every event is stored with its type name, its schema version and a JSON payload. \
-         Types and versions are stable: a changed payload gets a new version and an upcaster \
-         (`domain::event::upcast`). Dates are ISO `YYYY-MM-DD` business dates; amounts are decimal \
-         strings in euro with at most two decimals; an INSZ is stored in full in the payload and \
-         never shown in logs.\n",
-    );
-    let streams: [(&str, &str, Vec<EventSchema>); 8] = [
-        (
-            "Rule-book stream",
-            "Effective-dated rule parameters.",
-            RuleBookEvent::schemas(),
-        ),
-        (
-            "Registry stream",
-            "Licences of bijstandsorganisaties, VZA and MFC.",
-            RegistryEvent::schemas(),
-        ),
-        (
-            "Dossier stream",
-            "One stream per dossier (one person with a disability): the person, budgets, \
-             agreements, combinations, cost claims and their line decisions, the COVID-19 \
-             increase, advance, payments, recoveries, final settlement and control cases.",
-            DossierEvent::schemas(),
-        ),
-        (
-            "Controls stream",
-            "Reproducible random control samples (seed and population recorded); the control \
-             case of a selected dossier lives in the dossier stream.",
-            ControlsEvent::schemas(),
-        ),
-        (
-            "Person index",
-            "One stream per registered person, named by a keyed hash of the INSZ, so a person is \
-             registered in one dossier only; and the stream holding the installation's key.",
-            PersonIndexEvent::schemas(),
-        ),
-        (
-            "Access stream",
-            "Users, their roles and their bearer tokens (only the SHA-256 of a token's secret is \
-             stored); revocations with a reason.",
-            AccessEvent::schemas(),
-        ),
-        (
-            "Access log",
-            "Who read whose data, when (one stream per month, `access-log-YYYY-MM`): reads of a \
-             dossier by inspectors and investigators, and command-line replays and reports.",
-            AccessLogEvent::schemas(),
-        ),
-        (
-            "Signals stream",
-            "Investigators' dismissals and escalations of fraud signals, keyed by the signal's \
-             deterministic id so they survive a rebuild of the read models.",
-            SignalTriageEvent::schemas(),
-        ),
-    ];
-    let mut definitions = std::collections::BTreeMap::new();
-    for (title, meaning, schemas) in streams {
-        out.push_str(&format!("\n## {title}\n\n{meaning}\n"));
-        for schema in schemas {
-            render_event(&mut out, &schema);
-            if let Some(defs) = schema
-                .schema
-                .as_value()
-                .get("$defs")
-                .and_then(Value::as_object)
-            {
-                for (name, definition) in defs {
-                    definitions
-                        .entry(name.clone())
-                        .or_insert_with(|| definition.clone());
-                }
-            }
-        }
-    }
-    let definitions: serde_json::Map<String, Value> = definitions.into_iter().collect();
-    render_types(&mut out, &json!({ "$defs": definitions }));
-    out
-}
-
-/// The types that payload fields refer to, once each.
-fn render_types(out: &mut String, root: &Value) {
-    out.push_str("\n## Types used in payloads\n");
-    let Some(definitions) = root.get("$defs").and_then(Value::as_object) else {
-        return;
-    };
-    let mut definitions: Vec<(&String, &Value)> = definitions.iter().collect();
-    definitions.sort_by_key(|(name, _)| *name);
-    for (name, definition) in definitions {
-        out.push_str(&format!("\n### `{name}`\n\n"));
-        if let Some(description) = definition.get("description").and_then(Value::as_str) {
-            out.push_str(&format!("{}\n\n", one_line(description)));
-        }
-        let alternatives = definition
-            .get("oneOf")
-            .or_else(|| definition.get("anyOf"))
-            .and_then(Value::as_array);
-        if let Some(values) = definition.get("enum").and_then(Value::as_array) {
-            let names: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-            out.push_str(&format!("One of {}.\n", names.join(", ")));
-        } else if let Some(alternatives) = alternatives {
-            out.push_str("One of:\n\n");
-            for alternative in alternatives {
-                out.push_str(&format!("* {}\n", alternative_line(root, alternative)));
-            }
-        } else {
-            let mut rows = Vec::new();
-            collect_fields(root, definition, "", &mut rows);
-            if rows.is_empty() {
-                out.push_str(&format!("{}.\n", type_name(root, definition)));
-            } else {
-                out.push_str("| field | type | required | meaning |\n|---|---|---|---|\n");
-                for (field, ty, required, description) in rows {
-                    out.push_str(&format!(
-                        "| `{field}` | {ty} | {} | {} |\n",
-                        if required { "yes" } else { "no" },
-                        one_line(&description).replace('|', "\\|")
-                    ));
-                }
-            }
-        }
-    }
-}
-
-/// One alternative of a union: its tag value, its other fields, its meaning.
-fn alternative_line(root: &Value, alternative: &Value) -> String {
-    let single = |v: &Value| {
-        v.get("const").cloned().or_else(|| {
-            v.get("enum")
-                .and_then(Value::as_array)
-                .and_then(|e| e.first().cloned())
-        })
-    };
-    let description = alternative
-        .get("description")
-        .and_then(Value::as_str)
-        .map(one_line)
-        .unwrap_or_default();
-    if let Some(values) = alternative.get("enum").and_then(Value::as_array)
-        && values.len() > 1
-    {
-        let names: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-        return format!("{}: {description}", names.join(", "));
-    }
-    if let Some(value) = single(alternative) {
-        return format!("`{value}`: {description}");
-    }
-    let mut parts = Vec::new();
-    if let Some(properties) = alternative.get("properties").and_then(Value::as_object) {
-        for (name, property) in properties {
-            match single(property) {
-                Some(value) => parts.insert(0, format!("`{name}` = `{value}`")),
-                None => parts.push(format!("`{name}`: {}", type_name(root, property))),
-            }
-        }
-    }
-    format!("{}: {description}", parts.join(", "))
-}
-
-fn render_event(out: &mut String, event: &EventSchema) {
-    let root = event.schema.as_value();
-    out.push_str(&format!(
-        "\n### `{}` (version {})\n\n",
-        event.event_type, event.version
-    ));
-    if let Some(description) = root.get("description").and_then(Value::as_str) {
-        out.push_str(&format!("{}\n\n", one_line(description)));
-    }
-    let mut rows = Vec::new();
-    collect_fields(root, root, "", &mut rows);
-    if rows.is_empty() {
-        out.push_str("No fields.\n");
-        return;
-    }
-    out.push_str("| field | type | required | meaning |\n|---|---|---|---|\n");
-    for (name, ty, required, description) in rows {
-        out.push_str(&format!(
-            "| `{name}` | {ty} | {} | {} |\n",
-            if required { "yes" } else { "no" },
-            one_line(&description).replace('|', "\\|")
-        ));
-    }
-}
-
-type FieldRow = (String, String, bool, String);
-
-fn collect_fields(root: &Value, schema: &Value, prefix: &str, rows: &mut Vec<FieldRow>) {
-    let schema = resolve(root, schema);
-    // Flattened or tagged unions appear as allOf/oneOf/anyOf at the top.
-    for key in ["allOf"] {
-        if let Some(parts) = schema.get(key).and_then(Value::as_array) {
-            for part in parts {
-                collect_fields(root, part, prefix, rows);
-            }
-        }
-    }
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        // Sorted here, so the output does not depend on serde_json's `preserve_order` feature.
-        let mut properties: Vec<(&String, &Value)> = properties.iter().collect();
-        properties.sort_by_key(|(name, _)| *name);
-        for (name, property) in properties {
-            let description = property
-                .get("description")
-                .or_else(|| resolve(root, property).get("description"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            rows.push((
-                format!("{prefix}{name}"),
-                type_name(root, property),
-                required.contains(&name.as_str()),
-                description,
-            ));
-        }
-    }
-}
-
-fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => reference
-            .strip_prefix("#/$defs/")
-            .and_then(|name| root.get("$defs").and_then(|defs| defs.get(name)))
-            .unwrap_or(schema),
-        None => schema,
-    }
-}
-
-fn type_name(root: &Value, schema: &Value) -> String {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.rsplit('/').next().unwrap_or(reference);
-        let target = resolve(root, schema);
-        if let Some(values) = target.get("enum").and_then(Value::as_array) {
-            let names: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-            return format!("{name} (one of {})", names.join(", "));
-        }
-        return format!("[{name}](#{})", name.to_lowercase());
-    }
-    for key in ["anyOf", "oneOf"] {
-        if let Some(options) = schema.get(key).and_then(Value::as_array) {
-            let names: Vec<String> = options
-                .iter()
-                .map(|o| type_name(root, o))
-                .filter(|n| n != "null")
-                .collect();
-            let nullable = options.len() > names.len();
-            let joined = names.join(" or ");
-            return if nullable {
-                format!("{joined} or null")
-            } else {
-                joined
-            };
-        }
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let names: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-        return format!("one of {}", names.join(", "));
-    }
-    let format = schema.get("format").and_then(Value::as_str);
-    match schema.get("type") {
-        Some(Value::String(t)) if t == "array" => {
-            let items = schema
-                .get("items")
-                .map_or("value".into(), |items| type_name(root, items));
-            format!("array of {items}")
-        }
-        Some(Value::String(t)) => format.map_or(t.clone(), |f| format!("{t} ({f})")),
-        Some(Value::Array(types)) => {
-            let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
-            let base: Vec<&str> = names.iter().copied().filter(|n| *n != "null").collect();
-            let base = match format {
-                Some(f) => format!("{} ({f})", base.join(" or ")),
-                None => base.join(" or "),
-            };
-            if names.contains(&"null") {
-                format!("{base} or null")
-            } else {
-                base
-            }
-        }
-        _ => "value".into(),
-    }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_event_type_name_is_unique_and_at_version_one() {
-        let mut all: Vec<(&str, u32)> = RuleBookEvent::TYPES
+        let mut all: Vec<(&str, u32)> = STREAM_KINDS
             .iter()
-            .chain(RegistryEvent::TYPES)
-            .chain(DossierEvent::TYPES)
-            .chain(ControlsEvent::TYPES)
-            .chain(PersonIndexEvent::TYPES)
-            .chain(AccessEvent::TYPES)
-            .chain(AccessLogEvent::TYPES)
-            .chain(SignalTriageEvent::TYPES)
+            .flat_map(|kind| kind.types)
             .copied()
             .collect();
         let count = all.len();

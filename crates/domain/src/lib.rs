@@ -9,15 +9,13 @@
 //! generated outside and passed in commands. Serialised events are a compatibility boundary: a
 //! stored event is never edited, a new schema version comes with an upcaster ([`event::upcast`]).
 //!
-//! Three kinds of stream:
-//! * one stream per dossier ([`dossier`]): the person, legal representatives, budgethouder,
-//!   budget account, budgets, agreements, combinatieformulieren, membership of a
-//!   bijstandsorganisatie and reports of misuse;
-//! * one registry stream for organisation licences ([`registry`]), where the cap of five
-//!   bijstandsorganisaties is an invariant;
-//! * one rule-book stream ([`rule_book`]);
-//! * one controls stream ([`controls`]) holding the reproducible random control samples; the
-//!   control case of a selected dossier lives in that dossier's stream.
+//! Every kind of stream that decides implements [`Decider`] (command, event, state, `decide`,
+//! `evolve`, stream name); [`event::STREAM_KINDS`] lists every kind of stream and the events it
+//! holds, the one list the [`Event`] enum, its dispatch, the upcaster and `docs/events.md` come
+//! from. The dossier stream ([`dossier`]) holds nearly everything about one person with a
+//! disability; the others are the rule book ([`rule_book`]), the organisation registry
+//! ([`registry`]), the control samples ([`controls`]), the person index ([`person_index`]), users
+//! and tokens and the access log ([`access`]), and the triage of fraud signals ([`signals`]).
 //!
 //! The money side (part 2) lives in the dossier stream too: cost claims and their line
 //! decisions, the COVID-19 increase, the advance, payments, deductions, year close, recoveries and
@@ -26,6 +24,7 @@
 
 pub mod access;
 pub mod controls;
+pub mod decider;
 pub mod dossier;
 pub mod event;
 pub mod person_index;
@@ -40,6 +39,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use decider::Decider;
 pub use event::{Event, UpcastError, upcast};
 pub use rejection::{Reason, Rejection};
 pub use rule_book::RuleBook;

@@ -142,6 +142,89 @@ pub fn create_key(
     })
 }
 
+/// A person's index stream, named by the application layer's keyed hash of the INSZ (hexadecimal
+/// digits), so no INSZ appears in a stream name.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonIndexStream;
+
+impl crate::Decider for PersonIndexStream {
+    /// The keyed hash of the INSZ, as hexadecimal digits.
+    type Id = String;
+    type Command = PersonIndexCommand;
+    type Event = PersonIndexEvent;
+    type State = PersonIndex;
+    const KIND: &'static str = "person-index";
+
+    fn stream(keyed_hash: &String) -> String {
+        format!("person-{keyed_hash}")
+    }
+
+    fn decide(
+        command: &PersonIndexCommand,
+        state: &PersonIndex,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<PersonIndexEvent>, Rejection> {
+        decide(command, state, ctx)
+    }
+
+    fn evolve(state: PersonIndex, event: &PersonIndexEvent) -> PersonIndex {
+        evolve(state, event)
+    }
+}
+
+/// Create the installation's index key (the application layer draws it: the domain has no
+/// randomness).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateIndexKey {
+    /// 32 random bytes as 64 hexadecimal digits.
+    pub key_hex: String,
+}
+
+/// State of the key stream: the key, once created.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexKey {
+    pub key_hex: Option<String>,
+}
+
+/// The stream holding the installation's index key.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexKeyStream;
+
+/// The name of the stream holding the installation's index key.
+pub const KEY_STREAM: &str = "person-index-key";
+
+impl crate::Decider for IndexKeyStream {
+    type Id = ();
+    type Command = CreateIndexKey;
+    type Event = PersonIndexEvent;
+    type State = IndexKey;
+    const KIND: &'static str = "person-index key";
+
+    fn stream((): &()) -> String {
+        KEY_STREAM.to_owned()
+    }
+
+    fn decide(
+        command: &CreateIndexKey,
+        state: &IndexKey,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<PersonIndexEvent>, Rejection> {
+        create_key(&command.key_hex, state.key_hex.as_deref(), ctx.actor)
+    }
+
+    /// The first key created is the key; nothing else in the stream changes it.
+    fn evolve(state: IndexKey, event: &PersonIndexEvent) -> IndexKey {
+        match event {
+            PersonIndexEvent::PersonIndexKeyCreated(created) if state.key_hex.is_none() => {
+                IndexKey {
+                    key_hex: Some(created.key_hex.clone()),
+                }
+            }
+            _ => state,
+        }
+    }
+}
+
 /// Applies one fact to a person's index stream.
 pub fn evolve(mut state: PersonIndex, event: &PersonIndexEvent) -> PersonIndex {
     match event {

@@ -223,6 +223,37 @@ pub fn decide(
     }
 }
 
+/// The name of the one registry stream (one stream, so the licence cap is one invariant).
+pub const STREAM: &str = "registry-organisations";
+
+/// The registry of organisation licences.
+#[derive(Debug, Clone, Copy)]
+pub struct RegistryStream;
+
+impl crate::Decider for RegistryStream {
+    type Id = ();
+    type Command = RegistryCommand;
+    type Event = RegistryEvent;
+    type State = Registry;
+    const KIND: &'static str = "registry";
+
+    fn stream((): &()) -> String {
+        STREAM.to_owned()
+    }
+
+    fn decide(
+        command: &RegistryCommand,
+        state: &Registry,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<RegistryEvent>, Rejection> {
+        decide(command, state, ctx)
+    }
+
+    fn evolve(state: Registry, event: &RegistryEvent) -> Registry {
+        evolve(state, event)
+    }
+}
+
 /// Applies a registry event.
 pub fn evolve(mut state: Registry, event: &RegistryEvent) -> Registry {
     match event {

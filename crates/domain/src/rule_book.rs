@@ -546,6 +546,48 @@ pub fn decide(
     }])
 }
 
+crate::event::event_enum! {
+    /// Events of the rule-book stream.
+    RuleBookEvent {
+        RuleParameterPublished = 1,
+    }
+}
+
+/// The name of the one rule-book stream.
+pub const STREAM: &str = "rulebook";
+
+/// The rule-book stream: every published version of every rule parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleBookStream;
+
+impl crate::Decider for RuleBookStream {
+    type Id = ();
+    type Command = PublishRuleParameter;
+    type Event = RuleBookEvent;
+    type State = RuleBook;
+    const KIND: &'static str = "rule-book";
+
+    fn stream((): &()) -> String {
+        STREAM.to_owned()
+    }
+
+    fn decide(
+        command: &PublishRuleParameter,
+        state: &RuleBook,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<RuleBookEvent>, Rejection> {
+        Ok(decide(command, state, ctx)?
+            .into_iter()
+            .map(RuleBookEvent::from)
+            .collect())
+    }
+
+    fn evolve(state: RuleBook, event: &RuleBookEvent) -> RuleBook {
+        let RuleBookEvent::RuleParameterPublished(published) = event;
+        evolve(state, published)
+    }
+}
+
 /// Applies a publication.
 pub fn evolve(mut state: RuleBook, event: &RuleParameterPublished) -> RuleBook {
     state

@@ -113,6 +113,37 @@ pub fn decide(
     }])
 }
 
+/// The name of the one signals stream.
+pub const STREAM: &str = "signals";
+
+/// The stream of investigators' decisions about fraud signals (the read side honours it).
+#[derive(Debug, Clone, Copy)]
+pub struct SignalsStream;
+
+impl crate::Decider for SignalsStream {
+    type Id = ();
+    type Command = SignalTriageCommand;
+    type Event = SignalTriageEvent;
+    type State = SignalTriage;
+    const KIND: &'static str = "signals";
+
+    fn stream((): &()) -> String {
+        STREAM.to_owned()
+    }
+
+    fn decide(
+        command: &SignalTriageCommand,
+        state: &SignalTriage,
+        ctx: &crate::Context<'_>,
+    ) -> Result<Vec<SignalTriageEvent>, Rejection> {
+        decide(command, state, ctx.actor)
+    }
+
+    fn evolve(state: SignalTriage, event: &SignalTriageEvent) -> SignalTriage {
+        evolve(state, event)
+    }
+}
+
 /// Applies one fact to the signals stream.
 pub fn evolve(mut state: SignalTriage, event: &SignalTriageEvent) -> SignalTriage {
     match event {

@@ -12,7 +12,7 @@ use crate::rejection::Rejection;
 use crate::rule_book::{self, PublishRuleParameter, RuleBook};
 use crate::{Actor, Context};
 
-/// A command for any of the five kinds of stream.
+/// A command for the kinds of stream a scenario runs (access and signals have tests of their own).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     RuleBook(PublishRuleParameter),

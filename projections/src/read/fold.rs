@@ -13,11 +13,10 @@ use domain::{RuleBook, rule_book};
 use event_store::{Position, RecordedEvent};
 use uuid::Uuid;
 
-/// Every dossier stream is named `dossier-<uuid>` (the app layer's `DOSSIER_PREFIX`; repeated
-/// here because projections depend on the port and the domain, never on the app layer).
-pub const DOSSIER_STREAM_PREFIX: &str = "dossier-";
-/// The rule-book stream (the app layer's `RULE_BOOK_STREAM`).
-pub const RULE_BOOK_STREAM: &str = "rulebook";
+/// Every dossier stream is named `dossier-<uuid>` (the domain names streams).
+pub use domain::dossier::STREAM_PREFIX as DOSSIER_STREAM_PREFIX;
+/// The rule-book stream.
+pub use domain::rule_book::STREAM as RULE_BOOK_STREAM;
 
 /// The dossier number of a dossier stream: the UUID after the prefix.
 pub fn dossier_of_stream(stream: &str) -> Option<&str> {

@@ -284,8 +284,8 @@ pub enum Suspicion {
 // ---------------------------------------------------------------------------------------------
 // Person, representatives, holder, account
 
-/// The dossier of a person with a disability was opened. Also appended by the application layer
-/// to the person's INSZ-keyed stream, so a second registration meets a version conflict.
+/// The dossier of a person with a disability was opened (after the person's stream in the
+/// person index was claimed for this dossier, so one INSZ is registered in one dossier only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PersonRegistered {
     pub dossier: DossierId,

@@ -9,10 +9,11 @@
 //! only applies facts; [`budget_line()`] computes the figures of a budget year with the same
 //! functions the deciders use.
 //!
-//! A person is also keyed by INSZ outside this stream: the application layer appends
-//! [`PersonRegistered`] to a deterministic stream derived from [`crate::Insz::expose_digits`]
-//! with "no stream yet" as expected version, so a second registration of the same INSZ meets a
-//! version conflict; inside one dossier a second registration is `DUPLICATE_PERSON`.
+//! A person is also keyed by INSZ outside this stream: before the person is registered here, the
+//! application layer claims the person's stream in the person index ([`crate::person_index`],
+//! named by a keyed hash of the INSZ) with "no stream yet" as expected version, so a second
+//! registration of the same INSZ in another dossier is refused; inside one dossier a second
+//! registration is `DUPLICATE_PERSON`.
 
 mod agreement;
 mod assistance;
@@ -36,8 +37,46 @@ pub use money::covid_cap_percent;
 pub use schedule::due_on;
 pub use state::*;
 
-use crate::Context;
 use crate::rejection::Rejection;
+use crate::values::DossierId;
+use crate::{Context, Decider};
+
+/// Every dossier stream is named `dossier-<uuid>`.
+pub const STREAM_PREFIX: &str = "dossier-";
+
+/// The dossier a stream belongs to, if `stream` names a dossier stream.
+pub fn dossier_of_stream(stream: &str) -> Option<DossierId> {
+    let id = stream.strip_prefix(STREAM_PREFIX)?;
+    uuid::Uuid::parse_str(id).ok().map(DossierId::from_uuid)
+}
+
+/// The dossier streams: one per person with a disability.
+#[derive(Debug, Clone, Copy)]
+pub struct DossierStream;
+
+impl Decider for DossierStream {
+    type Id = DossierId;
+    type Command = DossierCommand;
+    type Event = DossierEvent;
+    type State = Dossier;
+    const KIND: &'static str = "dossier";
+
+    fn stream(id: &DossierId) -> String {
+        format!("{STREAM_PREFIX}{}", id.as_uuid())
+    }
+
+    fn decide(
+        command: &DossierCommand,
+        state: &Dossier,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<DossierEvent>, Rejection> {
+        decide(command, state, ctx)
+    }
+
+    fn evolve(state: Dossier, event: &DossierEvent) -> Dossier {
+        evolve(state, event)
+    }
+}
 
 /// Decides a dossier command: the events that happen, or why it is refused. A refused command
 /// produces no event.

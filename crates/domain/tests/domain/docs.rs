@@ -13,7 +13,7 @@ fn repository_file(name: &str) -> PathBuf {
 #[test]
 fn docs_events_md_is_generated_from_the_code() {
     let path = repository_file("docs/events.md");
-    let generated = domain::event::events_markdown();
+    let generated = crate::events_doc::events_markdown();
     if std::env::var_os("UPDATE_DOCS").is_some() {
         fs::write(&path, &generated).unwrap();
     }
@@ -28,7 +28,7 @@ fn docs_events_md_is_generated_from_the_code() {
 
 #[test]
 fn the_generated_events_doc_lists_every_event_type_with_its_version() {
-    let markdown = domain::event::events_markdown();
+    let markdown = crate::events_doc::events_markdown();
     for (event_type, version) in domain::dossier::DossierEvent::TYPES
         .iter()
         .chain(domain::registry::RegistryEvent::TYPES)

@@ -8,6 +8,7 @@ mod claims;
 mod combinations;
 mod controls;
 mod docs;
+mod events_doc;
 mod fixtures;
 mod money;
 mod organisations;

@@ -39,7 +39,7 @@ use domain::{BudgetId, ClaimId};
 pub use rules::Evidence;
 
 /// The stream of investigators' decisions about signals.
-pub const SIGNALS_STREAM: &str = "signals";
+pub use domain::signals::STREAM as SIGNALS_STREAM;
 /// Event type: an investigator dismissed a signal (payload: signal id, reason).
 pub const SIGNAL_DISMISSED: &str = "RiskSignalDismissed";
 /// Event type: an investigator escalated a signal (payload: signal id, reason).

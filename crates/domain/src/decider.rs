@@ -1,0 +1,54 @@
+//! One shape for every kind of stream that decides: a command and the stream's state go in,
+//! events or a refusal come out; events fold into the state. The application layer has one
+//! executor for every [`Decider`]; the list of stream kinds (and of the events each may hold) is
+//! [`crate::event::STREAM_KINDS`].
+
+use crate::event::Event;
+use crate::{Context, Rejection};
+
+/// A kind of stream with its commands, events and state, in the spirit of fmodel's `Decider` and
+/// cqrs-es's `Aggregate`. Implementations are unit types named after the stream
+/// (`dossier::DossierStream`, `registry::RegistryStream`, …).
+pub trait Decider {
+    /// What names one stream of this kind: a [`crate::DossierId`] for a dossier, `()` for a kind
+    /// with a single stream.
+    type Id;
+    /// What may be asked of the stream.
+    type Command;
+    /// What the stream records; one variant of [`Event`].
+    type Event: Clone + Into<Event> + TryFrom<Event, Error = Event>;
+    /// What the stream's events add up to.
+    type State: Clone + Default;
+
+    /// The kind in words, for messages about a stream of it (`"dossier"`, `"registry"`).
+    const KIND: &'static str;
+
+    /// The name of the stream `id` names.
+    fn stream(id: &Self::Id) -> String;
+
+    /// Which events `command` causes in a stream whose events folded into `state`, or why it is
+    /// refused. Pure: the date, the actor and the other streams' states come in `ctx`.
+    ///
+    /// # Errors
+    /// The refusal, with its stable code and rule.
+    fn decide(
+        command: &Self::Command,
+        state: &Self::State,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<Self::Event>, Rejection>;
+
+    /// Applies one fact. Never refuses: facts have happened.
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State;
+
+    /// The state after `events`, from the initial state.
+    fn fold<'a>(events: impl IntoIterator<Item = &'a Self::Event>) -> Self::State
+    where
+        Self::Event: 'a,
+    {
+        events
+            .into_iter()
+            .fold(Self::State::default(), |state, event| {
+                Self::evolve(state, event)
+            })
+    }
+}
