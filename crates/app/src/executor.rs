@@ -76,6 +76,16 @@ impl WriteContext {
         }
     }
 
+    /// A new random number for this request (a sample's seed): for a keyed request derived from
+    /// its correlation id, so a retry draws the same; otherwise fresh.
+    pub fn new_seed(&self, purpose: &str) -> u64 {
+        if self.is_keyed() {
+            self.new_id(purpose).as_u64_pair().1
+        } else {
+            rand::random()
+        }
+    }
+
     fn is_keyed(&self) -> bool {
         is_keyed_correlation(self.correlation_id)
     }

@@ -9,11 +9,13 @@
 //! this crate only moves state and events between them and the store.
 
 mod access;
+mod controls;
 mod executor;
 pub mod models;
 mod service;
 
 pub use access::{AccessEntry, IssuedToken, secret_sha256};
+pub use controls::DrawnSample;
 pub use executor::{
     Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
 };

@@ -4,7 +4,7 @@
 //! The seed is generated outside the domain (the domain has no randomness) and passed in the
 //! command; the selection is a pure function of the seed, the population and the sample size, so
 //! a replay or an auditor recomputes exactly the same dossiers ([`select`]). Each selected dossier
-//! then gets a control case in its own stream (`OpenControlCase` with
+//! then gets a control case in its own stream ([`control_case`] makes its `OpenControlCase`, with
 //! `ControlSelection::RandomSample`), which is where evidence, visits, findings and recoveries
 //! live. Samples sit in one stream of their own because a sample spans dossiers.
 
@@ -15,9 +15,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Context;
-use crate::dossier::ControlKind;
+use crate::dossier::{ControlKind, ControlSelection, Dossier, OpenControlCase};
 use crate::rejection::{Reason, Rejection};
-use crate::values::{DossierId, SampleId};
+use crate::values::{BudgetId, ControlId, DossierId, SampleId};
 
 /// The name of the selection algorithm, recorded in every sample so a later change of algorithm
 /// never changes how an old sample replays.
@@ -182,6 +182,41 @@ pub fn decide(
         }
         .into(),
     ])
+}
+
+/// The budget of `dossier` a control of `year` looks at: the first budget with an annual amount
+/// for that year. A dossier without one is not in the population of a draw for that year.
+pub fn budget_controlled(dossier: &Dossier, year: i32) -> Option<BudgetId> {
+    dossier
+        .budgets
+        .values()
+        .find(|budget| budget.annual_amounts.contains_key(&year))
+        .map(|budget| budget.id)
+}
+
+/// The control case a drawn sample opens in one of the dossiers it selected: over the whole
+/// budget year, for the budget that has an amount for that year; `None` when the sample did not
+/// select the dossier or the dossier has no such budget.
+pub fn control_case(
+    drawn: &ControlSampleDrawn,
+    dossier_id: DossierId,
+    dossier: &Dossier,
+    control: ControlId,
+) -> Option<OpenControlCase> {
+    if !drawn.selected.contains(&dossier_id) {
+        return None;
+    }
+    Some(OpenControlCase {
+        control,
+        budget: budget_controlled(dossier, drawn.year)?,
+        selection: ControlSelection::RandomSample {
+            sample: drawn.sample,
+            seed: drawn.seed,
+        },
+        kind: drawn.kind,
+        period_from: NaiveDate::from_ymd_opt(drawn.year, 1, 1)?,
+        period_to: NaiveDate::from_ymd_opt(drawn.year, 12, 31)?,
+    })
 }
 
 /// The name of the one controls stream.

@@ -267,3 +267,112 @@ async fn the_loser_of_a_race_for_one_dossier_leaves_its_person_free() {
     // Whether the loser was stopped before claiming or released its claim, its person is free.
     open_dossier(&service, losers[0]).await;
 }
+
+/// An adult's dossier with a PVB made available in 2024 (so a budget year 2024).
+async fn pvb_dossier(service: &Service, birth: NaiveDate) -> DossierId {
+    let dossier = open_dossier(service, birth).await;
+    let (actor, write) = staff();
+    let available = DossierCommand::MakePvbAvailable(domain::dossier::MakePvbAvailable {
+        budget: BudgetId::from_uuid(Uuid::now_v7()),
+        letter_date: d(2024, 2, 1),
+        annual_amount: domain::Euro::parse("30000").unwrap(),
+        route: domain::dossier::PvbRoute::PriorityGroup,
+    });
+    service
+        .dossier_command(dossier, &available, actor, d(2024, 2, 1), &write, None)
+        .await
+        .unwrap();
+    dossier
+}
+
+#[tokio::test]
+async fn k01_a_drawn_sample_opens_a_control_case_in_each_selected_dossier_and_replays() {
+    let (store, service) = service().await;
+    let mut with_budget = Vec::new();
+    for serial in 0..5 {
+        with_budget.push(pvb_dossier(&service, d(1980 + serial, 3, 9)).await);
+    }
+    let without_budget = open_dossier(&service, d(1975, 6, 1)).await;
+    let (actor, write) = staff();
+    let drawn = service
+        .draw_control_sample(
+            2024,
+            domain::dossier::ControlKind::Standard,
+            2,
+            actor,
+            d(2025, 3, 1),
+            &write,
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawn.population, 5, "only dossiers with a budget in 2024");
+    assert!(drawn.refused.is_empty(), "{:?}", drawn.refused);
+    let selected: Vec<DossierId> = drawn.opened.iter().map(|(d, _)| *d).collect();
+    assert_eq!(
+        selected,
+        domain::controls::select(drawn.seed, &with_budget, 2),
+        "the selection replays from the seed and the population"
+    );
+    assert!(!selected.contains(&without_budget));
+    for (dossier, control) in &drawn.opened {
+        let (state, _) = service.dossier(*dossier).await.unwrap();
+        let case = &state.controls[control];
+        assert_eq!(
+            (case.opened.period_from, case.opened.period_to),
+            (d(2024, 1, 1), d(2024, 12, 31))
+        );
+    }
+    let controls = store
+        .read_stream(&app::models::controls_stream(), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(controls.len(), 1);
+    assert_eq!(controls[0].event_type, "ControlSampleDrawn");
+
+    // Too large a sample is refused with the rule, and writes nothing.
+    let before = store.read_all(Position::START, 10_000).await.unwrap().len();
+    let (actor, write) = staff();
+    let too_many = service
+        .draw_control_sample(
+            2024,
+            domain::dossier::ControlKind::Standard,
+            6,
+            actor,
+            d(2025, 3, 1),
+            &write,
+        )
+        .await;
+    match too_many {
+        Err(ExecuteError::Rejected(r)) => assert_eq!(r.code(), "SAMPLE_SIZE_INVALID"),
+        other => panic!("a sample larger than the population is refused, got {other:?}"),
+    }
+    assert_eq!(
+        store.read_all(Position::START, 10_000).await.unwrap().len(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn a_keyed_retry_of_a_draw_draws_the_same_sample_and_opens_nothing_twice() {
+    let (store, service) = service().await;
+    for serial in 0..4 {
+        pvb_dossier(&service, d(1980 + serial, 3, 9)).await;
+    }
+    let (actor, mut write) = staff();
+    write.correlation_id = WriteContext::keyed_correlation_id("staff-1", "draw-1", &[7; 32]);
+    let kind = domain::dossier::ControlKind::Sufficiency;
+    let first = service
+        .draw_control_sample(2024, kind, 3, actor, d(2025, 3, 1), &write)
+        .await
+        .unwrap();
+    let events = store.read_all(Position::START, 10_000).await.unwrap().len();
+    let again = service
+        .draw_control_sample(2024, kind, 3, actor, d(2025, 3, 1), &write)
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert_eq!(
+        store.read_all(Position::START, 10_000).await.unwrap().len(),
+        events
+    );
+}

@@ -264,3 +264,54 @@ fn staff_and_inspectors_report_suspected_fraud_in_their_own_name() {
         .then_rejected("DUPLICATE_REPORT");
     reported.after(open_case(ControlSelection::Report { report: REPORT }));
 }
+
+#[test]
+fn k01_a_drawn_sample_opens_a_case_over_the_budget_year_in_each_selected_dossier() {
+    let holder = adult_with_started_pvb();
+    let dossier = holder.world.dossier.clone();
+    assert_eq!(domain::controls::budget_controlled(&dossier, 2019), Some(PVB));
+    assert_eq!(
+        domain::controls::budget_controlled(&dossier, 2018),
+        None,
+        "no budget year 2018: not in the population of a 2018 draw"
+    );
+    let (events, _) = holder
+        .clone()
+        .today(d(2020, 3, 2))
+        .when(ControlsCommand::DrawSample(DrawControlSample {
+            year: 2019,
+            ..match draw(7, vec![DOSSIER], 1) {
+                ControlsCommand::DrawSample(draw) => draw,
+            }
+        }))
+        .then_accepted();
+    let Event::Controls(domain::controls::ControlsEvent::ControlSampleDrawn(drawn)) = &events[0]
+    else {
+        panic!("expected a sample")
+    };
+    let control = ControlId::from_uuid(Uuid::from_u128(0x0196_0000_0000_7000_8000_0000_2000_0001));
+    let open = domain::controls::control_case(drawn, DOSSIER, &dossier, control)
+        .expect("the selected dossier gets a case");
+    assert_eq!(
+        (open.budget, open.period_from, open.period_to, open.kind),
+        (PVB, d(2019, 1, 1), d(2019, 12, 31), ControlKind::Standard)
+    );
+    assert_eq!(
+        open.selection,
+        ControlSelection::RandomSample {
+            sample: drawn.sample,
+            seed: 7
+        }
+    );
+    let other = DossierId::from_uuid(Uuid::from_u128(0x0196_0000_0000_7000_8000_0000_1000_0001));
+    assert_eq!(
+        domain::controls::control_case(drawn, other, &dossier, control),
+        None,
+        "a dossier the sample did not select gets no case"
+    );
+    // The case the sample makes is one the dossier's decider accepts.
+    holder
+        .today(d(2020, 3, 2))
+        .by(staff())
+        .after(DossierCommand::OpenControlCase(open));
+}
