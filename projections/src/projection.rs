@@ -1,3 +1,5 @@
+//! The `Projection` trait: a read model as a deterministic fold over the global log.
+
 use event_store::RecordedEvent;
 
 use crate::rows::{RowChanges, Table};

@@ -1,3 +1,6 @@
+//! The `ReadModelSink` trait: where read models write their rows and checkpoints, and how they
+//! are read back.
+
 use async_trait::async_trait;
 use event_store::Position;
 

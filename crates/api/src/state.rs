@@ -1,3 +1,6 @@
+//! What every handler shares: the application service, the business date, the answers kept for
+//! idempotent retries and the read models.
+
 use std::sync::Arc;
 
 use app::Service;

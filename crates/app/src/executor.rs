@@ -1,3 +1,6 @@
+//! The executor: runs a command against one stream (load the folded state, decide, append with
+//! the version decided on, decide again on a conflict) and attaches the event metadata.
+
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -1,3 +1,5 @@
+//! What a store answers instead of doing what was asked: the one error type of the port.
+
 use uuid::Uuid;
 
 use crate::types::{ExpectedVersion, StreamName};

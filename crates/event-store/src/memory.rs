@@ -1,3 +1,6 @@
+//! The in-memory adapter: the port's contract with nothing durable behind it, for tests and the
+//! conformance suite's reference.
+
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;

@@ -1,3 +1,5 @@
+//! The port: the `EventStore` trait every adapter implements, with its contract.
+
 use std::time::Duration;
 
 use async_trait::async_trait;

@@ -1,3 +1,5 @@
+//! Catch-up subscriptions: read the global log from a position, then follow it.
+
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,3 +1,6 @@
+//! The envelope types of the port: stream names, positions, expected versions, metadata, and
+//! events as written and as recorded.
+
 use std::fmt;
 
 use chrono::{DateTime, TimeZone, Utc};

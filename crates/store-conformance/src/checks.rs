@@ -1,5 +1,8 @@
 //! The checks. Each writes only inside its namespace and asserts one part of the port's
 //! contract, returning a message that names what the store did wrong.
+//!
+//! One file although long: it is the port's contract as executable checks, one function per
+//! promise in the order of `event_store::EventStore`'s documentation, and reads best whole.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -5,159 +5,24 @@
 //! crate). Store URLs are KurrentDB connection strings: `esdb://…`, `esdb+discover://…`,
 //! `kurrentdb://…`, `kurrentdb+discover://…` (see [`SCHEMES`]). Every rule about expected
 //! versions, retries, sealing and imports comes from [`event_store::append`], so this adapter
-//! answers exactly as the others do. The live proof is the conformance suite run against a
-//! real cluster: `dossier selftest --store esdb://host:2113?tls=false`. No KurrentDB server runs
-//! where this crate is built, so its tests check every mapping without one (see "What the tests
-//! here prove" below).
+//! answers exactly as the others do. One Dossier event is one KurrentDB event (same id, stream
+//! and revision); schema version, recorded-at, our metadata bytes and the hash travel in its
+//! custom metadata (`envelope.rs`). The event at `$all` position `(L, L)` gets
+//! `Position(2·(L + 1))`, so no position handed out, nor its `next()`, makes the server start
+//! inside a record (`position.rs`). Appends read the stream's head, seal with the shared rules
+//! and send the exact revision sealed against. Known gap: an event id reused in another stream
+//! is not detected (KurrentDB has no index by event id).
+//!
+//! No KurrentDB server runs where this crate is built: its tests check every mapping without
+//! one and run the conformance suite against a model of the server (`model.rs`); the live proof
+//! is `dossier selftest --store esdb://host:2113?tls=false`. Binaries call
+//! [`install_crypto_provider`] at start-up (linking `kurrentdb` enables two rustls providers).
+//! `docs/kurrent.md` has the whole argument: the server's behaviour cited from its source, each
+//! difference from the port and how the adapter keeps the port's promises, TLS, and what only a
+//! live server proves.
 //!
 //! Architecture invariant: depends on the event-store port and the `kurrentdb` client only;
 //! never on the domain, HTTP or another adapter. No client error crosses the port.
-//!
-//! # How an event is stored
-//! One Dossier event is one KurrentDB event: same event id, same stream, stream revision =
-//! our stream version, KurrentDB event type = our event type, the payload as the event data
-//! (the exact bytes; content type `application/json` when the bytes are JSON that reads back
-//! to the same text, `application/octet-stream` otherwise). Schema version, recorded-at, our
-//! metadata bytes and the hash travel in the event's custom metadata as one JSON envelope
-//! (`envelope.rs`; the metadata is embedded verbatim, with a hex fallback for bytes that are
-//! not such JSON). Recorded-at is ours: set when the append is sealed (or kept on import) and
-//! covered by the hash; KurrentDB's `created` timestamp is ignored.
-//!
-//! # Positions in `$all`: what KurrentDB does, and our mapping
-//! The research question was how `$all` positions look for the events of one append of
-//! several events, and from where a reader may resume. From the server's source
-//! (kurrent-io/KurrentDB):
-//! - `src/KurrentDB.Core/Services/Storage/StorageWriterService.cs`: an append of N events is
-//!   written as N prepare records flagged `Data | IsCommitted`, the first also
-//!   `TransactionBegin`, the last `TransactionEnd`; there is no separate commit record
-//!   ("implicit transaction", `Services/Storage/ImplicitTransaction.cs`).
-//! - `src/KurrentDB.Core/Services/Storage/ReaderIndex/AllReader.cs`: a forward read treats an
-//!   `IsCommitted` prepare as its own commit and returns its event at
-//!   `CommitEventRecord(event, prepare.LogPosition)`, i.e. at `$all` position
-//!   `(commit, prepare) = (L, L)` where `L` is that record's log position. So the events of one
-//!   append do **not** share a commit position: each has commit == prepare == its own log
-//!   position, and they follow each other in `$all`. (Only explicit transactions, which the
-//!   TCP API had and gRPC never had, end in a commit record; their events share its position
-//!   as commit and differ in prepare.) Kurrent's own report of a 4096-event append read back
-//!   shows the same: `#13 Position: 2746/2746, #14 2842/2842, …`
-//!   (kurrent-io/KurrentDB-Client-Dotnet issue #20; fixed for gRPC by KurrentDB PR #2522).
-//! - The same reader starts at `(commit, prepare)` by positioning its cursor at the log
-//!   position `commit` and keeps records at or after `(commit, prepare)`: the start is
-//!   **inclusive**, and `commit` must be where a record begins. A number inside a record makes
-//!   the chunk reader fail (`InvalidReadException`, answered as `ReadAllResult.InvalidPosition`
-//!   in `Services/Storage/StorageReaderWorker.All.cs`, "Trying to read from an invalid
-//!   position" on gRPC: KurrentDB PRs #3963, #3991, #4128, issues #3195, #694), or, if the bytes
-//!   there happen to parse, a read that silently returns nothing
-//!   (kurrent-io/KurrentDB-Client-Dotnet issue #124). A client may therefore resume only from a
-//!   position the server gave it.
-//! - `Services/Storage/StorageChaser.cs` acknowledges an implicit transaction with the log
-//!   position of its `TransactionEnd` record, which `RequestManager/Managers/WriteEvents.cs`
-//!   returns as both commit and prepare position, and `Transport/Grpc/Streams.Append.cs` as the
-//!   append's position. So `WriteResult::position` is the `$all` position of the **last**
-//!   event of the append (as a client maintainer also says in
-//!   kurrent-io/EventStore-Client-Go issue #88).
-//! - Stream reads carry `$all` positions only for self-committed events and only from
-//!   EventStoreDB 22.6 on (KurrentDB PR #3459, `Data/ResolvedEvent.cs` `CalculatePosition`);
-//!   older servers send `u64::MAX`. `$all` reads always carry them (the `kurrentdb` client
-//!   copies `commit_position`/`prepare_position` of each event in
-//!   `event_store/generated.rs`).
-//! - Events become readable in `$all` in log order, whole transactions at once: the index
-//!   committer adds an implicit transaction's events in one step and only then moves the
-//!   indexed position a reader stops at (`ReaderIndex/IndexCommitter.cs`). A reader that has
-//!   seen position P never later finds an event below P: `$all` needs no gap handling.
-//!
-//! Our mapping (`position.rs`): the event at `(L, L)` gets `Position(2·(L + 1))`. Positions are
-//! even, strictly increasing in `$all` order and far from dense; `next()` of one is odd. Reading
-//! from an even position starts at `(L, L)` and keeps that event; from an odd one it starts at
-//! the same valid record and drops it. Every later batch of one `read_all` call starts at the
-//! last event it read (whatever kind), which is always valid. So no position this adapter hands
-//! out, nor its `next()`, ever makes the server start inside a record, and a page boundary
-//! inside a multi-event append resumes at the following event of that append.
-//!
-//! Safe under either reading: an event of ours whose position is not its own commit (commit
-//! ≠ prepare, which only an explicit transaction could produce) is refused as
-//! [`StoreError::Corrupt`] instead of being handed out, because a single number could not
-//! resume inside such a commit; an event read without a position (a stream read on a server
-//! before 22.6) is [`StoreError::Unavailable`] naming the version needed. `read_all` takes
-//! [`Position::START`], a position this store handed out, or its `next()`; any other number
-//! may point inside a record, which the server refuses (that comes back as
-//! [`StoreError::InvalidRequest`]) or, rarely, misreads.
-//!
-//! # Where KurrentDB differs from the port, and how the adapter keeps the port's promises
-//! - **Positions are not dense** and are byte offsets of the log; see above. They are not the
-//!   numbers another store gives the same events (the port allows that).
-//! - **Expected versions.** The chain needs the stream's head hash, so an append reads the
-//!   stream's last event, checks our [`ExpectedVersion`] with `check_expected`, seals with
-//!   `seal`, and sends the *exact* revision it sealed against (`StreamRevision(v)`, or
-//!   `NoStream`). A concurrent writer therefore always makes the server refuse it. For
-//!   `Exact`/`NoStream` that refusal is the caller's conflict, naming the server's current
-//!   revision as actual; for `Any`/`StreamExists` the adapter reads the new head and tries
-//!   again, up to [`APPEND_ATTEMPTS`] times.
-//! - **Idempotency by event id.** KurrentDB itself only recognises a repeated write at the
-//!   same expected revision. Beyond that, whenever a retry is possible (our expected version
-//!   does not match, the server refused, or the expectation is `Any`/`StreamExists`), the
-//!   adapter reads the stream's last `batch + `[`RETRY_WINDOW`] events and asks `match_retry`:
-//!   a repeated append is recognised while its events are among those. Older repeats with
-//!   `Exact`/`NoStream` get the typed conflict (nothing is written twice); an older repeat with
-//!   `Any` would be written again. KurrentDB has no index by event id, so an id already
-//!   stored is found only where the adapter looks: in that window, when a retry is possible.
-//!   An id reused in *another* stream is not detected (the conformance check
-//!   `event_ids_are_unique_across_streams` fails on KurrentDB, see below), nor one reused from an older event of the same stream
-//!   by an `Exact`/`NoStream` append that matches the head.
-//! - **Atomicity.** One append is one KurrentDB append: all its events or none. The Rust
-//!   client has no multi-stream atomic append, so [`EventStore::import`] is atomic per run of
-//!   consecutive events of one stream, in the order given. It checks the whole import with
-//!   `check_import` before writing anything, so a broken chain writes nothing; a failure
-//!   between runs (server down, a concurrent writer) leaves the earlier runs written. It is
-//!   resumable: sending the same import again skips the events already present (same stream,
-//!   version, id and hash) and writes the rest.
-//! - **Recorded-at** is ours, in the envelope, not the server's `created` (which is also only
-//!   whole seconds in this client).
-//! - **Reading `$all`.** `read_all` asks the server for non-`$` streams only, skips
-//!   `$`-typed events (links, metadata) and other applications' events (no envelope), and
-//!   reads on past them until the page is full or `$all` ends, so it never answers an empty
-//!   page while an event of ours follows (`all.rs`).
-//! - **Following the log.** `wait_for_events` wakes on a catch-up subscription to `$all`
-//!   (filtered to non-system streams), started on first use and restarted a second after it
-//!   drops; `read_all` stays the source of truth, the subscription only ends a wait early.
-//!
-//! # Connecting
-//! [`KurrentStore::connect`] parses the URL, builds the client and asks the server for its
-//! info, so a wrong address fails there. [`KurrentStore::lazy`] only parses (the `kurrentdb`
-//! client connects on first use). After a failed connection the `kurrentdb` client stays
-//! closed, so the adapter builds a new one on the next call.
-//!
-//! # TLS
-//! Linking `kurrentdb` enables both of rustls' crypto providers (`aws-lc-rs` through tonic
-//! and rustls' defaults, `ring` through reqwest's `rustls-tls`), so rustls can no longer pick
-//! a process default from its crate features: any rustls user in the same binary that builds
-//! a `ClientConfig`/`ServerConfig` without naming a provider panics. `kurrentdb` installs
-//! `aws-lc-rs` itself, but only when a client is built. [`install_crypto_provider`] installs
-//! it explicitly (keeping any provider installed before); both constructors call it, and the
-//! binary should call it at start-up, before anything else uses rustls (axum with TLS, …).
-//! tokio-postgres with `NoTls` does not use rustls and is unaffected.
-//!
-//! # What the tests here prove, and what only a live server can
-//! Without a server: the envelope round trip (exact bytes, odd JSON, non-JSON metadata),
-//! ExpectedVersion ↔ StreamState, Position ↔ `$all` position including page boundaries
-//! inside multi-event appends (against a model of `$all`: inclusive starts, refusal of starts
-//! inside a record, system and foreign events, a foreign explicit transaction), the decoding
-//! of our events from KurrentDB's fields, system/foreign filtering, error mapping, URL parsing
-//! and redaction, import planning, and that [`KurrentStore`] is an [`EventStore`]. The
-//! adapter's own logic (head reads, exact revisions, retries, read-backs, imports, paging)
-//! also runs the whole conformance suite against `model.rs`, a model of the server built from
-//! the behaviour cited above; all checks pass there except `event_ids_are_unique_across_streams`,
-//! which fails with the expected message (see "Idempotency by event id").
-//!
-//! Only a live server proves that KurrentDB behaves as that model says on the wire:
-//! `dossier selftest --store esdb://host:2113?tls=false` (or a `kurrentdb://` URL with
-//! credentials) against KurrentDB 23.10 or later runs the same suite: it reads `$all` from
-//! positions it was handed and from their `next()` (`read_all_pages_in_order`, the
-//! subscriptions) and through appends of one to three events (`chains_verify`), and multi-event
-//! append outcomes are checked against what `read_stream` and `read_all` return
-//! (`round_trip_keeps_exact_bytes`), and `read_all_pages_inside_appends` pages through appends
-//! of one to four events with page sizes 1 to 3, so pages end inside appends. The cross-stream
-//! id check reports the known gap there too.
 
 mod all;
 mod backend;

@@ -1,3 +1,5 @@
+//! The HTTP handlers, by area.
+
 pub mod admin;
 pub mod dossiers;
 pub mod reads;

@@ -1,4 +1,11 @@
 //! Facts of a dossier stream: past-tense, stable type names, schema version 1.
+//!
+//! One file although long: it is the schema of the compatibility boundary (every payload a
+//! dossier stream stores, documented field by field, and the `event_enum!` registration at the
+//! end), read as one contract; `docs/events.md` is generated from it. A field added with a
+//! default (`#[serde(default)]`, "absent in events stored before this field") keeps the event's
+//! version; any other change to a payload is a new version with an upcaster
+//! (`crate::event::UPCASTERS`).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

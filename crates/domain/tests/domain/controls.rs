@@ -269,7 +269,10 @@ fn staff_and_inspectors_report_suspected_fraud_in_their_own_name() {
 fn k01_a_drawn_sample_opens_a_case_over_the_budget_year_in_each_selected_dossier() {
     let holder = adult_with_started_pvb();
     let dossier = holder.world.dossier.clone();
-    assert_eq!(domain::controls::budget_controlled(&dossier, 2019), Some(PVB));
+    assert_eq!(
+        domain::controls::budget_controlled(&dossier, 2019),
+        Some(PVB)
+    );
     assert_eq!(
         domain::controls::budget_controlled(&dossier, 2018),
         None,

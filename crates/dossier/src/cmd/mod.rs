@@ -1,3 +1,5 @@
+//! The subcommands of `dossier`, one module each.
+
 pub mod bench;
 pub mod bench_http;
 pub mod bench_rebuild;
