@@ -1,6 +1,9 @@
 //! Why a command is refused: a stable code, the rule it enforces, and a message for staff in
 //! Dutch (nl-BE) with an English one alongside. The same code reaches the HTTP response and the
 //! CLI, so codes never change once released.
+//!
+//! Each reason is written once, as one row of the `reasons!` table below: its data, code, rule
+//! id and both messages side by side.
 
 use chrono::NaiveDate;
 
@@ -8,264 +11,546 @@ use crate::dossier::RepresentativeRole;
 use crate::rule_book::{Parameter, ValueKind};
 use crate::values::{DossierId, Euro, dutch_date};
 
-/// Every reason a command can be refused, with the data the message needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reason {
+/// Declares every refusal reason once, as one row of a table: the variant with the data its
+/// message needs, its code, its rule id (`-` for a check that is no rule of the brief), and its
+/// Dutch and English messages side by side. A message is a `&str` or a `String`; the variant's
+/// fields are in scope, by reference. Generates [`Reason`], its details and [`CODES`].
+macro_rules! reasons {
+    ($(
+        $(#[$meta:meta])*
+        $variant:ident $({ $($(#[$field_meta:meta])* $field:ident: $ty:ty),* $(,)? })?
+            => $code:literal, $rule:expr,
+            nl: $nl:expr,
+            en: $en:expr;
+    )*) => {
+        /// Every reason a command can be refused, with the data the message needs.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Reason {
+            $($(#[$meta])* $variant $({ $($(#[$field_meta])* $field: $ty),* })?,)*
+        }
+
+        /// The code of every reason, in the order of the table (a code shared by two reasons
+        /// appears twice).
+        pub const CODES: &[&str] = &[$($code),*];
+
+        impl Reason {
+            #[allow(clippy::too_many_lines)]
+            fn details(&self) -> Details {
+                match self {
+                    $(Self::$variant $({ $($field),* })? => {
+                        ($code, $rule, message($nl), message($en))
+                    })*
+                }
+            }
+        }
+    };
+}
+
+/// A message of the table as an owned string: a fixed text or a formatted one.
+fn message(text: impl Into<String>) -> String {
+    text.into()
+}
+
+reasons! {
     // General
-    NotAuthorised {
-        action: &'static str,
-    },
-    RuleParameterMissing {
-        parameter: Parameter,
-        on: NaiveDate,
-    },
+    NotAuthorised { action: &'static str } => "NOT_AUTHORISED", "-",
+        nl: format!("U bent niet bevoegd voor deze handeling ({action})."),
+        en: format!("You are not authorised to {action}.");
+    RuleParameterMissing { parameter: Parameter, on: NaiveDate } => "RULE_PARAMETER_MISSING", "-",
+        nl: format!("Het regelboek bevat geen waarde voor {} op {}.", parameter.key(), dutch_date(*on)),
+        en: format!("The rule book has no value for {} on {on}.", parameter.key());
     ParameterValueKindMismatch {
         parameter: Parameter,
         expected: ValueKind,
-    },
-    ParameterPeriodInvalid {
-        parameter: Parameter,
-    },
-    ParameterSourceMissing {
-        parameter: Parameter,
-    },
-    ReasonRequired,
+    } => "PARAMETER_VALUE_KIND_MISMATCH", "-",
+        nl: format!("Parameter {} verwacht een waarde van het type {expected:?}.", parameter.key()),
+        en: format!("Parameter {} takes a {expected:?} value.", parameter.key());
+    ParameterPeriodInvalid { parameter: Parameter } => "PARAMETER_PERIOD_INVALID", "-",
+        nl: format!("De periode van parameter {} eindigt vóór ze begint.", parameter.key()),
+        en: format!("The period of parameter {} ends before it starts.", parameter.key());
+    ParameterSourceMissing { parameter: Parameter } => "PARAMETER_SOURCE_MISSING", "-",
+        nl: format!("Vermeld de regel en de rechtsgrond van parameter {}.", parameter.key()),
+        en: format!("State the rule and legal reference of parameter {}.", parameter.key());
+    ReasonRequired => "REASON_REQUIRED", "-",
+        nl: "Vermeld een reden of referentie.",
+        en: "State a reason or reference.";
     /// A person's name needs a family name and a given name, each at most 200 characters.
-    PersonNameInvalid,
-    InvalidInput {
-        field: &'static str,
-        problem: &'static str,
-    },
-    UserNameTaken {
-        name: String,
-    },
-    UnknownUser,
-    UnknownToken,
-    NothingDue,
-    DateInFuture {
-        date: NaiveDate,
-    },
-    AmountMustBePositive {
-        amount: Euro,
-    },
+    PersonNameInvalid => "PERSON_NAME_INVALID", "-",
+        nl: "Vul een familienaam en een voornaam in (elk hoogstens 200 tekens).",
+        en: "Give a family name and a given name (each at most 200 characters).";
+    InvalidInput { field: &'static str, problem: &'static str } => "INVALID_INPUT", "-",
+        nl: format!("Het veld {field} is ongeldig: {problem}."),
+        en: format!("The field {field} is invalid: {problem}.");
+    UserNameTaken { name: String } => "USER_NAME_TAKEN", "-",
+        nl: format!("Er bestaat al een gebruiker met de naam {name}."),
+        en: format!("A user named {name} already exists.");
+    UnknownUser => "UNKNOWN_USER", "-",
+        nl: "Deze gebruiker bestaat niet.",
+        en: "This user does not exist.";
+    UnknownToken => "UNKNOWN_TOKEN", "-",
+        nl: "Dit token bestaat niet.",
+        en: "This token does not exist.";
+    NothingDue => "NOTHING_DUE", "-",
+        nl: "Er is vandaag niets te doen voor dit dossier.",
+        en: "Nothing is due for this dossier today.";
+    DateInFuture { date: NaiveDate } => "DATE_IN_FUTURE", "-",
+        nl: format!("De datum {} ligt in de toekomst.", dutch_date(*date)),
+        en: format!("The date {date} is in the future.");
+    AmountMustBePositive { amount: Euro } => "AMOUNT_MUST_BE_POSITIVE", "-",
+        nl: format!("Het bedrag moet positief zijn; het is {}.", amount.to_dutch()),
+        en: format!("The amount must be positive; it is {amount}.");
+
     // Registry
-    OrganisationAlreadyLicensed,
-    BoLicenceCapReached {
-        cap: u32,
-        on: NaiveDate,
-    },
-    UnknownOrganisation,
-    LicenceNotActive,
+    OrganisationAlreadyLicensed => "ORGANISATION_ALREADY_LICENSED", "-",
+        nl: "Deze organisatie heeft al een vergunning.",
+        en: "This organisation is already licensed.";
+    BoLicenceCapReached { cap: u32, on: NaiveDate } => "BO_LICENCE_CAP_REACHED", "S000-03",
+        nl: format!("Er zijn op {} al {cap} bijstandsorganisaties vergund; meer is niet toegestaan.", dutch_date(*on)),
+        en: format!("{cap} assistance organisations are already licensed on {on}; no more are allowed.");
+    UnknownOrganisation => "UNKNOWN_ORGANISATION", "-",
+        nl: "Deze organisatie is niet gekend.",
+        en: "This organisation is unknown.";
+    LicenceNotActive => "LICENCE_NOT_ACTIVE", "-",
+        nl: "De vergunning van deze organisatie is al ingetrokken.",
+        en: "The licence of this organisation was already withdrawn.";
+
     // Person, representatives, holder, account
-    DossierNotOpened,
-    DuplicatePerson,
-    DuplicatePersonInDossier {
-        dossier: DossierId,
-    },
-    BirthDateRequired,
-    CorrectionUnchanged,
-    PersonDeceased,
+    DossierNotOpened => "DOSSIER_NOT_OPENED", "-",
+        nl: "Er is nog geen persoon geregistreerd in dit dossier.",
+        en: "No person is registered in this dossier yet.";
+    DuplicatePerson => "DUPLICATE_PERSON", "-",
+        nl: "Deze persoon is al geregistreerd.",
+        en: "This person is already registered.";
+    DuplicatePersonInDossier { dossier: DossierId } => "DUPLICATE_PERSON", "-",
+        nl: format!("Deze persoon is al geregistreerd in dossier {dossier}."),
+        en: format!("This person is already registered in dossier {dossier}.");
+    BirthDateRequired => "BIRTH_DATE_REQUIRED", "-",
+        nl: "Het rijksregisternummer bevat geen volledige geboortedatum: vul de geboortedatum in.",
+        en: "The INSZ does not encode a full birth date: give the birth date.";
+    CorrectionUnchanged => "CORRECTION_UNCHANGED", "-",
+        nl: "De verbetering is gelijk aan de huidige waarde.",
+        en: "The correction equals the current value.";
+    PersonDeceased => "PERSON_DECEASED", "-",
+        nl: "De persoon is overleden.",
+        en: "The person has died.";
     RepNotLegalRepresentative {
         role: RepresentativeRole,
         rule: &'static str,
-    },
-    CourtBewindNotAllowedForMinor,
-    RepresentativeAlreadyAssigned,
-    UnknownRepresentative,
+    } => "REP_NOT_LEGAL_REPRESENTATIVE", rule,
+        nl: format!("{} is hier geen wettelijk vertegenwoordiger en kan geen budgethouder zijn.", capitalise(role_nl(*role))),
+        en: format!("{} is not a legal representative here and cannot be budget holder.", capitalise(role_en(*role)));
+    CourtBewindNotAllowedForMinor => "COURT_BEWIND_NOT_ALLOWED_FOR_MINOR", "S003-26",
+        nl: "Voor een minderjarige kan geen bewindvoering of budgethouderschap via de rechtbank geregeld worden.",
+        en: "For a minor, neither administration nor budget holdership can be arranged through the court.";
+    RepresentativeAlreadyAssigned => "REPRESENTATIVE_ALREADY_ASSIGNED", "-",
+        nl: "Deze persoon is al vertegenwoordiger.",
+        en: "This person already is a representative.";
+    UnknownRepresentative => "UNKNOWN_REPRESENTATIVE", "-",
+        nl: "Deze persoon is geen vertegenwoordiger in dit dossier.",
+        en: "This person is not a representative in this dossier.";
     InvalidBudgetHolder {
         minor: bool,
-    },
-    AccountNameMismatch,
-    AccountNotDedicated,
-    NoBudgetAccount,
+    } => "INVALID_BUDGET_HOLDER", if *minor { "S003-22" } else { "E-06" },
+        nl: if *minor {
+            "Budgethouder van een minderjarige is een ouder, adoptieouder of voogd die wettelijk vertegenwoordiger is."
+        } else {
+            "Budgethouder van een meerderjarige is de persoon zelf, de bewindvoerder over persoon en goederen of de zorgvolmachtdrager."
+        },
+        en: if *minor {
+            "The budget holder of a minor is a parent, adoptive parent or guardian who is legal representative."
+        } else {
+            "The budget holder of an adult is the person, the administrator over person and goods, or the care mandatary."
+        };
+    AccountNameMismatch => "ACCOUNT_NAME_MISMATCH", "A-03",
+        nl: "De budgetrekening moet op naam staan van de budgethouder, een wettelijk vertegenwoordiger, een bij notariële akte aangestelde persoon of de minderjarige.",
+        en: "The budget account must be in the name of the budget holder, a legal representative, a notarial appointee or the minor.";
+    AccountNotDedicated => "ACCOUNT_NOT_DEDICATED", "A-03",
+        nl: "Voor het budget is een aparte rekening verplicht.",
+        en: "A separate account for the budget is mandatory.";
+    NoBudgetAccount => "NO_BUDGET_ACCOUNT", "A-03",
+        nl: "Er is nog geen budgetrekening geregistreerd.",
+        en: "No budget account is registered yet.";
+
     // Budgets
-    UnknownBudget,
-    DuplicateBudget,
-    BudgetAlreadyActive,
-    PabOnlyForMinors {
-        age: u32,
-        submitted_on: NaiveDate,
-    },
+    UnknownBudget => "UNKNOWN_BUDGET", "-",
+        nl: "Dit budget is niet gekend.",
+        en: "This budget is unknown.";
+    DuplicateBudget => "DUPLICATE_BUDGET", "-",
+        nl: "Dit budget bestaat al.",
+        en: "This budget already exists.";
+    BudgetAlreadyActive => "BUDGET_ALREADY_ACTIVE", "-",
+        nl: "Er loopt al een budget van deze soort.",
+        en: "A budget of this kind is already running.";
+    PabOnlyForMinors { age: u32, submitted_on: NaiveDate } => "PAB_ONLY_FOR_MINORS", "S003-02",
+        nl: format!("Een PAB kan enkel voor minderjarigen aangevraagd worden; de aanvrager was {age} jaar op {}. Een meerderjarige vraagt een PVB aan.", dutch_date(*submitted_on)),
+        en: format!("A PAB can only be applied for for minors; the applicant was {age} on {submitted_on}. An adult applies for a PVB.");
     SpoedConditionsNotMet {
         age: u32,
         min: u32,
         max: u32,
         attest_missing: bool,
-    },
-    NoPabApplication,
-    NoActivePab,
-    PvbTbsBeforeMajority {
-        from: NaiveDate,
-    },
-    BudgetNotActive,
-    PabStartRequiresDeregistrationAttest,
-    StartDeadlinePassed {
-        deadline: NaiveDate,
-    },
-    StopRequestNotSignedByHolder,
-    DeathNotRecorded,
-    ToewijzingRequired,
-    PvbNaJeugdhulpDeadlineMissed {
-        limit: NaiveDate,
-    },
-    BobSwitchClosed {
-        last_date: NaiveDate,
-    },
-    UnknownVoucher,
-    VoucherNotExchangeableForMoney,
-    VoucherAlreadyUsed,
-    VoucherExpired {
-        valid_until: NaiveDate,
-    },
+    } => "SPOED_CONDITIONS_NOT_MET", "S003-20",
+        nl: if *attest_missing {
+            "De spoedprocedure vraagt een attest van de behandelende arts-specialist.".to_owned()
+        } else {
+            format!("De spoedprocedure geldt van {min} tot en met {max} jaar; het kind is {age} jaar.")
+        },
+        en: if *attest_missing {
+            "The urgent procedure needs an attest of the treating specialist.".to_owned()
+        } else {
+            format!("The urgent procedure is for ages {min} to {max}; the child is {age}.")
+        };
+    NoPabApplication => "NO_PAB_APPLICATION", "-",
+        nl: "Er is geen openstaande PAB-aanvraag voor dit budget.",
+        en: "There is no open PAB application for this budget.";
+    NoActivePab => "NO_ACTIVE_PAB", "-",
+        nl: "Er loopt geen PAB.",
+        en: "No PAB is running.";
+    PvbTbsBeforeMajority { from: NaiveDate } => "PVB_TBS_BEFORE_MAJORITY", "E-04",
+        nl: format!("Een PVB kan pas ter beschikking gesteld worden vanaf {}.", dutch_date(*from)),
+        en: format!("A PVB can only be made available from {from}.");
+    BudgetNotActive => "BUDGET_NOT_ACTIVE", "-",
+        nl: "Dit budget is niet (meer) actief.",
+        en: "This budget is not (or no longer) active.";
+    PabStartRequiresDeregistrationAttest => "PAB_START_REQUIRES_DEREGISTRATION_ATTEST", "S003-09",
+        nl: "Het PAB kan pas starten als het attest van uitschrijving uit de thuisbegeleiding bij het VAPH is.",
+        en: "The PAB can only start once the attest of de-registration from home guidance has reached VAPH.";
+    StartDeadlinePassed { deadline: NaiveDate } => "START_DEADLINE_PASSED", "A-02",
+        nl: format!("Het budget moest uiterlijk op {} starten.", dutch_date(*deadline)),
+        en: format!("The budget had to start by {deadline}.");
+    StopRequestNotSignedByHolder => "STOP_REQUEST_NOT_SIGNED_BY_HOLDER", "E-01",
+        nl: "De stopzetting moet ondertekend zijn door de budgethouder of de wettelijk vertegenwoordiger.",
+        en: "The stop letter must be signed by the budget holder or the legal representative.";
+    DeathNotRecorded => "DEATH_NOT_RECORDED", "S003-07",
+        nl: "Registreer eerst het overlijden; de stopdatum is de datum van overlijden.",
+        en: "Record the death first; the stop date is the date of death.";
+    ToewijzingRequired => "TOEWIJZING_REQUIRED", "E-04",
+        nl: "De omzetting vraagt een definitieve toewijzing.",
+        en: "The conversion needs a definitive allocation (toewijzing).";
+    PvbNaJeugdhulpDeadlineMissed { limit: NaiveDate } => "PVB_NA_JEUGDHULP_DEADLINE_MISSED", "E-04",
+        nl: format!("Het ondersteuningsplan moest vóór {} ingediend zijn.", dutch_date(*limit)),
+        en: format!("The support plan had to be submitted before {limit}.");
+    BobSwitchClosed { last_date: NaiveDate } => "BOB_SWITCH_CLOSED", "E-07",
+        nl: format!("De vrijwillige overstap naar het zorgbudget kon tot en met {}.", dutch_date(*last_date)),
+        en: format!("The voluntary switch to the zorgbudget was possible up to {last_date}.");
+    UnknownVoucher => "UNKNOWN_VOUCHER", "-",
+        nl: "Deze waardebon is niet gekend.",
+        en: "This voucher is unknown.";
+    VoucherNotExchangeableForMoney => "VOUCHER_NOT_EXCHANGEABLE_FOR_MONEY", "S003-28",
+        nl: "De waardebon is niet inwisselbaar voor geld.",
+        en: "The voucher cannot be exchanged for money.";
+    VoucherAlreadyUsed => "VOUCHER_ALREADY_USED", "S003-28",
+        nl: "De waardebon is al gebruikt of vervallen.",
+        en: "The voucher was already used or has expired.";
+    VoucherExpired { valid_until: NaiveDate } => "VOUCHER_EXPIRED", "S003-28",
+        nl: format!("De waardebon was geldig tot en met {}.", dutch_date(*valid_until)),
+        en: format!("The voucher was valid up to {valid_until}.");
+
     // Agreements
-    UnknownAgreement,
-    DuplicateAgreement,
-    NoActiveBudget,
-    AgreementPeriodInvalid,
-    AgreementNotPending,
-    AgreementNotActive,
-    VoucherAgreementProviderOnly,
-    VoucherRequiresLicensedProvider,
-    PabCombinationNotAllowed {
-        rule: &'static str,
-    },
-    ToahNotPayableWithPab,
-    GoInternaatCostsNotPayable,
-    MinorFamilyMemberNotAllowed,
-    WrongAgreementTypeFamily,
-    CovidAgreementMustBeCash,
-    CovidAgreementNotOneToOne,
-    CovidMentionMissing,
+    UnknownAgreement => "UNKNOWN_AGREEMENT", "-",
+        nl: "Deze overeenkomst is niet gekend of loopt niet.",
+        en: "This agreement is unknown or not running.";
+    DuplicateAgreement => "DUPLICATE_AGREEMENT", "-",
+        nl: "Deze overeenkomst bestaat al.",
+        en: "This agreement already exists.";
+    NoActiveBudget => "NO_ACTIVE_BUDGET", "-",
+        nl: "Er is geen toegekend budget om deze overeenkomst op te besteden.",
+        en: "There is no granted budget to spend under this agreement.";
+    AgreementPeriodInvalid => "AGREEMENT_PERIOD_INVALID", "-",
+        nl: "De einddatum ligt vóór de begindatum.",
+        en: "The end date is before the start date.";
+    AgreementNotPending => "AGREEMENT_NOT_PENDING", "-",
+        nl: "Over deze overeenkomst is al beslist.",
+        en: "This agreement was already decided on.";
+    AgreementNotActive => "AGREEMENT_NOT_ACTIVE", "-",
+        nl: "Deze overeenkomst loopt niet (meer).",
+        en: "This agreement is not (or no longer) running.";
+    VoucherAgreementProviderOnly => "VOUCHER_AGREEMENT_PROVIDER_ONLY", "P-09",
+        nl: "Een voucherovereenkomst wordt geregistreerd door de zorgaanbieder of het VAPH, niet door de budgethouder.",
+        en: "A voucher agreement is registered by the provider or VAPH, not by the budget holder.";
+    VoucherRequiresLicensedProvider => "VOUCHER_REQUIRES_LICENSED_PROVIDER", "P-09",
+        nl: "Voucher kan enkel bij een vergunde zorgaanbieder of voor intensieve bijstand door een bijstandsorganisatie.",
+        en: "Voucher is only possible with a licensed provider or for intensive assistance by an assistance organisation.";
+    PabCombinationNotAllowed { rule: &'static str } => "PAB_COMBINATION_NOT_ALLOWED", rule,
+        nl: if *rule == "S003-13" {
+            "Met een PAB kan geen dagopvang ingekocht worden; dien een combinatieformulier in."
+        } else {
+            "Mobiele of ambulante begeleiding (ook thuisbegeleiding) is niet combineerbaar met een PAB."
+        },
+        en: if *rule == "S003-13" {
+            "Day care cannot be bought with a PAB; submit a combination form."
+        } else {
+            "Mobile or ambulant guidance (including home guidance) cannot be combined with a PAB."
+        };
+    ToahNotPayableWithPab => "TOAH_NOT_PAYABLE_WITH_PAB", "S003-18",
+        nl: "Tijdelijk onderwijs aan huis is combineerbaar met een PAB, maar mag niet met het PAB betaald worden.",
+        en: "Temporary home education can be combined with a PAB but not paid with it.";
+    GoInternaatCostsNotPayable => "GO_INTERNAAT_COSTS_NOT_PAYABLE", "S003-17",
+        nl: "Internaatkosten van het GO mogen niet op het PAB ingebracht worden.",
+        en: "GO boarding-school costs cannot be claimed on the PAB.";
+    MinorFamilyMemberNotAllowed => "MINOR_FAMILY_MEMBER_NOT_ALLOWED", "F-01",
+        nl: "Met een minderjarig familie- of gezinslid kan geen overeenkomst gesloten worden.",
+        en: "No agreement is allowed with a minor relative or household member.";
+    WrongAgreementTypeFamily => "WRONG_AGREEMENT_TYPE_FAMILY", "P-10",
+        nl: "Een familielid tot de 2de graad registreert u als 'gezinslid/familielid', niet als individuele begeleider.",
+        en: "A relative up to the 2nd degree is registered as family member, not as individual assistant.";
+    CovidAgreementMustBeCash => "COVID_AGREEMENT_MUST_BE_CASH", "S004-12",
+        nl: "Een COVID-19-overeenkomst is een cashovereenkomst.",
+        en: "A COVID-19 agreement is a cash agreement.";
+    CovidAgreementNotOneToOne => "COVID_AGREEMENT_NOT_ONE_TO_ONE", "S004-03",
+        nl: "Een COVID-19-overeenkomst geeft zorg in een een-op-eenrelatie (of aan gezinsleden op één adres).",
+        en: "A COVID-19 agreement gives one-to-one care (or to family members at one address).";
+    CovidMentionMissing => "COVID_MENTION_MISSING", "S004-12",
+        nl: "Vermeld 'COVID-19' in de taakomschrijving.",
+        en: "State 'COVID-19' in the task description.";
     CovidAgreementOutsideWindow {
         from: NaiveDate,
         to: NaiveDate,
-    },
-    CovidUseIdoExtension,
-    CovidIdoExtensionRequiresOneToOne,
+    } => "COVID_AGREEMENT_OUTSIDE_WINDOW", "S004-10",
+        nl: format!("Een COVID-19-overeenkomst moet binnen de periode van {} tot en met {} vallen.", dutch_date(*from), dutch_date(*to)),
+        en: format!("A COVID-19 agreement must fall within {from} to {to}.");
+    CovidUseIdoExtension => "COVID_USE_IDO_EXTENSION", "S004-04",
+        nl: "Met deze zorgaanbieder loopt al een IDO: registreer een uitbreiding van die IDO.",
+        en: "An IDO with this provider is running: register an extension of that IDO.";
+    CovidIdoExtensionRequiresOneToOne => "COVID_IDO_EXTENSION_REQUIRES_ONE_TO_ONE", "S004-04",
+        nl: "Een uitbreiding kan enkel als de lopende IDO al individuele een-op-eenondersteuning voorzag.",
+        en: "An extension is only possible if the running IDO already provided one-to-one support.";
     IdoFrozen {
         rule: &'static str,
         frozen_until: NaiveDate,
-    },
-    IdoNoticeTooEarly {
-        notice_from: NaiveDate,
-    },
+    } => "IDO_FROZEN_UNTIL_2020_09_30", rule,
+        nl: format!("De IDO loopt door tot en met {} en kan pas daarna wijzigen of eindigen.", dutch_date(*frozen_until)),
+        en: format!("The IDO runs on up to {frozen_until} and can only change or end after that.");
+    IdoNoticeTooEarly { notice_from: NaiveDate } => "IDO_FROZEN_UNTIL_2020_09_30", "S004-07",
+        nl: format!("De IDO kan pas opgezegd worden vanaf {}.", dutch_date(*notice_from)),
+        en: format!("Notice of the IDO can only be given from {notice_from}.");
     StudentTooYoung {
         age: u32,
         minimum_age: u32,
         minimum_age_after_two_years_secondary: u32,
-    },
-    VolunteerRequiresOrganisation,
+    } => "STUDENT_TOO_YOUNG", "F-02",
+        nl: format!("Een jobstudent moet bij de start van de overeenkomst minstens {minimum_age} jaar zijn, of {minimum_age_after_two_years_secondary} jaar na de eerste twee jaar secundair onderwijs; deze student is {age} jaar."),
+        en: format!("A job student must be at least {minimum_age} on the agreement's start, or {minimum_age_after_two_years_secondary} after completing the first two years of secondary school; this student is {age}.");
+    VolunteerRequiresOrganisation => "VOLUNTEER_REQUIRES_ORGANISATION", "F-03",
+        nl: "Een vrijwilliger kan enkel vergoed worden via een overeenkomst met een erkende vrijwilligersorganisatie, niet rechtstreeks.",
+        en: "A volunteer can only be paid through an agreement with a recognised volunteer organisation, not directly.";
     ParentInitiativeNotRegistered {
         registration_required_from: NaiveDate,
-    },
+    } => "OUDERINITIATIEF_NOT_REGISTERED", "V-02",
+        nl: format!("Vanaf {} aanvaardt het VAPH enkel overeenkomsten voor collectieve ondersteuning met een bij het VAPH geregistreerd ouderinitiatief; dit ouderinitiatief is op de startdatum niet geregistreerd.", dutch_date(*registration_required_from)),
+        en: format!("From {registration_required_from} VAPH accepts agreements for collective support only from an ouderinitiatief registered with VAPH; this one is not registered on the start date.");
     IdoMustPrecedeSupport {
         start: NaiveDate,
         signed_on: NaiveDate,
         /// The emergency grace in days, when the IDO was signed in an emergency.
         emergency_max_days: Option<u32>,
-    },
-    AgreementFieldMissing {
-        field: AgreementField,
-    },
+    } => "IDO_MUST_PRECEDE_SUPPORT", "G-IDO",
+        nl: match emergency_max_days {
+            None => format!("Een IDO wordt ondertekend voor de ondersteuning start: ondertekend op {}, start op {}.", dutch_date(*signed_on), dutch_date(*start)),
+            Some(days) => format!("Ook in een noodsituatie wordt een IDO uiterlijk {days} dagen na de start ondertekend: ondertekend op {}, start op {}.", dutch_date(*signed_on), dutch_date(*start)),
+        },
+        en: match emergency_max_days {
+            None => format!("An IDO is signed before the support starts: signed on {signed_on}, starting {start}."),
+            Some(days) => format!("Even in an emergency an IDO is signed at most {days} days after the start: signed on {signed_on}, starting {start}."),
+        };
+    AgreementFieldMissing { field: AgreementField } => "AGREEMENT_FIELD_MISSING", field.rule(),
+        nl: format!("{} vermeldt {}; dat ontbreekt.", field.agreement().0, field.name_nl()),
+        en: format!("{} states {}; it is missing.", field.agreement().1, field.name_en());
+
     // Combinations
     CombinationChangeMustBeFullCalendarMonth {
         date: NaiveDate,
-    },
-    CombinationFormNotSigned,
-    OnlySchoolRelatedDaycareCombinable,
-    PabMfcResidentialNotAllowed,
-    HalfDaysRequired,
-    NotAnMfc,
-    UnknownCombination,
-    DuplicateCombination,
-    CombinationNotActive,
+    } => "COMBINATION_CHANGE_MUST_BE_FULL_CALENDAR_MONTH", "S003-15",
+        nl: format!("Een combinatie wijzigt per volledige kalendermaand; {} is niet de eerste van de maand.", dutch_date(*date)),
+        en: format!("A combination changes per full calendar month; {date} is not the first of a month.");
+    CombinationFormNotSigned => "COMBINATION_FORM_NOT_SIGNED", "A-07",
+        nl: "Het combinatieformulier moet door de budgethouder en het MFC ingevuld zijn.",
+        en: "The combination form must be completed by the budget holder and the MFC.";
+    OnlySchoolRelatedDaycareCombinable => "ONLY_SCHOOL_RELATED_DAYCARE_COMBINABLE", "S003-10",
+        nl: "Enkel schoolaanvullende of schoolvervangende dagopvang is combineerbaar met een PAB.",
+        en: "Only school-supplementary or school-replacing day care can be combined with a PAB.";
+    PabMfcResidentialNotAllowed => "PAB_MFC_RESIDENTIAL_NOT_ALLOWED", "A-08",
+        nl: "Een PAB is niet combineerbaar met verblijf in een MFC.",
+        en: "A PAB cannot be combined with a residential stay in an MFC.";
+    HalfDaysRequired => "HALF_DAYS_REQUIRED", "S003-13",
+        nl: "Vermeld het aantal dagdelen dagopvang.",
+        en: "State the number of half-days of day care.";
+    NotAnMfc => "NOT_AN_MFC", "S003-14",
+        nl: "De dagopvang komt niet van een erkend MFC.",
+        en: "The day care is not given by a recognised MFC.";
+    UnknownCombination => "UNKNOWN_COMBINATION", "-",
+        nl: "Deze combinatie is niet gekend.",
+        en: "This combination is unknown.";
+    DuplicateCombination => "DUPLICATE_COMBINATION", "-",
+        nl: "Deze combinatie bestaat al.",
+        en: "This combination already exists.";
+    CombinationNotActive => "COMBINATION_NOT_ACTIVE", "-",
+        nl: "Deze combinatie is beëindigd.",
+        en: "This combination has ended.";
     CombinationDateBeforeCurrent {
         current: NaiveDate,
-    },
+    } => "COMBINATION_DATE_BEFORE_CURRENT", "S003-15",
+        nl: format!("De wijziging moet na {} ingaan.", dutch_date(*current)),
+        en: format!("The change must take effect after {current}.");
+
     // Bijstandsorganisaties
-    NotALicensedBo,
-    AlreadyMember,
-    LowThresholdAssistanceIsFree,
-    CollectiveTaskIsFree,
-    DuplicateReport,
+    NotALicensedBo => "NOT_A_LICENSED_BO", "S000-03",
+        nl: "Deze organisatie is geen vergunde bijstandsorganisatie.",
+        en: "This organisation is not a licensed assistance organisation.";
+    AlreadyMember => "ALREADY_MEMBER", "-",
+        nl: "De persoon is al lid van deze bijstandsorganisatie.",
+        en: "The person already is a member of this assistance organisation.";
+    LowThresholdAssistanceIsFree => "LOW_THRESHOLD_ASSISTANCE_IS_FREE", "S000-08",
+        nl: "Voor laagdrempelige bijstand mag geen bijdrage gevraagd worden.",
+        en: "No contribution may be charged for low-threshold assistance.";
+    CollectiveTaskIsFree => "COLLECTIVE_TASK_IS_FREE", "S000-12",
+        nl: "Voor de collectieve opdracht mag geen bijdrage gevraagd worden.",
+        en: "No contribution may be charged for the collective task.";
+    DuplicateReport => "DUPLICATE_REPORT", "-",
+        nl: "Deze melding bestaat al.",
+        en: "This report already exists.";
+
     // Cost claims
-    NoBudgetForYear {
-        year: i32,
-    },
-    EmptyCostClaim,
-    DuplicateCostClaim,
-    DuplicateCostLine {
-        line: u32,
-    },
-    CostLinePeriodInvalid {
-        line: u32,
-    },
-    CostLineOutsideBudgetYear {
-        line: u32,
-        year: i32,
-    },
-    UnknownCostLine,
-    CostLineNotHeld,
-    CostLineNotDecided,
-    DecisionUnchanged,
+    NoBudgetForYear { year: i32 } => "NO_BUDGET_FOR_YEAR", "S003-21",
+        nl: format!("Dit budget heeft geen jaarbedrag voor {year}."),
+        en: format!("This budget has no annual amount for {year}.");
+    EmptyCostClaim => "EMPTY_COST_CLAIM", "S003-21",
+        nl: "Een kostenstaat bevat minstens één kost.",
+        en: "A cost claim has at least one line.";
+    DuplicateCostClaim => "DUPLICATE_COST_CLAIM", "-",
+        nl: "Deze kostenstaat werd al ingediend.",
+        en: "This cost claim was already submitted.";
+    DuplicateCostLine { line: u32 } => "DUPLICATE_COST_LINE", "-",
+        nl: format!("Lijn {line} komt twee keer voor in de kostenstaat."),
+        en: format!("Line {line} appears twice in the claim.");
+    CostLinePeriodInvalid { line: u32 } => "COST_LINE_PERIOD_INVALID", "-",
+        nl: format!("Lijn {line}: de prestatieperiode eindigt vóór ze begint."),
+        en: format!("Line {line}: the service period ends before it starts.");
+    CostLineOutsideBudgetYear { line: u32, year: i32 } => "COST_LINE_OUTSIDE_BUDGET_YEAR", "-",
+        nl: format!("Lijn {line}: de prestaties vallen niet in budgetjaar {year}."),
+        en: format!("Line {line}: the service dates are not in budget year {year}.");
+    UnknownCostLine => "UNKNOWN_COST_LINE", "-",
+        nl: "Deze kostenlijn is niet gekend.",
+        en: "This cost line is unknown.";
+    CostLineNotHeld => "COST_LINE_NOT_HELD", "-",
+        nl: "Over deze kost werd al beslist; gebruik een herziening met reden.",
+        en: "This line was already decided; override it with a reason.";
+    CostLineNotDecided => "COST_LINE_NOT_DECIDED", "-",
+        nl: "Deze kost wacht op een manuele beslissing.",
+        en: "This line is waiting for a manual decision.";
+    DecisionUnchanged => "DECISION_UNCHANGED", "-",
+        nl: "De nieuwe beslissing is dezelfde als de huidige.",
+        en: "The new decision equals the current one.";
+
     // COVID-19 overrun
-    NoApprovedCovidAgreement,
-    CovidAllowanceAlreadyGranted,
-    NoCovidAllowance,
+    NoApprovedCovidAgreement => "NO_APPROVED_COVID_AGREEMENT", "C-02",
+        nl: "De COVID-19-verhoging volgt pas na goedkeuring van een COVID-19-overeenkomst.",
+        en: "The COVID-19 increase follows only the approval of a COVID-19 agreement.";
+    CovidAllowanceAlreadyGranted => "COVID_ALLOWANCE_ALREADY_GRANTED", "S004-14",
+        nl: "De COVID-19-verhoging voor dit jaar werd al toegekend.",
+        en: "The COVID-19 increase for this year was already granted.";
+    NoCovidAllowance => "NO_COVID_ALLOWANCE", "S004-14",
+        nl: "Er is geen COVID-19-verhoging voor dit jaar.",
+        en: "There is no COVID-19 increase for this year.";
+
     // Payments, advance, recoveries, settlement
-    AdvanceAlreadyPaid {
-        rule: &'static str,
-    },
-    AdvanceNotDue {
-        rule: &'static str,
-    },
-    DuplicatePayment,
-    UnknownPayment,
-    PaymentAlreadyExecuted,
-    CashPartOnlyForPvb,
-    ExtraSeveranceAlreadyGranted,
-    SeveranceCapNotReached,
-    BudgetYearNotEnded {
-        year: i32,
-    },
-    BudgetYearAlreadyClosed {
-        year: i32,
-    },
-    DuplicateRecovery,
-    UnknownRecovery,
-    RecoveryEvidenceRequired,
-    RecoveryExceedsOutstanding {
-        outstanding: Euro,
-    },
-    BudgetNotEnded,
-    ProvisionalSettlementRequired,
+    AdvanceAlreadyPaid { rule: &'static str } => "ADVANCE_ALREADY_PAID", rule,
+        nl: "Het voorschot werd al betaald.",
+        en: "The advance was already paid.";
+    AdvanceNotDue { rule: &'static str } => "ADVANCE_NOT_DUE", rule,
+        nl: "Het voorschot is nog niet verschuldigd (PVB: eerst het cashgedeelte en een goedgekeurde cashovereenkomst; PAB: eerst de start).",
+        en: "The advance is not due yet (PVB: first the cash part and an approved cash agreement; PAB: first the start).";
+    DuplicatePayment => "DUPLICATE_PAYMENT", "-",
+        nl: "Deze betaling bestaat al.",
+        en: "This payment already exists.";
+    UnknownPayment => "UNKNOWN_PAYMENT", "-",
+        nl: "Deze betaling is niet gekend.",
+        en: "This payment is unknown.";
+    PaymentAlreadyExecuted => "PAYMENT_ALREADY_EXECUTED", "-",
+        nl: "Deze betaling werd al uitgevoerd.",
+        en: "This payment was already executed.";
+    CashPartOnlyForPvb => "CASH_PART_ONLY_FOR_PVB", "P-04",
+        nl: "Enkel voor een PVB wordt een cashgedeelte opgegeven.",
+        en: "Only a PVB has a declared cash part.";
+    ExtraSeveranceAlreadyGranted => "EXTRA_SEVERANCE_ALREADY_GRANTED", "E-02",
+        nl: "De bijkomende verbrekingsvergoeding werd al toegekend.",
+        en: "The extra severance was already granted.";
+    SeveranceCapNotReached => "SEVERANCE_CAP_NOT_REACHED", "E-02",
+        nl: "Een bijkomende verbrekingsvergoeding kan pas als de kostenstaten aantonen dat het eerste vierde niet volstaat.",
+        en: "Extra severance only when the claims show the first quarter is insufficient.";
+    BudgetYearNotEnded { year: i32 } => "BUDGET_YEAR_NOT_ENDED", "P-06",
+        nl: format!("Budgetjaar {year} is nog niet voorbij."),
+        en: format!("Budget year {year} has not ended yet.");
+    BudgetYearAlreadyClosed { year: i32 } => "BUDGET_YEAR_ALREADY_CLOSED", "P-06",
+        nl: format!("Budgetjaar {year} werd al afgesloten."),
+        en: format!("Budget year {year} was already closed.");
+    DuplicateRecovery => "DUPLICATE_RECOVERY", "-",
+        nl: "Deze terugvordering bestaat al.",
+        en: "This recovery already exists.";
+    UnknownRecovery => "UNKNOWN_RECOVERY", "-",
+        nl: "Deze terugvordering is niet gekend.",
+        en: "This recovery is unknown.";
+    RecoveryEvidenceRequired => "RECOVERY_EVIDENCE_REQUIRED", "K-01",
+        nl: "Een terugvordering vermeldt haar redenen, bewijsstukken en rechtsgrond.",
+        en: "A recovery states its reasons, evidence and legal basis.";
+    RecoveryExceedsOutstanding { outstanding: Euro } => "RECOVERY_EXCEEDS_OUTSTANDING", "K-03",
+        nl: format!("Het bedrag is hoger dan het openstaande saldo van de terugvordering ({}).", outstanding.to_dutch()),
+        en: format!("The amount exceeds what is outstanding ({outstanding}).");
+    BudgetNotEnded => "BUDGET_NOT_ENDED", "E-01",
+        nl: "Een eindafrekening volgt pas na het einde van het budget.",
+        en: "A final settlement follows only the end of the budget.";
+    ProvisionalSettlementRequired => "PROVISIONAL_SETTLEMENT_REQUIRED", "E-01",
+        nl: "Eerst volgt een voorlopige eindafrekening.",
+        en: "A provisional final settlement comes first.";
     SettlementEvidencePeriodRunning {
         until: NaiveDate,
-    },
-    FinalSettlementAlreadyIssued,
+    } => "SETTLEMENT_EVIDENCE_PERIOD_RUNNING", "E-01",
+        nl: format!("Bijkomende bewijsstukken kunnen nog tot en met {}.", dutch_date(*until)),
+        en: format!("Extra evidence can still be sent up to {until}.");
+    FinalSettlementAlreadyIssued => "FINAL_SETTLEMENT_ALREADY_ISSUED", "E-01",
+        nl: "De definitieve eindafrekening werd al opgemaakt.",
+        en: "The definitive final settlement was already issued.";
+
     // Controls
-    DuplicateControl,
-    UnknownControl,
-    ControlAlreadyConcluded,
-    ControlPeriodInvalid,
-    EvidenceListEmpty,
-    EvidenceHashInvalid {
-        reference: String,
-    },
-    EvidenceHashMismatch {
-        reference: String,
-    },
-    InspectionNotAnnounced,
-    FindingWithoutRule,
-    RecoveryExceedsFindings {
-        findings: Euro,
-    },
-    DuplicateSample,
-    SampleSizeInvalid {
-        size: u32,
-        population: usize,
-    },
-    PopulationHasDuplicates,
+    DuplicateControl => "DUPLICATE_CONTROL", "-",
+        nl: "Deze controle bestaat al.",
+        en: "This control already exists.";
+    UnknownControl => "UNKNOWN_CONTROL", "-",
+        nl: "Deze controle is niet gekend.",
+        en: "This control is unknown.";
+    ControlAlreadyConcluded => "CONTROL_ALREADY_CONCLUDED", "K-01",
+        nl: "Deze controle werd al afgesloten.",
+        en: "This control was already concluded.";
+    ControlPeriodInvalid => "CONTROL_PERIOD_INVALID", "K-01",
+        nl: "De gecontroleerde periode eindigt vóór ze begint.",
+        en: "The period controlled ends before it starts.";
+    EvidenceListEmpty => "EVIDENCE_LIST_EMPTY", "K-01",
+        nl: "Vermeld minstens één document.",
+        en: "State at least one document.";
+    EvidenceHashInvalid { reference: String } => "EVIDENCE_HASH_INVALID", "K-01",
+        nl: format!("Document {reference}: de SHA-256 moet 64 hexadecimale tekens hebben."),
+        en: format!("Document {reference}: the SHA-256 must be 64 hex characters.");
+    EvidenceHashMismatch { reference: String } => "EVIDENCE_HASH_MISMATCH", "K-01",
+        nl: format!("Document {reference} werd al ontvangen met een andere inhoud; een bewijsstuk wijzigt niet."),
+        en: format!("Document {reference} was already received with other content; evidence never changes.");
+    InspectionNotAnnounced => "INSPECTION_NOT_ANNOUNCED", "K-02",
+        nl: "Een inspectiebezoek wordt vooraf aangekondigd.",
+        en: "An inspection visit is announced beforehand.";
+    FindingWithoutRule => "FINDING_WITHOUT_RULE", "K-01",
+        nl: "Elke vaststelling verwijst naar een regel en beschrijft wat werd vastgesteld.",
+        en: "Every finding cites a rule and describes what was found.";
+    RecoveryExceedsFindings { findings: Euro } => "RECOVERY_EXCEEDS_FINDINGS", "K-01",
+        nl: format!("De terugvordering is hoger dan de bedragen van de vaststellingen ({}).", findings.to_dutch()),
+        en: format!("The recovery exceeds the amounts of the findings ({findings}).");
+    DuplicateSample => "DUPLICATE_SAMPLE", "-",
+        nl: "Deze steekproef bestaat al.",
+        en: "This sample already exists.";
+    SampleSizeInvalid { size: u32, population: usize } => "SAMPLE_SIZE_INVALID", "K-01",
+        nl: format!("Een steekproef van {size} uit {population} dossiers is niet mogelijk."),
+        en: format!("A sample of {size} out of {population} dossiers is not possible.");
+    PopulationHasDuplicates => "POPULATION_HAS_DUPLICATES", "K-01",
+        nl: "De populatie bevat een dossier twee keer.",
+        en: "The population holds a dossier twice.";
 }
 
 /// A mandatory part of an agreement that can be missing: the A-05 content of a PAB agreement, and
@@ -372,1234 +657,6 @@ fn role_en(role: RepresentativeRole) -> &'static str {
     }
 }
 
-impl Reason {
-    #[allow(clippy::too_many_lines)]
-    fn details(&self) -> Details {
-        use Reason as R;
-        let d = dutch_date;
-        let s = |nl: &str, en: &str| (nl.to_owned(), en.to_owned());
-        let (code, rule, (nl, en)): (&str, &str, (String, String)) = match self {
-            R::NotAuthorised { action } => (
-                "NOT_AUTHORISED",
-                "-",
-                (
-                    format!("U bent niet bevoegd voor deze handeling ({action})."),
-                    format!("You are not authorised to {action}."),
-                ),
-            ),
-            R::RuleParameterMissing { parameter, on } => (
-                "RULE_PARAMETER_MISSING",
-                "-",
-                (
-                    format!(
-                        "Het regelboek bevat geen waarde voor {} op {}.",
-                        parameter.key(),
-                        d(*on)
-                    ),
-                    format!(
-                        "The rule book has no value for {} on {on}.",
-                        parameter.key()
-                    ),
-                ),
-            ),
-            R::ParameterValueKindMismatch {
-                parameter,
-                expected,
-            } => (
-                "PARAMETER_VALUE_KIND_MISMATCH",
-                "-",
-                (
-                    format!(
-                        "Parameter {} verwacht een waarde van het type {expected:?}.",
-                        parameter.key()
-                    ),
-                    format!("Parameter {} takes a {expected:?} value.", parameter.key()),
-                ),
-            ),
-            R::ParameterPeriodInvalid { parameter } => (
-                "PARAMETER_PERIOD_INVALID",
-                "-",
-                (
-                    format!(
-                        "De periode van parameter {} eindigt vóór ze begint.",
-                        parameter.key()
-                    ),
-                    format!(
-                        "The period of parameter {} ends before it starts.",
-                        parameter.key()
-                    ),
-                ),
-            ),
-            R::ParameterSourceMissing { parameter } => (
-                "PARAMETER_SOURCE_MISSING",
-                "-",
-                (
-                    format!(
-                        "Vermeld de regel en de rechtsgrond van parameter {}.",
-                        parameter.key()
-                    ),
-                    format!(
-                        "State the rule and legal reference of parameter {}.",
-                        parameter.key()
-                    ),
-                ),
-            ),
-            R::InvalidInput { field, problem } => (
-                "INVALID_INPUT",
-                "-",
-                (
-                    format!("Het veld {field} is ongeldig: {problem}."),
-                    format!("The field {field} is invalid: {problem}."),
-                ),
-            ),
-            R::UserNameTaken { name } => (
-                "USER_NAME_TAKEN",
-                "-",
-                (
-                    format!("Er bestaat al een gebruiker met de naam {name}."),
-                    format!("A user named {name} already exists."),
-                ),
-            ),
-            R::UnknownUser => (
-                "UNKNOWN_USER",
-                "-",
-                s("Deze gebruiker bestaat niet.", "This user does not exist."),
-            ),
-            R::UnknownToken => (
-                "UNKNOWN_TOKEN",
-                "-",
-                s("Dit token bestaat niet.", "This token does not exist."),
-            ),
-            R::ReasonRequired => (
-                "REASON_REQUIRED",
-                "-",
-                s(
-                    "Vermeld een reden of referentie.",
-                    "State a reason or reference.",
-                ),
-            ),
-            R::PersonNameInvalid => (
-                "PERSON_NAME_INVALID",
-                "-",
-                s(
-                    "Vul een familienaam en een voornaam in (elk hoogstens 200 tekens).",
-                    "Give a family name and a given name (each at most 200 characters).",
-                ),
-            ),
-            R::NothingDue => (
-                "NOTHING_DUE",
-                "-",
-                s(
-                    "Er is vandaag niets te doen voor dit dossier.",
-                    "Nothing is due for this dossier today.",
-                ),
-            ),
-            R::DateInFuture { date } => (
-                "DATE_IN_FUTURE",
-                "-",
-                (
-                    format!("De datum {} ligt in de toekomst.", d(*date)),
-                    format!("The date {date} is in the future."),
-                ),
-            ),
-            R::AmountMustBePositive { amount } => (
-                "AMOUNT_MUST_BE_POSITIVE",
-                "-",
-                (
-                    format!(
-                        "Het bedrag moet positief zijn; het is {}.",
-                        amount.to_dutch()
-                    ),
-                    format!("The amount must be positive; it is {amount}."),
-                ),
-            ),
-            R::OrganisationAlreadyLicensed => (
-                "ORGANISATION_ALREADY_LICENSED",
-                "-",
-                s(
-                    "Deze organisatie heeft al een vergunning.",
-                    "This organisation is already licensed.",
-                ),
-            ),
-            R::BoLicenceCapReached { cap, on } => (
-                "BO_LICENCE_CAP_REACHED",
-                "S000-03",
-                (
-                    format!(
-                        "Er zijn op {} al {cap} bijstandsorganisaties vergund; meer is niet toegestaan.",
-                        d(*on)
-                    ),
-                    format!(
-                        "{cap} assistance organisations are already licensed on {on}; no more are allowed."
-                    ),
-                ),
-            ),
-            R::UnknownOrganisation => (
-                "UNKNOWN_ORGANISATION",
-                "-",
-                s(
-                    "Deze organisatie is niet gekend.",
-                    "This organisation is unknown.",
-                ),
-            ),
-            R::LicenceNotActive => (
-                "LICENCE_NOT_ACTIVE",
-                "-",
-                s(
-                    "De vergunning van deze organisatie is al ingetrokken.",
-                    "The licence of this organisation was already withdrawn.",
-                ),
-            ),
-            R::DossierNotOpened => (
-                "DOSSIER_NOT_OPENED",
-                "-",
-                s(
-                    "Er is nog geen persoon geregistreerd in dit dossier.",
-                    "No person is registered in this dossier yet.",
-                ),
-            ),
-            R::DuplicatePerson => (
-                "DUPLICATE_PERSON",
-                "-",
-                s(
-                    "Deze persoon is al geregistreerd.",
-                    "This person is already registered.",
-                ),
-            ),
-            R::DuplicatePersonInDossier { dossier } => (
-                "DUPLICATE_PERSON",
-                "-",
-                (
-                    format!("Deze persoon is al geregistreerd in dossier {dossier}."),
-                    format!("This person is already registered in dossier {dossier}."),
-                ),
-            ),
-            R::BirthDateRequired => (
-                "BIRTH_DATE_REQUIRED",
-                "-",
-                s(
-                    "Het rijksregisternummer bevat geen volledige geboortedatum: vul de geboortedatum in.",
-                    "The INSZ does not encode a full birth date: give the birth date.",
-                ),
-            ),
-            R::CorrectionUnchanged => (
-                "CORRECTION_UNCHANGED",
-                "-",
-                s(
-                    "De verbetering is gelijk aan de huidige waarde.",
-                    "The correction equals the current value.",
-                ),
-            ),
-            R::PersonDeceased => (
-                "PERSON_DECEASED",
-                "-",
-                s("De persoon is overleden.", "The person has died."),
-            ),
-            R::RepNotLegalRepresentative { role, rule } => (
-                "REP_NOT_LEGAL_REPRESENTATIVE",
-                rule,
-                (
-                    format!(
-                        "{} is hier geen wettelijk vertegenwoordiger en kan geen budgethouder zijn.",
-                        capitalise(role_nl(*role))
-                    ),
-                    format!(
-                        "{} is not a legal representative here and cannot be budget holder.",
-                        capitalise(role_en(*role))
-                    ),
-                ),
-            ),
-            R::CourtBewindNotAllowedForMinor => (
-                "COURT_BEWIND_NOT_ALLOWED_FOR_MINOR",
-                "S003-26",
-                s(
-                    "Voor een minderjarige kan geen bewindvoering of budgethouderschap via de rechtbank geregeld worden.",
-                    "For a minor, neither administration nor budget holdership can be arranged through the court.",
-                ),
-            ),
-            R::RepresentativeAlreadyAssigned => (
-                "REPRESENTATIVE_ALREADY_ASSIGNED",
-                "-",
-                s(
-                    "Deze persoon is al vertegenwoordiger.",
-                    "This person already is a representative.",
-                ),
-            ),
-            R::UnknownRepresentative => (
-                "UNKNOWN_REPRESENTATIVE",
-                "-",
-                s(
-                    "Deze persoon is geen vertegenwoordiger in dit dossier.",
-                    "This person is not a representative in this dossier.",
-                ),
-            ),
-            R::InvalidBudgetHolder { minor } => (
-                "INVALID_BUDGET_HOLDER",
-                if *minor { "S003-22" } else { "E-06" },
-                if *minor {
-                    s(
-                        "Budgethouder van een minderjarige is een ouder, adoptieouder of voogd die wettelijk vertegenwoordiger is.",
-                        "The budget holder of a minor is a parent, adoptive parent or guardian who is legal representative.",
-                    )
-                } else {
-                    s(
-                        "Budgethouder van een meerderjarige is de persoon zelf, de bewindvoerder over persoon en goederen of de zorgvolmachtdrager.",
-                        "The budget holder of an adult is the person, the administrator over person and goods, or the care mandatary.",
-                    )
-                },
-            ),
-            R::AccountNameMismatch => (
-                "ACCOUNT_NAME_MISMATCH",
-                "A-03",
-                s(
-                    "De budgetrekening moet op naam staan van de budgethouder, een wettelijk vertegenwoordiger, een bij notariële akte aangestelde persoon of de minderjarige.",
-                    "The budget account must be in the name of the budget holder, a legal representative, a notarial appointee or the minor.",
-                ),
-            ),
-            R::AccountNotDedicated => (
-                "ACCOUNT_NOT_DEDICATED",
-                "A-03",
-                s(
-                    "Voor het budget is een aparte rekening verplicht.",
-                    "A separate account for the budget is mandatory.",
-                ),
-            ),
-            R::NoBudgetAccount => (
-                "NO_BUDGET_ACCOUNT",
-                "A-03",
-                s(
-                    "Er is nog geen budgetrekening geregistreerd.",
-                    "No budget account is registered yet.",
-                ),
-            ),
-            R::UnknownBudget => (
-                "UNKNOWN_BUDGET",
-                "-",
-                s("Dit budget is niet gekend.", "This budget is unknown."),
-            ),
-            R::DuplicateBudget => (
-                "DUPLICATE_BUDGET",
-                "-",
-                s("Dit budget bestaat al.", "This budget already exists."),
-            ),
-            R::BudgetAlreadyActive => (
-                "BUDGET_ALREADY_ACTIVE",
-                "-",
-                s(
-                    "Er loopt al een budget van deze soort.",
-                    "A budget of this kind is already running.",
-                ),
-            ),
-            R::PabOnlyForMinors { age, submitted_on } => (
-                "PAB_ONLY_FOR_MINORS",
-                "S003-02",
-                (
-                    format!(
-                        "Een PAB kan enkel voor minderjarigen aangevraagd worden; de aanvrager was {age} jaar op {}. Een meerderjarige vraagt een PVB aan.",
-                        d(*submitted_on)
-                    ),
-                    format!(
-                        "A PAB can only be applied for for minors; the applicant was {age} on {submitted_on}. An adult applies for a PVB."
-                    ),
-                ),
-            ),
-            R::SpoedConditionsNotMet {
-                age,
-                min,
-                max,
-                attest_missing,
-            } => (
-                "SPOED_CONDITIONS_NOT_MET",
-                "S003-20",
-                if *attest_missing {
-                    s(
-                        "De spoedprocedure vraagt een attest van de behandelende arts-specialist.",
-                        "The urgent procedure needs an attest of the treating specialist.",
-                    )
-                } else {
-                    (
-                        format!(
-                            "De spoedprocedure geldt van {min} tot en met {max} jaar; het kind is {age} jaar."
-                        ),
-                        format!(
-                            "The urgent procedure is for ages {min} to {max}; the child is {age}."
-                        ),
-                    )
-                },
-            ),
-            R::NoPabApplication => (
-                "NO_PAB_APPLICATION",
-                "-",
-                s(
-                    "Er is geen openstaande PAB-aanvraag voor dit budget.",
-                    "There is no open PAB application for this budget.",
-                ),
-            ),
-            R::NoActivePab => (
-                "NO_ACTIVE_PAB",
-                "-",
-                s("Er loopt geen PAB.", "No PAB is running."),
-            ),
-            R::PvbTbsBeforeMajority { from } => (
-                "PVB_TBS_BEFORE_MAJORITY",
-                "E-04",
-                (
-                    format!(
-                        "Een PVB kan pas ter beschikking gesteld worden vanaf {}.",
-                        d(*from)
-                    ),
-                    format!("A PVB can only be made available from {from}."),
-                ),
-            ),
-            R::BudgetNotActive => (
-                "BUDGET_NOT_ACTIVE",
-                "-",
-                s(
-                    "Dit budget is niet (meer) actief.",
-                    "This budget is not (or no longer) active.",
-                ),
-            ),
-            R::PabStartRequiresDeregistrationAttest => (
-                "PAB_START_REQUIRES_DEREGISTRATION_ATTEST",
-                "S003-09",
-                s(
-                    "Het PAB kan pas starten als het attest van uitschrijving uit de thuisbegeleiding bij het VAPH is.",
-                    "The PAB can only start once the attest of de-registration from home guidance has reached VAPH.",
-                ),
-            ),
-            R::StartDeadlinePassed { deadline } => (
-                "START_DEADLINE_PASSED",
-                "A-02",
-                (
-                    format!("Het budget moest uiterlijk op {} starten.", d(*deadline)),
-                    format!("The budget had to start by {deadline}."),
-                ),
-            ),
-            R::StopRequestNotSignedByHolder => (
-                "STOP_REQUEST_NOT_SIGNED_BY_HOLDER",
-                "E-01",
-                s(
-                    "De stopzetting moet ondertekend zijn door de budgethouder of de wettelijk vertegenwoordiger.",
-                    "The stop letter must be signed by the budget holder or the legal representative.",
-                ),
-            ),
-            R::DeathNotRecorded => (
-                "DEATH_NOT_RECORDED",
-                "S003-07",
-                s(
-                    "Registreer eerst het overlijden; de stopdatum is de datum van overlijden.",
-                    "Record the death first; the stop date is the date of death.",
-                ),
-            ),
-            R::ToewijzingRequired => (
-                "TOEWIJZING_REQUIRED",
-                "E-04",
-                s(
-                    "De omzetting vraagt een definitieve toewijzing.",
-                    "The conversion needs a definitive allocation (toewijzing).",
-                ),
-            ),
-            R::PvbNaJeugdhulpDeadlineMissed { limit } => (
-                "PVB_NA_JEUGDHULP_DEADLINE_MISSED",
-                "E-04",
-                (
-                    format!(
-                        "Het ondersteuningsplan moest vóór {} ingediend zijn.",
-                        d(*limit)
-                    ),
-                    format!("The support plan had to be submitted before {limit}."),
-                ),
-            ),
-            R::BobSwitchClosed { last_date } => (
-                "BOB_SWITCH_CLOSED",
-                "E-07",
-                (
-                    format!(
-                        "De vrijwillige overstap naar het zorgbudget kon tot en met {}.",
-                        d(*last_date)
-                    ),
-                    format!(
-                        "The voluntary switch to the zorgbudget was possible up to {last_date}."
-                    ),
-                ),
-            ),
-            R::UnknownVoucher => (
-                "UNKNOWN_VOUCHER",
-                "-",
-                s("Deze waardebon is niet gekend.", "This voucher is unknown."),
-            ),
-            R::VoucherNotExchangeableForMoney => (
-                "VOUCHER_NOT_EXCHANGEABLE_FOR_MONEY",
-                "S003-28",
-                s(
-                    "De waardebon is niet inwisselbaar voor geld.",
-                    "The voucher cannot be exchanged for money.",
-                ),
-            ),
-            R::VoucherAlreadyUsed => (
-                "VOUCHER_ALREADY_USED",
-                "S003-28",
-                s(
-                    "De waardebon is al gebruikt of vervallen.",
-                    "The voucher was already used or has expired.",
-                ),
-            ),
-            R::VoucherExpired { valid_until } => (
-                "VOUCHER_EXPIRED",
-                "S003-28",
-                (
-                    format!("De waardebon was geldig tot en met {}.", d(*valid_until)),
-                    format!("The voucher was valid up to {valid_until}."),
-                ),
-            ),
-            R::UnknownAgreement => (
-                "UNKNOWN_AGREEMENT",
-                "-",
-                s(
-                    "Deze overeenkomst is niet gekend of loopt niet.",
-                    "This agreement is unknown or not running.",
-                ),
-            ),
-            R::DuplicateAgreement => (
-                "DUPLICATE_AGREEMENT",
-                "-",
-                s(
-                    "Deze overeenkomst bestaat al.",
-                    "This agreement already exists.",
-                ),
-            ),
-            R::NoActiveBudget => (
-                "NO_ACTIVE_BUDGET",
-                "-",
-                s(
-                    "Er is geen toegekend budget om deze overeenkomst op te besteden.",
-                    "There is no granted budget to spend under this agreement.",
-                ),
-            ),
-            R::AgreementPeriodInvalid => (
-                "AGREEMENT_PERIOD_INVALID",
-                "-",
-                s(
-                    "De einddatum ligt vóór de begindatum.",
-                    "The end date is before the start date.",
-                ),
-            ),
-            R::AgreementNotPending => (
-                "AGREEMENT_NOT_PENDING",
-                "-",
-                s(
-                    "Over deze overeenkomst is al beslist.",
-                    "This agreement was already decided on.",
-                ),
-            ),
-            R::AgreementNotActive => (
-                "AGREEMENT_NOT_ACTIVE",
-                "-",
-                s(
-                    "Deze overeenkomst loopt niet (meer).",
-                    "This agreement is not (or no longer) running.",
-                ),
-            ),
-            R::VoucherAgreementProviderOnly => (
-                "VOUCHER_AGREEMENT_PROVIDER_ONLY",
-                "P-09",
-                s(
-                    "Een voucherovereenkomst wordt geregistreerd door de zorgaanbieder of het VAPH, niet door de budgethouder.",
-                    "A voucher agreement is registered by the provider or VAPH, not by the budget holder.",
-                ),
-            ),
-            R::VoucherRequiresLicensedProvider => (
-                "VOUCHER_REQUIRES_LICENSED_PROVIDER",
-                "P-09",
-                s(
-                    "Voucher kan enkel bij een vergunde zorgaanbieder of voor intensieve bijstand door een bijstandsorganisatie.",
-                    "Voucher is only possible with a licensed provider or for intensive assistance by an assistance organisation.",
-                ),
-            ),
-            R::PabCombinationNotAllowed { rule } => (
-                "PAB_COMBINATION_NOT_ALLOWED",
-                rule,
-                if *rule == "S003-13" {
-                    s(
-                        "Met een PAB kan geen dagopvang ingekocht worden; dien een combinatieformulier in.",
-                        "Day care cannot be bought with a PAB; submit a combination form.",
-                    )
-                } else {
-                    s(
-                        "Mobiele of ambulante begeleiding (ook thuisbegeleiding) is niet combineerbaar met een PAB.",
-                        "Mobile or ambulant guidance (including home guidance) cannot be combined with a PAB.",
-                    )
-                },
-            ),
-            R::ToahNotPayableWithPab => (
-                "TOAH_NOT_PAYABLE_WITH_PAB",
-                "S003-18",
-                s(
-                    "Tijdelijk onderwijs aan huis is combineerbaar met een PAB, maar mag niet met het PAB betaald worden.",
-                    "Temporary home education can be combined with a PAB but not paid with it.",
-                ),
-            ),
-            R::GoInternaatCostsNotPayable => (
-                "GO_INTERNAAT_COSTS_NOT_PAYABLE",
-                "S003-17",
-                s(
-                    "Internaatkosten van het GO mogen niet op het PAB ingebracht worden.",
-                    "GO boarding-school costs cannot be claimed on the PAB.",
-                ),
-            ),
-            R::MinorFamilyMemberNotAllowed => (
-                "MINOR_FAMILY_MEMBER_NOT_ALLOWED",
-                "F-01",
-                s(
-                    "Met een minderjarig familie- of gezinslid kan geen overeenkomst gesloten worden.",
-                    "No agreement is allowed with a minor relative or household member.",
-                ),
-            ),
-            R::WrongAgreementTypeFamily => (
-                "WRONG_AGREEMENT_TYPE_FAMILY",
-                "P-10",
-                s(
-                    "Een familielid tot de 2de graad registreert u als 'gezinslid/familielid', niet als individuele begeleider.",
-                    "A relative up to the 2nd degree is registered as family member, not as individual assistant.",
-                ),
-            ),
-            R::CovidAgreementMustBeCash => (
-                "COVID_AGREEMENT_MUST_BE_CASH",
-                "S004-12",
-                s(
-                    "Een COVID-19-overeenkomst is een cashovereenkomst.",
-                    "A COVID-19 agreement is a cash agreement.",
-                ),
-            ),
-            R::CovidAgreementNotOneToOne => (
-                "COVID_AGREEMENT_NOT_ONE_TO_ONE",
-                "S004-03",
-                s(
-                    "Een COVID-19-overeenkomst geeft zorg in een een-op-eenrelatie (of aan gezinsleden op één adres).",
-                    "A COVID-19 agreement gives one-to-one care (or to family members at one address).",
-                ),
-            ),
-            R::CovidMentionMissing => (
-                "COVID_MENTION_MISSING",
-                "S004-12",
-                s(
-                    "Vermeld 'COVID-19' in de taakomschrijving.",
-                    "State 'COVID-19' in the task description.",
-                ),
-            ),
-            R::CovidAgreementOutsideWindow { from, to } => (
-                "COVID_AGREEMENT_OUTSIDE_WINDOW",
-                "S004-10",
-                (
-                    format!(
-                        "Een COVID-19-overeenkomst moet binnen de periode van {} tot en met {} vallen.",
-                        d(*from),
-                        d(*to)
-                    ),
-                    format!("A COVID-19 agreement must fall within {from} to {to}."),
-                ),
-            ),
-            R::CovidUseIdoExtension => (
-                "COVID_USE_IDO_EXTENSION",
-                "S004-04",
-                s(
-                    "Met deze zorgaanbieder loopt al een IDO: registreer een uitbreiding van die IDO.",
-                    "An IDO with this provider is running: register an extension of that IDO.",
-                ),
-            ),
-            R::CovidIdoExtensionRequiresOneToOne => (
-                "COVID_IDO_EXTENSION_REQUIRES_ONE_TO_ONE",
-                "S004-04",
-                s(
-                    "Een uitbreiding kan enkel als de lopende IDO al individuele een-op-eenondersteuning voorzag.",
-                    "An extension is only possible if the running IDO already provided one-to-one support.",
-                ),
-            ),
-            R::IdoFrozen { rule, frozen_until } => (
-                "IDO_FROZEN_UNTIL_2020_09_30",
-                rule,
-                (
-                    format!(
-                        "De IDO loopt door tot en met {} en kan pas daarna wijzigen of eindigen.",
-                        d(*frozen_until)
-                    ),
-                    format!(
-                        "The IDO runs on up to {frozen_until} and can only change or end after that."
-                    ),
-                ),
-            ),
-            R::IdoNoticeTooEarly { notice_from } => (
-                "IDO_FROZEN_UNTIL_2020_09_30",
-                "S004-07",
-                (
-                    format!("De IDO kan pas opgezegd worden vanaf {}.", d(*notice_from)),
-                    format!("Notice of the IDO can only be given from {notice_from}."),
-                ),
-            ),
-            R::StudentTooYoung {
-                age,
-                minimum_age,
-                minimum_age_after_two_years_secondary,
-            } => (
-                "STUDENT_TOO_YOUNG",
-                "F-02",
-                (
-                    format!(
-                        "Een jobstudent moet bij de start van de overeenkomst minstens {minimum_age} jaar zijn, of {minimum_age_after_two_years_secondary} jaar na de eerste twee jaar secundair onderwijs; deze student is {age} jaar."
-                    ),
-                    format!(
-                        "A job student must be at least {minimum_age} on the agreement's start, or {minimum_age_after_two_years_secondary} after completing the first two years of secondary school; this student is {age}."
-                    ),
-                ),
-            ),
-            R::VolunteerRequiresOrganisation => (
-                "VOLUNTEER_REQUIRES_ORGANISATION",
-                "F-03",
-                s(
-                    "Een vrijwilliger kan enkel vergoed worden via een overeenkomst met een erkende vrijwilligersorganisatie, niet rechtstreeks.",
-                    "A volunteer can only be paid through an agreement with a recognised volunteer organisation, not directly.",
-                ),
-            ),
-            R::ParentInitiativeNotRegistered {
-                registration_required_from,
-            } => (
-                "OUDERINITIATIEF_NOT_REGISTERED",
-                "V-02",
-                (
-                    format!(
-                        "Vanaf {} aanvaardt het VAPH enkel overeenkomsten voor collectieve ondersteuning met een bij het VAPH geregistreerd ouderinitiatief; dit ouderinitiatief is op de startdatum niet geregistreerd.",
-                        d(*registration_required_from)
-                    ),
-                    format!(
-                        "From {registration_required_from} VAPH accepts agreements for collective support only from an ouderinitiatief registered with VAPH; this one is not registered on the start date."
-                    ),
-                ),
-            ),
-            R::IdoMustPrecedeSupport {
-                start,
-                signed_on,
-                emergency_max_days,
-            } => (
-                "IDO_MUST_PRECEDE_SUPPORT",
-                "G-IDO",
-                match emergency_max_days {
-                    None => (
-                        format!(
-                            "Een IDO wordt ondertekend voor de ondersteuning start: ondertekend op {}, start op {}.",
-                            d(*signed_on),
-                            d(*start)
-                        ),
-                        format!(
-                            "An IDO is signed before the support starts: signed on {signed_on}, starting {start}."
-                        ),
-                    ),
-                    Some(days) => (
-                        format!(
-                            "Ook in een noodsituatie wordt een IDO uiterlijk {days} dagen na de start ondertekend: ondertekend op {}, start op {}.",
-                            d(*signed_on),
-                            d(*start)
-                        ),
-                        format!(
-                            "Even in an emergency an IDO is signed at most {days} days after the start: signed on {signed_on}, starting {start}."
-                        ),
-                    ),
-                },
-            ),
-            R::AgreementFieldMissing { field } => (
-                "AGREEMENT_FIELD_MISSING",
-                field.rule(),
-                (
-                    format!(
-                        "{} vermeldt {}; dat ontbreekt.",
-                        field.agreement().0,
-                        field.name_nl()
-                    ),
-                    format!(
-                        "{} states {}; it is missing.",
-                        field.agreement().1,
-                        field.name_en()
-                    ),
-                ),
-            ),
-            R::CombinationChangeMustBeFullCalendarMonth { date } => (
-                "COMBINATION_CHANGE_MUST_BE_FULL_CALENDAR_MONTH",
-                "S003-15",
-                (
-                    format!(
-                        "Een combinatie wijzigt per volledige kalendermaand; {} is niet de eerste van de maand.",
-                        d(*date)
-                    ),
-                    format!(
-                        "A combination changes per full calendar month; {date} is not the first of a month."
-                    ),
-                ),
-            ),
-            R::CombinationFormNotSigned => (
-                "COMBINATION_FORM_NOT_SIGNED",
-                "A-07",
-                s(
-                    "Het combinatieformulier moet door de budgethouder en het MFC ingevuld zijn.",
-                    "The combination form must be completed by the budget holder and the MFC.",
-                ),
-            ),
-            R::OnlySchoolRelatedDaycareCombinable => (
-                "ONLY_SCHOOL_RELATED_DAYCARE_COMBINABLE",
-                "S003-10",
-                s(
-                    "Enkel schoolaanvullende of schoolvervangende dagopvang is combineerbaar met een PAB.",
-                    "Only school-supplementary or school-replacing day care can be combined with a PAB.",
-                ),
-            ),
-            R::PabMfcResidentialNotAllowed => (
-                "PAB_MFC_RESIDENTIAL_NOT_ALLOWED",
-                "A-08",
-                s(
-                    "Een PAB is niet combineerbaar met verblijf in een MFC.",
-                    "A PAB cannot be combined with a residential stay in an MFC.",
-                ),
-            ),
-            R::HalfDaysRequired => (
-                "HALF_DAYS_REQUIRED",
-                "S003-13",
-                s(
-                    "Vermeld het aantal dagdelen dagopvang.",
-                    "State the number of half-days of day care.",
-                ),
-            ),
-            R::NotAnMfc => (
-                "NOT_AN_MFC",
-                "S003-14",
-                s(
-                    "De dagopvang komt niet van een erkend MFC.",
-                    "The day care is not given by a recognised MFC.",
-                ),
-            ),
-            R::UnknownCombination => (
-                "UNKNOWN_COMBINATION",
-                "-",
-                s(
-                    "Deze combinatie is niet gekend.",
-                    "This combination is unknown.",
-                ),
-            ),
-            R::DuplicateCombination => (
-                "DUPLICATE_COMBINATION",
-                "-",
-                s(
-                    "Deze combinatie bestaat al.",
-                    "This combination already exists.",
-                ),
-            ),
-            R::CombinationNotActive => (
-                "COMBINATION_NOT_ACTIVE",
-                "-",
-                s(
-                    "Deze combinatie is beëindigd.",
-                    "This combination has ended.",
-                ),
-            ),
-            R::CombinationDateBeforeCurrent { current } => (
-                "COMBINATION_DATE_BEFORE_CURRENT",
-                "S003-15",
-                (
-                    format!("De wijziging moet na {} ingaan.", d(*current)),
-                    format!("The change must take effect after {current}."),
-                ),
-            ),
-            R::NotALicensedBo => (
-                "NOT_A_LICENSED_BO",
-                "S000-03",
-                s(
-                    "Deze organisatie is geen vergunde bijstandsorganisatie.",
-                    "This organisation is not a licensed assistance organisation.",
-                ),
-            ),
-            R::AlreadyMember => (
-                "ALREADY_MEMBER",
-                "-",
-                s(
-                    "De persoon is al lid van deze bijstandsorganisatie.",
-                    "The person already is a member of this assistance organisation.",
-                ),
-            ),
-            R::LowThresholdAssistanceIsFree => (
-                "LOW_THRESHOLD_ASSISTANCE_IS_FREE",
-                "S000-08",
-                s(
-                    "Voor laagdrempelige bijstand mag geen bijdrage gevraagd worden.",
-                    "No contribution may be charged for low-threshold assistance.",
-                ),
-            ),
-            R::CollectiveTaskIsFree => (
-                "COLLECTIVE_TASK_IS_FREE",
-                "S000-12",
-                s(
-                    "Voor de collectieve opdracht mag geen bijdrage gevraagd worden.",
-                    "No contribution may be charged for the collective task.",
-                ),
-            ),
-            R::DuplicateReport => (
-                "DUPLICATE_REPORT",
-                "-",
-                s("Deze melding bestaat al.", "This report already exists."),
-            ),
-            R::NoBudgetForYear { year } => (
-                "NO_BUDGET_FOR_YEAR",
-                "S003-21",
-                (
-                    format!("Dit budget heeft geen jaarbedrag voor {year}."),
-                    format!("This budget has no annual amount for {year}."),
-                ),
-            ),
-            R::EmptyCostClaim => (
-                "EMPTY_COST_CLAIM",
-                "S003-21",
-                s(
-                    "Een kostenstaat bevat minstens één kost.",
-                    "A cost claim has at least one line.",
-                ),
-            ),
-            R::DuplicateCostClaim => (
-                "DUPLICATE_COST_CLAIM",
-                "-",
-                s(
-                    "Deze kostenstaat werd al ingediend.",
-                    "This cost claim was already submitted.",
-                ),
-            ),
-            R::DuplicateCostLine { line } => (
-                "DUPLICATE_COST_LINE",
-                "-",
-                (
-                    format!("Lijn {line} komt twee keer voor in de kostenstaat."),
-                    format!("Line {line} appears twice in the claim."),
-                ),
-            ),
-            R::CostLinePeriodInvalid { line } => (
-                "COST_LINE_PERIOD_INVALID",
-                "-",
-                (
-                    format!("Lijn {line}: de prestatieperiode eindigt vóór ze begint."),
-                    format!("Line {line}: the service period ends before it starts."),
-                ),
-            ),
-            R::CostLineOutsideBudgetYear { line, year } => (
-                "COST_LINE_OUTSIDE_BUDGET_YEAR",
-                "-",
-                (
-                    format!("Lijn {line}: de prestaties vallen niet in budgetjaar {year}."),
-                    format!("Line {line}: the service dates are not in budget year {year}."),
-                ),
-            ),
-            R::UnknownCostLine => (
-                "UNKNOWN_COST_LINE",
-                "-",
-                s(
-                    "Deze kostenlijn is niet gekend.",
-                    "This cost line is unknown.",
-                ),
-            ),
-            R::CostLineNotHeld => (
-                "COST_LINE_NOT_HELD",
-                "-",
-                s(
-                    "Over deze kost werd al beslist; gebruik een herziening met reden.",
-                    "This line was already decided; override it with a reason.",
-                ),
-            ),
-            R::CostLineNotDecided => (
-                "COST_LINE_NOT_DECIDED",
-                "-",
-                s(
-                    "Deze kost wacht op een manuele beslissing.",
-                    "This line is waiting for a manual decision.",
-                ),
-            ),
-            R::DecisionUnchanged => (
-                "DECISION_UNCHANGED",
-                "-",
-                s(
-                    "De nieuwe beslissing is dezelfde als de huidige.",
-                    "The new decision equals the current one.",
-                ),
-            ),
-            R::NoApprovedCovidAgreement => (
-                "NO_APPROVED_COVID_AGREEMENT",
-                "C-02",
-                s(
-                    "De COVID-19-verhoging volgt pas na goedkeuring van een COVID-19-overeenkomst.",
-                    "The COVID-19 increase follows only the approval of a COVID-19 agreement.",
-                ),
-            ),
-            R::CovidAllowanceAlreadyGranted => (
-                "COVID_ALLOWANCE_ALREADY_GRANTED",
-                "S004-14",
-                s(
-                    "De COVID-19-verhoging voor dit jaar werd al toegekend.",
-                    "The COVID-19 increase for this year was already granted.",
-                ),
-            ),
-            R::NoCovidAllowance => (
-                "NO_COVID_ALLOWANCE",
-                "S004-14",
-                s(
-                    "Er is geen COVID-19-verhoging voor dit jaar.",
-                    "There is no COVID-19 increase for this year.",
-                ),
-            ),
-            R::AdvanceAlreadyPaid { rule } => (
-                "ADVANCE_ALREADY_PAID",
-                rule,
-                s(
-                    "Het voorschot werd al betaald.",
-                    "The advance was already paid.",
-                ),
-            ),
-            R::AdvanceNotDue { rule } => (
-                "ADVANCE_NOT_DUE",
-                rule,
-                s(
-                    "Het voorschot is nog niet verschuldigd (PVB: eerst het cashgedeelte en een goedgekeurde cashovereenkomst; PAB: eerst de start).",
-                    "The advance is not due yet (PVB: first the cash part and an approved cash agreement; PAB: first the start).",
-                ),
-            ),
-            R::DuplicatePayment => (
-                "DUPLICATE_PAYMENT",
-                "-",
-                s("Deze betaling bestaat al.", "This payment already exists."),
-            ),
-            R::UnknownPayment => (
-                "UNKNOWN_PAYMENT",
-                "-",
-                s("Deze betaling is niet gekend.", "This payment is unknown."),
-            ),
-            R::PaymentAlreadyExecuted => (
-                "PAYMENT_ALREADY_EXECUTED",
-                "-",
-                s(
-                    "Deze betaling werd al uitgevoerd.",
-                    "This payment was already executed.",
-                ),
-            ),
-            R::CashPartOnlyForPvb => (
-                "CASH_PART_ONLY_FOR_PVB",
-                "P-04",
-                s(
-                    "Enkel voor een PVB wordt een cashgedeelte opgegeven.",
-                    "Only a PVB has a declared cash part.",
-                ),
-            ),
-            R::ExtraSeveranceAlreadyGranted => (
-                "EXTRA_SEVERANCE_ALREADY_GRANTED",
-                "E-02",
-                s(
-                    "De bijkomende verbrekingsvergoeding werd al toegekend.",
-                    "The extra severance was already granted.",
-                ),
-            ),
-            R::SeveranceCapNotReached => (
-                "SEVERANCE_CAP_NOT_REACHED",
-                "E-02",
-                s(
-                    "Een bijkomende verbrekingsvergoeding kan pas als de kostenstaten aantonen dat het eerste vierde niet volstaat.",
-                    "Extra severance only when the claims show the first quarter is insufficient.",
-                ),
-            ),
-            R::BudgetYearNotEnded { year } => (
-                "BUDGET_YEAR_NOT_ENDED",
-                "P-06",
-                (
-                    format!("Budgetjaar {year} is nog niet voorbij."),
-                    format!("Budget year {year} has not ended yet."),
-                ),
-            ),
-            R::BudgetYearAlreadyClosed { year } => (
-                "BUDGET_YEAR_ALREADY_CLOSED",
-                "P-06",
-                (
-                    format!("Budgetjaar {year} werd al afgesloten."),
-                    format!("Budget year {year} was already closed."),
-                ),
-            ),
-            R::DuplicateRecovery => (
-                "DUPLICATE_RECOVERY",
-                "-",
-                s(
-                    "Deze terugvordering bestaat al.",
-                    "This recovery already exists.",
-                ),
-            ),
-            R::UnknownRecovery => (
-                "UNKNOWN_RECOVERY",
-                "-",
-                s(
-                    "Deze terugvordering is niet gekend.",
-                    "This recovery is unknown.",
-                ),
-            ),
-            R::RecoveryEvidenceRequired => (
-                "RECOVERY_EVIDENCE_REQUIRED",
-                "K-01",
-                s(
-                    "Een terugvordering vermeldt haar redenen, bewijsstukken en rechtsgrond.",
-                    "A recovery states its reasons, evidence and legal basis.",
-                ),
-            ),
-            R::RecoveryExceedsOutstanding { outstanding } => (
-                "RECOVERY_EXCEEDS_OUTSTANDING",
-                "K-03",
-                (
-                    format!(
-                        "Het bedrag is hoger dan het openstaande saldo van de terugvordering ({}).",
-                        outstanding.to_dutch()
-                    ),
-                    format!("The amount exceeds what is outstanding ({outstanding})."),
-                ),
-            ),
-            R::BudgetNotEnded => (
-                "BUDGET_NOT_ENDED",
-                "E-01",
-                s(
-                    "Een eindafrekening volgt pas na het einde van het budget.",
-                    "A final settlement follows only the end of the budget.",
-                ),
-            ),
-            R::ProvisionalSettlementRequired => (
-                "PROVISIONAL_SETTLEMENT_REQUIRED",
-                "E-01",
-                s(
-                    "Eerst volgt een voorlopige eindafrekening.",
-                    "A provisional final settlement comes first.",
-                ),
-            ),
-            R::SettlementEvidencePeriodRunning { until } => (
-                "SETTLEMENT_EVIDENCE_PERIOD_RUNNING",
-                "E-01",
-                (
-                    format!(
-                        "Bijkomende bewijsstukken kunnen nog tot en met {}.",
-                        d(*until)
-                    ),
-                    format!("Extra evidence can still be sent up to {until}."),
-                ),
-            ),
-            R::FinalSettlementAlreadyIssued => (
-                "FINAL_SETTLEMENT_ALREADY_ISSUED",
-                "E-01",
-                s(
-                    "De definitieve eindafrekening werd al opgemaakt.",
-                    "The definitive final settlement was already issued.",
-                ),
-            ),
-            R::DuplicateControl => (
-                "DUPLICATE_CONTROL",
-                "-",
-                s("Deze controle bestaat al.", "This control already exists."),
-            ),
-            R::UnknownControl => (
-                "UNKNOWN_CONTROL",
-                "-",
-                s("Deze controle is niet gekend.", "This control is unknown."),
-            ),
-            R::ControlAlreadyConcluded => (
-                "CONTROL_ALREADY_CONCLUDED",
-                "K-01",
-                s(
-                    "Deze controle werd al afgesloten.",
-                    "This control was already concluded.",
-                ),
-            ),
-            R::ControlPeriodInvalid => (
-                "CONTROL_PERIOD_INVALID",
-                "K-01",
-                s(
-                    "De gecontroleerde periode eindigt vóór ze begint.",
-                    "The period controlled ends before it starts.",
-                ),
-            ),
-            R::EvidenceListEmpty => (
-                "EVIDENCE_LIST_EMPTY",
-                "K-01",
-                s(
-                    "Vermeld minstens één document.",
-                    "State at least one document.",
-                ),
-            ),
-            R::EvidenceHashInvalid { reference } => (
-                "EVIDENCE_HASH_INVALID",
-                "K-01",
-                (
-                    format!("Document {reference}: de SHA-256 moet 64 hexadecimale tekens hebben."),
-                    format!("Document {reference}: the SHA-256 must be 64 hex characters."),
-                ),
-            ),
-            R::EvidenceHashMismatch { reference } => (
-                "EVIDENCE_HASH_MISMATCH",
-                "K-01",
-                (
-                    format!(
-                        "Document {reference} werd al ontvangen met een andere inhoud; een bewijsstuk wijzigt niet."
-                    ),
-                    format!(
-                        "Document {reference} was already received with other content; evidence never changes."
-                    ),
-                ),
-            ),
-            R::InspectionNotAnnounced => (
-                "INSPECTION_NOT_ANNOUNCED",
-                "K-02",
-                s(
-                    "Een inspectiebezoek wordt vooraf aangekondigd.",
-                    "An inspection visit is announced beforehand.",
-                ),
-            ),
-            R::FindingWithoutRule => (
-                "FINDING_WITHOUT_RULE",
-                "K-01",
-                s(
-                    "Elke vaststelling verwijst naar een regel en beschrijft wat werd vastgesteld.",
-                    "Every finding cites a rule and describes what was found.",
-                ),
-            ),
-            R::RecoveryExceedsFindings { findings } => (
-                "RECOVERY_EXCEEDS_FINDINGS",
-                "K-01",
-                (
-                    format!(
-                        "De terugvordering is hoger dan de bedragen van de vaststellingen ({}).",
-                        findings.to_dutch()
-                    ),
-                    format!("The recovery exceeds the amounts of the findings ({findings})."),
-                ),
-            ),
-            R::DuplicateSample => (
-                "DUPLICATE_SAMPLE",
-                "-",
-                s("Deze steekproef bestaat al.", "This sample already exists."),
-            ),
-            R::SampleSizeInvalid { size, population } => (
-                "SAMPLE_SIZE_INVALID",
-                "K-01",
-                (
-                    format!(
-                        "Een steekproef van {size} uit {population} dossiers is niet mogelijk."
-                    ),
-                    format!("A sample of {size} out of {population} dossiers is not possible."),
-                ),
-            ),
-            R::PopulationHasDuplicates => (
-                "POPULATION_HAS_DUPLICATES",
-                "K-01",
-                s(
-                    "De populatie bevat een dossier twee keer.",
-                    "The population holds a dossier twice.",
-                ),
-            ),
-        };
-        (code, rule, nl, en)
-    }
-}
-
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
@@ -1688,5 +745,28 @@ mod tests {
             "{}",
             rejection.message_nl()
         );
+    }
+
+    #[test]
+    fn codes_are_screaming_snake_case_and_unique() {
+        // Released before the table, two codes each name two reasons: a duplicate person with or
+        // without the other dossier, and the IDO freeze with its notice date.
+        const SHARED: [&str; 2] = ["DUPLICATE_PERSON", "IDO_FROZEN_UNTIL_2020_09_30"];
+        let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+        for code in CODES {
+            let screaming_snake = code.starts_with(|c: char| c.is_ascii_uppercase())
+                && code.split('_').all(|word| {
+                    !word.is_empty()
+                        && word
+                            .chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                });
+            assert!(screaming_snake, "{code} is not SCREAMING_SNAKE_CASE");
+            *seen.entry(code).or_default() += 1;
+        }
+        for (code, count) in seen {
+            let allowed = if SHARED.contains(&code) { 2 } else { 1 };
+            assert_eq!(count, allowed, "{code} names {count} reasons");
+        }
     }
 }
