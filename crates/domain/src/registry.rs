@@ -179,7 +179,7 @@ pub fn decide(
                 rules_applied.push(applied);
                 let active = state.active_count(*kind, *licensed_from);
                 if active >= usize::try_from(cap).unwrap_or(usize::MAX) {
-                    return Err(Reason::BoLicenceCapReached {
+                    return Err(Reason::AssistanceOrganisationLicenceCapReached {
                         cap,
                         on: *licensed_from,
                     }

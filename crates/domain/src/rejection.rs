@@ -104,7 +104,10 @@ reasons! {
     OrganisationAlreadyLicensed => "ORGANISATION_ALREADY_LICENSED", "-",
         nl: "Deze organisatie heeft al een vergunning.",
         en: "This organisation is already licensed.";
-    BoLicenceCapReached { cap: u32, on: NaiveDate } => "BO_LICENCE_CAP_REACHED", "S000-03",
+    AssistanceOrganisationLicenceCapReached {
+        cap: u32,
+        on: NaiveDate,
+    } => "BO_LICENCE_CAP_REACHED", "S000-03",
         nl: format!("Er zijn op {} al {cap} bijstandsorganisaties vergund; meer is niet toegestaan.", dutch_date(*on)),
         en: format!("{cap} assistance organisations are already licensed on {on}; no more are allowed.");
     UnknownOrganisation => "UNKNOWN_ORGANISATION", "-",
@@ -184,7 +187,7 @@ reasons! {
     PabOnlyForMinors { age: u32, submitted_on: NaiveDate } => "PAB_ONLY_FOR_MINORS", "S003-02",
         nl: format!("Een PAB kan enkel voor minderjarigen aangevraagd worden; de aanvrager was {age} jaar op {}. Een meerderjarige vraagt een PVB aan.", dutch_date(*submitted_on)),
         en: format!("A PAB can only be applied for for minors; the applicant was {age} on {submitted_on}. An adult applies for a PVB.");
-    SpoedConditionsNotMet {
+    UrgentProcedureConditionsNotMet {
         age: u32,
         min: u32,
         max: u32,
@@ -394,7 +397,7 @@ reasons! {
         en: format!("The change must take effect after {current}.");
 
     // Bijstandsorganisaties
-    NotALicensedBo => "NOT_A_LICENSED_BO", "S000-03",
+    NotALicensedAssistanceOrganisation => "NOT_A_LICENSED_BO", "S000-03",
         nl: "Deze organisatie is geen vergunde bijstandsorganisatie.",
         en: "This organisation is not a licensed assistance organisation.";
     AlreadyMember => "ALREADY_MEMBER", "-",

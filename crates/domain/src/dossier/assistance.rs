@@ -19,7 +19,7 @@ fn require_licensed_bo(
     ctx.registry
         .active(organisation, OrganisationKind::AssistanceOrganisation, on)
         .map(|_| ())
-        .ok_or_else(|| Reason::NotALicensedBo.into())
+        .ok_or_else(|| Reason::NotALicensedAssistanceOrganisation.into())
 }
 
 /// VAPH, or the bijstandsorganisatie itself.

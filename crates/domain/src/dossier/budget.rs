@@ -51,7 +51,7 @@ pub(super) fn submit_pab_application(
         rules_applied.push(applied);
         let attest_missing = urgent.specialist_attest_ref.trim().is_empty();
         if !(min..=max).contains(&age) || attest_missing {
-            return Err(Reason::SpoedConditionsNotMet {
+            return Err(Reason::UrgentProcedureConditionsNotMet {
                 age,
                 min,
                 max,
@@ -413,7 +413,7 @@ pub(super) fn redeem_voucher(
         )
         .is_none()
     {
-        return Err(Reason::NotALicensedBo.into());
+        return Err(Reason::NotALicensedAssistanceOrganisation.into());
     }
     Ok(vec![
         BoValueVoucherRedeemed {
