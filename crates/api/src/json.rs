@@ -8,11 +8,12 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// A JSON body, refused as a problem document when it does not parse.
+/// A JSON body, refused as a problem document when it does not parse. (Named as in axum's
+/// examples, so it is not taken for `axum::body::Body`.)
 #[derive(Debug, Clone)]
-pub struct Body<T>(pub T);
+pub struct AppJson<T>(pub T);
 
-impl<S, T> FromRequest<S> for Body<T>
+impl<S, T> FromRequest<S> for AppJson<T>
 where
     T: DeserializeOwned,
     S: Send + Sync,

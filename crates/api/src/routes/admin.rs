@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::json::Body;
+use crate::json::AppJson;
 use crate::state::ApiState;
 
 #[utoipa::path(get, path = "/api/rule-book", tag = "rule book",
@@ -42,7 +42,7 @@ pub async fn rule_book(State(state): State<ApiState>) -> Result<Response, ApiErr
 pub async fn publish_rule(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
-    Body(command): Body<PublishRuleParameter>,
+    AppJson(command): AppJson<PublishRuleParameter>,
 ) -> Result<Response, ApiError> {
     let write = principal.write_context(Uuid::now_v7());
     state
@@ -59,7 +59,7 @@ pub async fn publish_rule(
 pub async fn registry_command(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
-    Body(command): Body<RegistryCommand>,
+    AppJson(command): AppJson<RegistryCommand>,
 ) -> Result<Response, ApiError> {
     let write = principal.write_context(Uuid::now_v7());
     state
@@ -112,7 +112,7 @@ pub struct IssuedToken {
 pub async fn add_user(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
-    Body(body): Body<NewUser>,
+    AppJson(body): AppJson<NewUser>,
 ) -> Result<Response, ApiError> {
     let role = Role::parse(&body.role).map_err(|e| ApiError::unprocessable("INVALID_ROLE", e))?;
     let write = principal.write_context(Uuid::now_v7());
@@ -143,7 +143,7 @@ pub async fn revoke_token(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
     Path(token): Path<String>,
-    Body(body): Body<Revocation>,
+    AppJson(body): AppJson<Revocation>,
 ) -> Result<Response, ApiError> {
     let token =
         TokenId::parse(&token).map_err(|_| ApiError::not_found(&format!("token {token}")))?;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::json::Body;
+use crate::json::AppJson;
 use crate::state::ApiState;
 
 /// Open the dossier of a person with a disability.
@@ -91,7 +91,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<Option<u64>>, ApiError> {
 pub async fn open(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
-    Body(body): Body<OpenDossier>,
+    AppJson(body): AppJson<OpenDossier>,
 ) -> Result<Response, ApiError> {
     let insz = Insz::parse(&body.insz).map_err(|e| {
         ApiError::new(
@@ -141,7 +141,7 @@ pub async fn command(
     Extension(principal): Extension<Principal>,
     Path(dossier): Path<String>,
     headers: HeaderMap,
-    Body(command): Body<DossierCommand>,
+    AppJson(command): AppJson<DossierCommand>,
 ) -> Result<Response, ApiError> {
     let dossier = parse_dossier(&dossier)?;
     if matches!(command, DossierCommand::RegisterPerson(_)) {

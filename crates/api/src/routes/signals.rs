@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::ApiError;
-use crate::json::Body;
+use crate::json::AppJson;
 use crate::state::ApiState;
 
 /// Why a signal is dismissed or escalated.
@@ -42,7 +42,7 @@ pub async fn dismiss(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
     Path(signal): Path<String>,
-    Body(body): Body<Triage>,
+    AppJson(body): AppJson<Triage>,
 ) -> Result<Response, ApiError> {
     triage(
         &state,
@@ -64,7 +64,7 @@ pub async fn escalate(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
     Path(signal): Path<String>,
-    Body(body): Body<Triage>,
+    AppJson(body): AppJson<Triage>,
 ) -> Result<Response, ApiError> {
     triage(
         &state,
