@@ -54,13 +54,6 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The request bodies that are domain commands: (path, method, schema).
-const COMMAND_BODIES: &[(&str, &str, &str)] = &[
-    ("/api/dossiers/{dossier}/commands", "post", "DossierCommand"),
-    ("/api/registry/commands", "post", "RegistryCommand"),
-    ("/api/rule-book/parameters", "post", "PublishRuleParameter"),
-];
-
 /// The whole document as JSON.
 pub fn document() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|_| json!({}));
@@ -98,11 +91,18 @@ pub fn document() -> Value {
         }
         components[name] = schema;
     }
-    for (path, method, schema) in COMMAND_BODIES {
-        doc["paths"][path][method]["requestBody"] = json!({
-            "required": true,
-            "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
-        });
+    // Every request body of the API is required; utoipa leaves one named by `ref(...)` (a domain
+    // command's schema, merged above) optional.
+    let operations = doc["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut());
+    for operation in operations {
+        if let Some(body) = operation.get_mut("requestBody") {
+            body["required"] = json!(true);
+        }
     }
     doc
 }

@@ -36,7 +36,7 @@ pub async fn rule_book(State(state): State<ApiState>) -> Result<Response, ApiErr
 }
 
 #[utoipa::path(post, path = "/api/rule-book/parameters", tag = "rule book",
-    request_body(content = Object, description = "A PublishRuleParameter command"),
+    request_body = ref("#/components/schemas/PublishRuleParameter"),
     responses((status = 201, description = "Published"), (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])))]
 pub async fn publish_rule(
@@ -53,7 +53,7 @@ pub async fn publish_rule(
 }
 
 #[utoipa::path(post, path = "/api/registry/commands", tag = "organisations",
-    request_body(content = Object, description = "A RegistryCommand: licence, withdrawal, … of an organisation"),
+    request_body = ref("#/components/schemas/RegistryCommand"),
     responses((status = 200, description = "Recorded"), (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])))]
 pub async fn registry_command(

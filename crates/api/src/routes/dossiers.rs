@@ -131,7 +131,7 @@ pub async fn open(
 #[utoipa::path(post, path = "/api/dossiers/{dossier}/commands", tag = "dossiers",
     params(("dossier" = Uuid, Path, description = "The dossier"),
            ("If-Match" = Option<String>, Header, description = "The dossier version the command is based on, e.g. \"3\"")),
-    request_body(content = Object, description = "One dossier command: `{\"command\": \"register_agreement\", …}` (see the DossierCommand schema)"),
+    request_body = ref("#/components/schemas/DossierCommand"),
     responses((status = 200, body = Recorded, description = "The command's events were recorded"),
               (status = 412, body = crate::error::Problem, description = "The dossier is no longer at the If-Match version"),
               (status = 422, body = crate::error::Problem, description = "Refused by a rule, or an invalid body")),
