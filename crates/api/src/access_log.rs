@@ -67,8 +67,7 @@ pub struct AccessEntry {
 }
 
 #[utoipa::path(get, path = "/api/access-log", tag = "audit", params(AccessLogQuery),
-    responses((status = 200, body = [AccessEntry], description = "Who read whose data, oldest first")),
-    security(("bearer" = [])))]
+    responses((status = 200, body = [AccessEntry], description = "Who read whose data, oldest first")))]
 pub async fn list(
     State(state): State<ApiState>,
     Query(query): Query<AccessLogQuery>,

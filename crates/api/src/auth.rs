@@ -1,14 +1,15 @@
-//! Who is calling, and may they: bearer tokens checked against the access stream, and the one
-//! table of which roles may use which route.
+//! Who is calling, and may they: bearer tokens checked against the access stream, and the roles
+//! the route table (`routes/mod.rs`) gives each route.
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{Method, header};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::access::Role;
 use domain::{Actor, UserId};
 
 use crate::error::ApiError;
+use crate::route_table::{self, Access};
 use crate::state::ApiState;
 
 /// The authenticated caller of a request.
@@ -50,192 +51,6 @@ impl Principal {
     }
 }
 
-/// Who may use a route. Routes not listed are public: only those in [`PUBLIC`].
-#[derive(Debug, Clone)]
-pub struct Permission {
-    pub method: Method,
-    pub path: &'static str,
-    pub roles: &'static [Role],
-}
-
-const EVERYONE: &[Role] = &[
-    Role::Staff,
-    Role::Inspector,
-    Role::Investigator,
-    Role::Admin,
-];
-const WRITERS: &[Role] = &[Role::Staff, Role::Admin];
-const ADMINS: &[Role] = &[Role::Admin];
-const INVESTIGATORS: &[Role] = &[Role::Investigator];
-const AUDITORS: &[Role] = &[Role::Inspector, Role::Investigator, Role::Admin];
-/// Fraud signals, as-of and replay: for those who look into dossiers, not those who work them.
-const OVERSIGHT: &[Role] = &[Role::Inspector, Role::Investigator];
-
-/// The routes anyone may use: health, metrics and the API description (a test checks that every
-/// other documented route has a row in [`PERMISSIONS`]).
-pub const PUBLIC: &[(&str, &str)] = &[("GET", "/health"), ("GET", "/metrics")];
-
-/// The one table of permissions: the authorisation layer reads it, and a test walks every row
-/// with every role.
-pub const PERMISSIONS: &[Permission] = &[
-    Permission {
-        method: Method::POST,
-        path: "/api/dossiers",
-        roles: WRITERS,
-    },
-    Permission {
-        method: Method::POST,
-        path: "/api/dossiers/{dossier}/commands",
-        roles: WRITERS,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/events",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/budgets",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/agreements",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/claims",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/controls",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/audit",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/signals",
-        roles: OVERSIGHT,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/as-of",
-        roles: OVERSIGHT,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/dossiers/{dossier}/replay",
-        roles: OVERSIGHT,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/budgets",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/covid-overrun",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/signals",
-        roles: OVERSIGHT,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/audit",
-        roles: AUDITORS,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/work-queues/agreements-to-approve",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/work-queues/held-claim-lines",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/work-queues/signals-to-triage",
-        roles: OVERSIGHT,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/rule-book",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::POST,
-        path: "/api/rule-book/parameters",
-        roles: ADMINS,
-    },
-    Permission {
-        method: Method::POST,
-        path: "/api/registry/commands",
-        roles: ADMINS,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/log/verify",
-        roles: AUDITORS,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/me",
-        roles: EVERYONE,
-    },
-    Permission {
-        method: Method::GET,
-        path: "/api/access-log",
-        roles: &[Role::Inspector, Role::Admin],
-    },
-    Permission {
-        method: Method::POST,
-        path: "/api/signals/{signal}/dismiss",
-        roles: INVESTIGATORS,
-    },
-    Permission {
-        method: Method::POST,
-        path: "/api/signals/{signal}/escalate",
-        roles: INVESTIGATORS,
-    },
-    Permission {
-        method: Method::POST,
-        path: "/api/users",
-        roles: ADMINS,
-    },
-    Permission {
-        method: Method::POST,
-        path: "/api/tokens/{token}/revoke",
-        roles: ADMINS,
-    },
-];
-
-fn permission(method: &Method, path: &str) -> Option<&'static Permission> {
-    PERMISSIONS
-        .iter()
-        .find(|p| p.method == method && p.path == path)
-}
-
 /// The principal whose token the request presents.
 ///
 /// # Errors
@@ -271,7 +86,9 @@ pub async fn authorize(
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
-    let Some(permission) = path.and_then(|p| permission(request.method(), &p)) else {
+    let access = path.and_then(|p| route_table::find(request.method(), &p).map(|r| r.access));
+    // Public in the table, or not in it (Swagger UI and the document it reads): anyone.
+    let Some(Access::Roles(roles)) = access else {
         return next.run(request).await;
     };
     let authorization = request
@@ -283,7 +100,7 @@ pub async fn authorize(
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    if !permission.roles.contains(&principal.role) {
+    if !roles.contains(&principal.role) {
         return ApiError::forbidden(principal.role.as_str()).into_response();
     }
     request.extensions_mut().insert(principal);

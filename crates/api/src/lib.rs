@@ -1,8 +1,9 @@
 //! The HTTP service of Dossier: what staff, inspectors and investigators use.
 //!
 //! JSON in and out; every error a problem document (RFC 9457) with the domain's stable code and
-//! rule id ([`error`]); bearer tokens checked against the access stream and one table of which
-//! role may use which route ([`auth::PERMISSIONS`]); `Idempotency-Key` on POST; OpenAPI at
+//! rule id ([`error`]); bearer tokens checked against the access stream; one table of routes,
+//! each with its handler and the roles that may use it, from which the router, the permissions
+//! and the API document are made ([`routes()`]); `Idempotency-Key` on POST; OpenAPI at
 //! `/api/openapi.json` and Swagger UI at `/api/docs` (assets vendored); `/health` and `/metrics`.
 //! Handlers hold no rule: they parse, call the application layer, and shape the answer. Reads
 //! come from the read models (`projections`, through the `ReadModelSink` the binary opens) or,
@@ -17,6 +18,7 @@ pub mod error;
 mod idempotency;
 mod json;
 pub mod openapi;
+mod route_table;
 mod routes;
 mod state;
 
@@ -26,62 +28,17 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 
-pub use auth::{PERMISSIONS, PUBLIC, Permission, Principal};
+pub use auth::Principal;
 pub use error::{ApiError, Problem};
 pub use idempotency::BODY_LIMIT;
+pub use route_table::{Access, Kind, Route, routes};
 pub use routes::service::metrics_handle;
 pub use state::ApiState;
 
-use routes::{admin, dossiers, reads, service, signals};
-
 /// The whole HTTP API over `state`.
 pub fn router(state: ApiState) -> Router {
-    let api = Router::new()
-        .route("/health", get(service::health))
-        .route("/metrics", get(service::metrics))
-        .route("/api/dossiers", post(dossiers::open).get(reads::search))
-        .route("/api/dossiers/{dossier}", get(reads::summary))
-        .route("/api/dossiers/{dossier}/commands", post(dossiers::command))
-        .route("/api/dossiers/{dossier}/events", get(dossiers::history))
-        .route("/api/dossiers/{dossier}/budgets", get(reads::budgets))
-        .route("/api/dossiers/{dossier}/agreements", get(reads::agreements))
-        .route("/api/dossiers/{dossier}/claims", get(reads::claims))
-        .route("/api/dossiers/{dossier}/controls", get(reads::controls))
-        .route(
-            "/api/dossiers/{dossier}/signals",
-            get(reads::dossier_signals),
-        )
-        .route("/api/dossiers/{dossier}/audit", get(reads::dossier_audit))
-        .route("/api/dossiers/{dossier}/as-of", get(reads::as_of))
-        .route("/api/dossiers/{dossier}/replay", get(reads::replay_dossier))
-        .route("/api/budgets", get(reads::all_budgets))
-        .route("/api/covid-overrun", get(reads::covid_overrun))
-        .route("/api/signals", get(reads::all_signals))
-        .route("/api/audit", get(reads::audit))
-        .route(
-            "/api/work-queues/agreements-to-approve",
-            get(reads::agreements_to_approve),
-        )
-        .route(
-            "/api/work-queues/held-claim-lines",
-            get(reads::held_claim_lines),
-        )
-        .route(
-            "/api/work-queues/signals-to-triage",
-            get(reads::signals_to_triage),
-        )
-        .route("/api/rule-book", get(admin::rule_book))
-        .route("/api/rule-book/parameters", post(admin::publish_rule))
-        .route("/api/registry/commands", post(admin::registry_command))
-        .route("/api/log/verify", get(admin::verify))
-        .route("/api/access-log", get(access_log::list))
-        .route("/api/me", get(admin::me))
-        .route("/api/signals/{signal}/dismiss", post(signals::dismiss))
-        .route("/api/signals/{signal}/escalate", post(signals::escalate))
-        .route("/api/users", post(admin::add_user))
-        .route("/api/tokens/{token}/revoke", post(admin::revoke_token))
+    let api = route_table::router(routes())
         // Layers run outside-in: count and time, authorise, then replay idempotent retries.
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -10,7 +10,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::access_log;
 use crate::error::Problem;
-use crate::routes::{admin, dossiers, reads, service, signals};
+use crate::route_table::{self, BEARER};
+use crate::routes::{admin, dossiers, service, signals};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,18 +21,6 @@ use crate::routes::{admin, dossiers, reads, service, signals};
                        immutable event; refusals come as problem+json with a stable code, the rule \
                        id and a Dutch message. Authenticate with `Authorization: Bearer <token>` \
                        (tokens: `dossier user add NAME --role ROLE`)."
-    ),
-    paths(
-        service::health, service::metrics,
-        dossiers::open, dossiers::command, dossiers::history,
-        admin::rule_book, admin::publish_rule, admin::registry_command,
-        admin::me, admin::add_user, admin::revoke_token, admin::verify, access_log::list,
-        signals::dismiss, signals::escalate,
-        reads::search, reads::summary, reads::budgets, reads::agreements, reads::claims,
-        reads::controls, reads::dossier_signals, reads::dossier_audit, reads::as_of,
-        reads::replay_dossier, reads::all_budgets, reads::covid_overrun, reads::all_signals,
-        reads::audit, reads::agreements_to_approve, reads::held_claim_lines,
-        reads::signals_to_triage,
     ),
     components(schemas(
         Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::HistoryEvent,
@@ -48,7 +37,7 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
-            "bearer",
+            BEARER,
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
@@ -56,7 +45,9 @@ impl Modify for BearerAuth {
 
 /// The whole document as JSON.
 pub fn document() -> Value {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|_| json!({}));
+    let mut api = ApiDoc::openapi();
+    api.merge(route_table::api_paths(route_table::routes()));
+    let mut doc = serde_json::to_value(api).unwrap_or_else(|_| json!({}));
     let domain_schemas = [
         (
             "DossierCommand",

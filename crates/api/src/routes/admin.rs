@@ -17,8 +17,7 @@ use crate::json::AppJson;
 use crate::state::ApiState;
 
 #[utoipa::path(get, path = "/api/rule-book", tag = "rule book",
-    responses((status = 200, description = "Every published version of every rule parameter, in publication order", body = Object)),
-    security(("bearer" = [])))]
+    responses((status = 200, description = "Every published version of every rule parameter, in publication order", body = Object)))]
 pub async fn rule_book(State(state): State<ApiState>) -> Result<Response, ApiError> {
     let stream = app::models::rule_book_stream();
     let events = state
@@ -37,8 +36,7 @@ pub async fn rule_book(State(state): State<ApiState>) -> Result<Response, ApiErr
 
 #[utoipa::path(post, path = "/api/rule-book/parameters", tag = "rule book",
     request_body = ref("#/components/schemas/PublishRuleParameter"),
-    responses((status = 201, description = "Published"), (status = 422, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+    responses((status = 201, description = "Published"), (status = 422, body = crate::error::Problem)))]
 pub async fn publish_rule(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -54,8 +52,7 @@ pub async fn publish_rule(
 
 #[utoipa::path(post, path = "/api/registry/commands", tag = "organisations",
     request_body = ref("#/components/schemas/RegistryCommand"),
-    responses((status = 200, description = "Recorded"), (status = 422, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+    responses((status = 200, description = "Recorded"), (status = 422, body = crate::error::Problem)))]
 pub async fn registry_command(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -78,7 +75,7 @@ pub struct Me {
 }
 
 #[utoipa::path(get, path = "/api/me", tag = "users",
-    responses((status = 200, body = Me)), security(("bearer" = [])))]
+    responses((status = 200, body = Me)))]
 pub async fn me(Extension(principal): Extension<Principal>) -> Response {
     axum::Json(Me {
         user: principal.user.as_uuid(),
@@ -107,8 +104,7 @@ pub struct IssuedToken {
 }
 
 #[utoipa::path(post, path = "/api/users", tag = "users", request_body = NewUser,
-    responses((status = 201, body = IssuedToken), (status = 422, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+    responses((status = 201, body = IssuedToken), (status = 422, body = crate::error::Problem)))]
 pub async fn add_user(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -137,8 +133,7 @@ pub struct Revocation {
 
 #[utoipa::path(post, path = "/api/tokens/{token}/revoke", tag = "users",
     params(("token" = Uuid, Path)), request_body = Revocation,
-    responses((status = 204, description = "Revoked"), (status = 422, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+    responses((status = 204, description = "Revoked"), (status = 422, body = crate::error::Problem)))]
 pub async fn revoke_token(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -166,8 +161,7 @@ pub struct Verified {
 
 #[utoipa::path(get, path = "/api/log/verify", tag = "audit",
     responses((status = 200, body = Verified, description = "Every hash chain holds"),
-              (status = 409, body = crate::error::Problem, description = "The log fails verification: the first broken event is named")),
-    security(("bearer" = [])))]
+              (status = 409, body = crate::error::Problem, description = "The log fails verification: the first broken event is named")))]
 pub async fn verify(State(state): State<ApiState>) -> Result<Response, ApiError> {
     use event_store::verify::{VerifyError, verify_store};
     match verify_store(state.service.store().as_ref(), None, |_| {}).await {

@@ -86,8 +86,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<Option<u64>>, ApiError> {
 #[utoipa::path(post, path = "/api/dossiers", tag = "dossiers",
     request_body = OpenDossier,
     responses((status = 201, body = Recorded, description = "The dossier was opened"),
-              (status = 422, body = crate::error::Problem, description = "Refused (e.g. DUPLICATE_PERSON)")),
-    security(("bearer" = [])))]
+              (status = 422, body = crate::error::Problem, description = "Refused (e.g. DUPLICATE_PERSON)")))]
 pub async fn open(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -134,8 +133,7 @@ pub async fn open(
     request_body = ref("#/components/schemas/DossierCommand"),
     responses((status = 200, body = Recorded, description = "The command's events were recorded"),
               (status = 412, body = crate::error::Problem, description = "The dossier is no longer at the If-Match version"),
-              (status = 422, body = crate::error::Problem, description = "Refused by a rule, or an invalid body")),
-    security(("bearer" = [])))]
+              (status = 422, body = crate::error::Problem, description = "Refused by a rule, or an invalid body")))]
 pub async fn command(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -206,8 +204,7 @@ pub struct HistoryEvent {
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/events", tag = "dossiers",
     params(("dossier" = Uuid, Path, description = "The dossier")),
     responses((status = 200, body = [HistoryEvent], description = "Every event of the dossier, in order"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn history(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,

@@ -120,8 +120,7 @@ pub struct SearchParams {
 
 #[utoipa::path(get, path = "/api/dossiers", tag = "reads", params(SearchParams),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: the dossiers found"),
-              (status = 400, body = crate::error::Problem, description = "No criterion, or a bad INSZ")),
-    security(("bearer" = [])))]
+              (status = 400, body = crate::error::Problem, description = "No criterion, or a bad INSZ")))]
 pub async fn search(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -171,8 +170,7 @@ pub async fn search(
 #[utoipa::path(get, path = "/api/dossiers/{dossier}", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier")),
     responses((status = 200, body = Object, description = "`{checkpoint, summary}` (summary null while the read model catches up)"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn summary(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -246,8 +244,7 @@ async fn dossier_section(
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/budgets", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier")),
     responses((status = 200, body = Object, description = "`{checkpoint, years, categories, month_reductions}`: the figures of each budget year (domain budget line)"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn budgets(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -266,8 +263,7 @@ pub async fn budgets(
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/agreements", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier")),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: agreements with their state and IDO freeze"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn agreements(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -286,8 +282,7 @@ pub async fn agreements(
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/claims", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier")),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: every cost-claim line with its decision"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn claims(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -306,8 +301,7 @@ pub async fn claims(
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/controls", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier")),
     responses((status = 200, body = Object, description = "`{checkpoint, cases, findings}`"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn controls(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -326,8 +320,7 @@ pub async fn controls(
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/signals", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier")),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: fraud signals with their triage"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn dossier_signals(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -346,8 +339,7 @@ pub async fn dossier_signals(
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/audit", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier"), PageParams),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: who did what in the dossier, when and why, in log order"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn dossier_audit(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -411,8 +403,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
     params(("dossier" = Uuid, Path, description = "The dossier"), AsOfParams),
     responses((status = 200, body = Object, description = "`{dossier, as_known_at, effective_on, events, last_position, budget_years, signals}` folded from the log"),
               (status = 400, body = crate::error::Problem, description = "A bad time or date, or neither given"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn as_of(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -447,8 +438,7 @@ pub struct ReplayParams {
     params(("dossier" = Uuid, Path, description = "The dossier"), ReplayParams),
     responses((status = 200, body = Object, description = "`{dossier, events}`: each event with who/when/why, its payload (INSZ masked) and `state_after`"),
               (status = 400, body = crate::error::Problem, description = "until is neither a position nor a time"),
-              (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+              (status = 404, body = crate::error::Problem)))]
 pub async fn replay_dossier(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -494,8 +484,7 @@ pub struct YearParams {
 }
 
 #[utoipa::path(get, path = "/api/budgets", tag = "reads", params(YearParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: budget years of every dossier")),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: budget years of every dossier")))]
 pub async fn all_budgets(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -508,8 +497,7 @@ pub async fn all_budgets(
 }
 
 #[utoipa::path(get, path = "/api/covid-overrun", tag = "reads", params(YearParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows, totals}`: COVID-19 overrun per dossier and budget year, and totals per year")),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Object, description = "`{checkpoint, rows, totals}`: COVID-19 overrun per dossier and budget year, and totals per year")))]
 pub async fn covid_overrun(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -535,8 +523,7 @@ pub struct SignalParams {
 
 #[utoipa::path(get, path = "/api/signals", tag = "reads", params(SignalParams),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: signals, oldest first"),
-              (status = 400, body = crate::error::Problem, description = "An unknown triage state")),
-    security(("bearer" = [])))]
+              (status = 400, body = crate::error::Problem, description = "An unknown triage state")))]
 pub async fn all_signals(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -574,8 +561,7 @@ pub struct AuditParams {
 
 #[utoipa::path(get, path = "/api/audit", tag = "audit", params(AuditParams),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: what one user did, in log order"),
-              (status = 400, body = crate::error::Problem, description = "No actor given")),
-    security(("bearer" = [])))]
+              (status = 400, body = crate::error::Problem, description = "No actor given")))]
 pub async fn audit(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -591,8 +577,7 @@ pub async fn audit(
 }
 
 #[utoipa::path(get, path = "/api/work-queues/agreements-to-approve", tag = "work queues", params(PageParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: agreements registered and not yet decided, oldest start first")),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: agreements registered and not yet decided, oldest start first")))]
 pub async fn agreements_to_approve(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -611,8 +596,7 @@ pub async fn agreements_to_approve(
 }
 
 #[utoipa::path(get, path = "/api/work-queues/held-claim-lines", tag = "work queues", params(PageParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: cost-claim lines held or undecided, oldest claim first")),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: cost-claim lines held or undecided, oldest claim first")))]
 pub async fn held_claim_lines(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -625,8 +609,7 @@ pub async fn held_claim_lines(
 }
 
 #[utoipa::path(get, path = "/api/work-queues/signals-to-triage", tag = "work queues", params(PageParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: open signals, oldest first")),
-    security(("bearer" = [])))]
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: open signals, oldest first")))]
 pub async fn signals_to_triage(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,

@@ -36,8 +36,7 @@ async fn triage(
 #[utoipa::path(post, path = "/api/signals/{signal}/dismiss", tag = "signals",
     params(("signal" = String, Path, description = "The signal's id (32 hexadecimal digits)")),
     request_body = Triage,
-    responses((status = 204, description = "Dismissed"), (status = 422, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+    responses((status = 204, description = "Dismissed"), (status = 422, body = crate::error::Problem)))]
 pub async fn dismiss(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -58,8 +57,7 @@ pub async fn dismiss(
 #[utoipa::path(post, path = "/api/signals/{signal}/escalate", tag = "signals",
     params(("signal" = String, Path, description = "The signal's id (32 hexadecimal digits)")),
     request_body = Triage,
-    responses((status = 204, description = "Escalated"), (status = 422, body = crate::error::Problem)),
-    security(("bearer" = [])))]
+    responses((status = 204, description = "Escalated"), (status = 422, body = crate::error::Problem)))]
 pub async fn escalate(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
