@@ -112,6 +112,11 @@ impl ApiError {
 impl From<CommandError> for ApiError {
     fn from(e: CommandError) -> Self {
         match e {
+            // Nothing but a registration is decided in a dossier never opened: the dossier
+            // is not there.
+            ExecuteError::Rejected(r) if matches!(r.reason(), domain::Reason::DossierNotOpened) => {
+                Self::not_found("dossier")
+            }
             ExecuteError::Rejected(r) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 code: r.code(),

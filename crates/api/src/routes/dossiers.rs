@@ -150,7 +150,9 @@ pub async fn command(
     }
     let if_match = if_match(&headers)?;
     let write = principal.write_context(Uuid::now_v7());
-    let decided = state
+    // A dossier never opened: the domain refuses the command as DOSSIER_NOT_OPENED, which
+    // answers 404 (error.rs).
+    let done = state
         .service
         .dossier_command(
             dossier,
@@ -160,22 +162,7 @@ pub async fn command(
             &write,
             if_match,
         )
-        .await;
-    // Nothing is decided into a dossier that was never opened (the domain refuses it); only
-    // then is it worth asking whether the dossier exists, to answer 404 rather than 422.
-    let done = match decided {
-        Err(app::ExecuteError::Rejected(rejection)) => {
-            let (_, version) = state.service.dossier(dossier).await?;
-            if version.is_none() {
-                return Err(ApiError::not_found(&format!(
-                    "dossier {}",
-                    dossier.as_uuid()
-                )));
-            }
-            return Err(app::ExecuteError::Rejected(rejection).into());
-        }
-        other => other?,
-    };
+        .await?;
     Ok(recorded(
         dossier,
         done.version,
