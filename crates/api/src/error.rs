@@ -25,18 +25,48 @@ pub struct Problem {
     pub rule: String,
 }
 
-/// Why a request did not succeed.
+/// Why a request did not succeed. Only this module chooses a status: handlers say what went
+/// wrong (a constructor below, or an [`Input`] that holds a value the service cannot take).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub rule: String,
-    pub detail_nl: String,
-    pub detail_en: String,
+    status: StatusCode,
+    code: &'static str,
+    rule: String,
+    detail_nl: String,
+    detail_en: String,
+}
+
+/// The part of a request that holds what the service cannot take; it, not the code, decides the
+/// status. The address, the headers and a body that is not JSON make a bad request (400); the
+/// fields of a JSON body that parsed make an unprocessable one (422). So one check answers as
+/// its input does: a malformed INSZ is 400 in a search (`?insz=`) and 422 in the body that
+/// opens a dossier, and `INVALID_BODY` is 422 for a field but 400 for a body that cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// A query parameter, or the lack of a required one.
+    Query,
+    /// A request header (`If-Match`, `Idempotency-Key`).
+    Header,
+    /// The body as a whole: not JSON, or not readable.
+    Body,
+    /// A field of a JSON body: unknown, of the wrong type, or a value refused.
+    BodyField,
+}
+
+impl Input {
+    /// The status, and how the Dutch detail begins.
+    fn status(self) -> (StatusCode, &'static str) {
+        match self {
+            Self::Query | Self::Header | Self::Body => {
+                (StatusCode::BAD_REQUEST, "Ongeldige aanvraag")
+            }
+            Self::BodyField => (StatusCode::UNPROCESSABLE_ENTITY, "Ongeldige gegevens"),
+        }
+    }
 }
 
 impl ApiError {
-    pub fn new(
+    fn new(
         status: StatusCode,
         code: &'static str,
         detail_nl: impl Into<String>,
@@ -78,23 +108,55 @@ impl ApiError {
         )
     }
 
-    pub fn bad_request(code: &'static str, detail_en: impl Into<String>) -> Self {
+    /// `input` holds what the service cannot take, as `detail_en` says (the Dutch detail
+    /// quotes it).
+    pub fn invalid(input: Input, code: &'static str, detail_en: impl Into<String>) -> Self {
+        let (status, nl) = input.status();
         let detail_en = detail_en.into();
+        Self::new(status, code, format!("{nl}: {detail_en}"), detail_en)
+    }
+
+    /// `input` holds a value that is not one of the domain's (an INSZ, an IBAN, …), with the
+    /// domain's Dutch and English messages.
+    pub fn invalid_value(input: Input, code: &'static str, error: &domain::ParseError) -> Self {
+        let (status, _) = input.status();
+        Self::new(status, code, error.message_nl(), error.to_string())
+    }
+
+    pub fn json_required() -> Self {
         Self::new(
-            StatusCode::BAD_REQUEST,
-            code,
-            format!("Ongeldige aanvraag: {detail_en}"),
-            detail_en,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "JSON_REQUIRED",
+            "Stuur de gegevens als JSON (Content-Type: application/json).",
+            "Send the body as JSON (Content-Type: application/json).",
         )
     }
 
-    pub fn unprocessable(code: &'static str, detail_en: impl Into<String>) -> Self {
-        let detail_en = detail_en.into();
+    pub fn body_too_large() -> Self {
         Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-            format!("Ongeldige gegevens: {detail_en}"),
-            detail_en,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BODY_TOO_LARGE",
+            "De aanvraag is te groot.",
+            "The request body is too large.",
+        )
+    }
+
+    /// The `Idempotency-Key` came first with another body: this body is refused.
+    pub fn idempotency_key_reused() -> Self {
+        Self::invalid(
+            Input::BodyField,
+            "IDEMPOTENCY_KEY_REUSED",
+            "this Idempotency-Key was used for another request",
+        )
+    }
+
+    /// The log fails verification at `failure`.
+    pub fn log_tampered(failure: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "LOG_TAMPERED",
+            format!("Het logboek is niet intact: {failure}"),
+            format!("The log fails verification: {failure}"),
         )
     }
 

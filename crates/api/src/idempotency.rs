@@ -18,7 +18,7 @@ use domain::UserId;
 use sha2::{Digest, Sha256};
 
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Input};
 use crate::state::ApiState;
 
 /// Largest body accepted by the API; larger ones are refused before any work.
@@ -99,7 +99,8 @@ pub async fn idempotent(State(state): State<ApiState>, request: Request, next: N
         return next.run(request).await;
     }
     if key.is_empty() || key.len() > 200 {
-        return ApiError::bad_request(
+        return ApiError::invalid(
+            Input::Header,
             "INVALID_IDEMPOTENCY_KEY",
             "an Idempotency-Key has 1 to 200 characters",
         )
@@ -107,13 +108,7 @@ pub async fn idempotent(State(state): State<ApiState>, request: Request, next: N
     }
     let (mut parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "BODY_TOO_LARGE",
-            "De aanvraag is te groot.",
-            "The request body is too large.",
-        )
-        .into_response();
+        return ApiError::body_too_large().into_response();
     };
     let request_sha256: [u8; 32] = {
         // The route is part of the request: the same body to another address is another request.
@@ -139,11 +134,7 @@ pub async fn idempotent(State(state): State<ApiState>, request: Request, next: N
         return if first.request_sha256 == request_sha256 {
             replay(first)
         } else {
-            ApiError::unprocessable(
-                "IDEMPOTENCY_KEY_REUSED",
-                "this Idempotency-Key was used for another request",
-            )
-            .into_response()
+            ApiError::idempotency_key_reused().into_response()
         };
     }
     let response = next

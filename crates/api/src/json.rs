@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Input};
 
 /// A JSON body, refused as a problem document when it does not parse. (Named as in axum's
 /// examples, so it is not taken for `axum::body::Body`.)
@@ -31,20 +31,12 @@ where
 fn problem(rejection: &JsonRejection) -> ApiError {
     let text = rejection.body_text();
     match rejection {
-        JsonRejection::JsonDataError(_) => ApiError::unprocessable("INVALID_BODY", text),
-        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("MALFORMED_JSON", text),
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "JSON_REQUIRED",
-            "Stuur de gegevens als JSON (Content-Type: application/json).",
-            "Send the body as JSON (Content-Type: application/json).",
-        ),
-        _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "BODY_TOO_LARGE",
-            "De aanvraag is te groot.",
-            "The request body is too large.",
-        ),
-        _ => ApiError::bad_request("INVALID_BODY", text),
+        JsonRejection::JsonDataError(_) => {
+            ApiError::invalid(Input::BodyField, "INVALID_BODY", text)
+        }
+        JsonRejection::JsonSyntaxError(_) => ApiError::invalid(Input::Body, "MALFORMED_JSON", text),
+        JsonRejection::MissingJsonContentType(_) => ApiError::json_required(),
+        _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::body_too_large(),
+        _ => ApiError::invalid(Input::Body, "INVALID_BODY", text),
     }
 }

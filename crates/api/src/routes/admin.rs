@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Input};
 use crate::json::AppJson;
 use crate::state::ApiState;
 
@@ -110,7 +110,8 @@ pub async fn add_user(
     Extension(principal): Extension<Principal>,
     AppJson(body): AppJson<NewUser>,
 ) -> Result<Response, ApiError> {
-    let role = Role::parse(&body.role).map_err(|e| ApiError::unprocessable("INVALID_ROLE", e))?;
+    let role = Role::parse(&body.role)
+        .map_err(|e| ApiError::invalid(Input::BodyField, "INVALID_ROLE", e))?;
     let write = principal.write_context(Uuid::now_v7());
     let issued = state
         .service
@@ -172,12 +173,7 @@ pub async fn verify(State(state): State<ApiState>) -> Result<Response, ApiError>
             digest: report.digest(),
         })
         .into_response()),
-        Err(VerifyError::Failed(failure)) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "LOG_TAMPERED",
-            format!("Het logboek is niet intact: {failure}"),
-            format!("The log fails verification: {failure}"),
-        )),
+        Err(VerifyError::Failed(failure)) => Err(ApiError::log_tampered(failure)),
         Err(VerifyError::Store(e)) => Err(app::CommandError::from(e).into()),
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Input};
 use crate::json::AppJson;
 use crate::state::ApiState;
 
@@ -76,7 +76,8 @@ fn if_match(headers: &HeaderMap) -> Result<Option<Option<u64>>, ApiError> {
         .parse::<u64>()
         .map(|v| Some(Some(v)))
         .map_err(|_| {
-            ApiError::bad_request(
+            ApiError::invalid(
+                Input::Header,
                 "INVALID_IF_MATCH",
                 "If-Match takes a dossier version in quotes, e.g. \"3\"",
             )
@@ -92,14 +93,8 @@ pub async fn open(
     Extension(principal): Extension<Principal>,
     AppJson(body): AppJson<OpenDossier>,
 ) -> Result<Response, ApiError> {
-    let insz = Insz::parse(&body.insz).map_err(|e| {
-        ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "INVALID_INSZ",
-            e.message_nl(),
-            e.to_string(),
-        )
-    })?;
+    let insz = Insz::parse(&body.insz)
+        .map_err(|e| ApiError::invalid_value(Input::BodyField, "INVALID_INSZ", &e))?;
     let write = principal.write_context(Uuid::now_v7());
     // A keyed retry names the same dossier and person as the first request.
     let dossier = DossierId::from_uuid(write.new_id("dossier"));
@@ -143,7 +138,8 @@ pub async fn command(
 ) -> Result<Response, ApiError> {
     let dossier = parse_dossier(&dossier)?;
     if matches!(command, DossierCommand::RegisterPerson(_)) {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::invalid(
+            Input::BodyField,
             "USE_OPEN_DOSSIER",
             "a person is registered by opening a dossier: POST /api/dossiers",
         ));

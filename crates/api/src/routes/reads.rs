@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::access_log;
 use crate::auth::Principal;
-use crate::error::ApiError;
+use crate::error::{ApiError, Input};
 use crate::routes::dossiers::parse_dossier;
 use crate::state::ApiState;
 
@@ -39,7 +39,8 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
-            Err(rejection) => Err(ApiError::bad_request(
+            Err(rejection) => Err(ApiError::invalid(
+                Input::Query,
                 "INVALID_QUERY",
                 rejection.body_text(),
             )),
@@ -85,7 +86,8 @@ fn page_up_to(
 ) -> Result<Page, ApiError> {
     let limit = limit.unwrap_or(default);
     if limit == 0 || limit > max {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::invalid(
+            Input::Query,
             "INVALID_LIMIT",
             format!("limit must be between 1 and {max}"),
         ));
@@ -130,20 +132,14 @@ pub async fn search(
         .insz
         .as_deref()
         .map(|text| {
-            Insz::parse(text).map_err(|e| {
-                ApiError::new(
-                    axum::http::StatusCode::BAD_REQUEST,
-                    "INVALID_INSZ",
-                    e.message_nl(),
-                    e.to_string(),
-                )
-            })
+            Insz::parse(text).map_err(|e| ApiError::invalid_value(Input::Query, "INVALID_INSZ", &e))
         })
         .transpose()?;
     let number = params.number.filter(|n| !n.trim().is_empty());
     let name = params.name.filter(|n| !n.trim().is_empty());
     if insz.is_none() && number.is_none() && name.is_none() {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::invalid(
+            Input::Query,
             "SEARCH_CRITERION_REQUIRED",
             "give insz, name or number",
         ));
@@ -368,8 +364,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
             DateTime::parse_from_rfc3339(text)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|_| {
-                    ApiError::bad_request(
-                        "INVALID_TIME",
+                    ApiError::invalid(Input::Query, "INVALID_TIME",
                         format!("as_known_at {text:?} is not an RFC 3339 time, e.g. 2026-01-15T12:00:00Z"),
                     )
                 })
@@ -380,7 +375,8 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
         .as_deref()
         .map(|text| {
             NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                ApiError::bad_request(
+                ApiError::invalid(
+                    Input::Query,
                     "INVALID_DATE",
                     format!("effective_on {text:?} is not a date YYYY-MM-DD"),
                 )
@@ -388,7 +384,8 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
         })
         .transpose()?;
     if known_at.is_none() && effective_on.is_none() {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::invalid(
+            Input::Query,
             "AS_OF_REQUIRED",
             "give as_known_at, effective_on or both",
         ));
@@ -449,7 +446,8 @@ pub async fn replay_dossier(
         .until
         .as_deref()
         .map(|text| {
-            Until::parse(text).map_err(|e| ApiError::bad_request("INVALID_UNTIL", e.to_string()))
+            Until::parse(text)
+                .map_err(|e| ApiError::invalid(Input::Query, "INVALID_UNTIL", e.to_string()))
         })
         .transpose()?;
     let dossier = existing_dossier(&state, &dossier).await?;
@@ -532,7 +530,8 @@ pub async fn all_signals(
     if let Some(triage) = params.triage.as_deref()
         && !matches!(triage, "open" | "dismissed" | "escalated")
     {
-        return Err(ApiError::bad_request(
+        return Err(ApiError::invalid(
+            Input::Query,
             "INVALID_TRIAGE",
             format!("triage {triage:?} is not open, dismissed or escalated"),
         ));
@@ -568,7 +567,11 @@ pub async fn audit(
     Params(params): Params<AuditParams>,
 ) -> Result<Response, ApiError> {
     let Some(actor) = params.actor.filter(|a| !a.trim().is_empty()) else {
-        return Err(ApiError::bad_request("ACTOR_REQUIRED", "give actor"));
+        return Err(ApiError::invalid(
+            Input::Query,
+            "ACTOR_REQUIRED",
+            "give actor",
+        ));
     };
     let page = page(params.limit, params.offset)?;
     let listing = query::audit_of_actor(read_models(&state)?, actor.trim(), page).await?;
