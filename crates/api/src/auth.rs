@@ -2,7 +2,7 @@
 //! the route table (`routes/mod.rs`) gives each route.
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::access::Role;
@@ -86,10 +86,22 @@ pub async fn authorize(
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
-    let access = path.and_then(|p| route_table::find(request.method(), &p).map(|r| r.access));
-    // Public in the table, or not in it (Swagger UI and the document it reads): anyone.
-    let Some(Access::Roles(roles)) = access else {
+    // Unmatched: the fallback answers 404. (Swagger UI and its document are merged outside
+    // these layers.)
+    let Some(path) = path else {
         return next.run(request).await;
+    };
+    // axum answers HEAD with the GET handler, so HEAD is guarded as the GET is.
+    let method = if request.method() == Method::HEAD {
+        Method::GET
+    } else {
+        request.method().clone()
+    };
+    // Fail closed: a route the router knows but the table does not admits no one.
+    let roles = match route_table::find(&method, &path).map(|r| r.access) {
+        Some(Access::Public) => return next.run(request).await,
+        Some(Access::Roles(roles)) => roles,
+        None => return ApiError::not_found("this address").into_response(),
     };
     let authorization = request
         .headers()
