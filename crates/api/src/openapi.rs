@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access_log;
 use crate::error::Problem;
 use crate::route_table::{self, BEARER};
-use crate::routes::{admin, dossiers, service, signals};
+use crate::routes::{admin, controls, dossiers, service, signals};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,7 +25,8 @@ use crate::routes::{admin, dossiers, service, signals};
     components(schemas(
         Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::HistoryEvent,
         admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
-        service::Health, access_log::AccessEntry, signals::Triage,
+        service::Health, access_log::AccessEntry, signals::Triage, controls::DrawSample,
+        controls::DrawnSample, controls::OpenedCase, controls::RefusedCase,
     )),
     modifiers(&BearerAuth),
 )]

@@ -780,3 +780,110 @@ async fn an_investigator_dismisses_a_signal_as_an_event_with_a_reason() {
         .await;
     assert_eq!(no_reason.body["code"], "REASON_REQUIRED");
 }
+
+/// An INSZ with valid check digits for someone born in 19YY-MM-DD, serial 001.
+fn insz_born_19(yymmdd: u64) -> String {
+    let base = yymmdd * 1000 + 1;
+    format!("{base:09}{:02}", 97 - base % 97)
+}
+
+#[tokio::test]
+async fn k01_staff_draw_a_sample_that_opens_a_control_case_in_each_selected_dossier() {
+    let w = world().await;
+    let staff = w.token(Role::Staff);
+    let mut with_budget = Vec::new();
+    for (n, born) in [800_309u64, 810_412, 820_515].into_iter().enumerate() {
+        let opened = w
+            .call(
+                "POST",
+                "/api/dossiers",
+                Some(staff),
+                Some(&json!({ "insz": insz_born_19(born) }).to_string()),
+                &[],
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+        let dossier = opened.body["dossier"].as_str().unwrap().to_owned();
+        if n == 2 {
+            continue; // no budget: not in the population
+        }
+        let available = json!({ "command": "make_pvb_available", "budget": uuid::Uuid::now_v7(),
+            "letter_date": "2024-02-01", "annual_amount": "30000.00", "route": "priority_group" });
+        let made = w
+            .call(
+                "POST",
+                &format!("/api/dossiers/{dossier}/commands"),
+                Some(staff),
+                Some(&available.to_string()),
+                &[],
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        with_budget.push(dossier);
+    }
+
+    let before = w.events().await;
+    let too_many = json!({ "year": 2024, "kind": "standard", "size": 3 }).to_string();
+    let refused = w
+        .call(
+            "POST",
+            "/api/controls/samples",
+            Some(staff),
+            Some(&too_many),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.body["code"], "SAMPLE_SIZE_INVALID");
+    assert_eq!(w.events().await, before, "a refused draw writes nothing");
+
+    let draw = json!({ "year": 2024, "kind": "standard", "size": 2 }).to_string();
+    let drawn = w
+        .call(
+            "POST",
+            "/api/controls/samples",
+            Some(staff),
+            Some(&draw),
+            &[],
+        )
+        .await;
+    assert_eq!(drawn.status, StatusCode::CREATED, "{}", drawn.body);
+    assert_eq!(drawn.body["population"], 2);
+    let mut selected: Vec<String> = drawn.body["opened"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| case["dossier"].as_str().unwrap().to_owned())
+        .collect();
+    selected.sort();
+    with_budget.sort();
+    assert_eq!(selected, with_budget);
+
+    // The read side shows each case in its dossier, over the budget year.
+    w.catch_up().await;
+    for dossier in &with_budget {
+        let controls = w
+            .call(
+                "GET",
+                &format!("/api/dossiers/{dossier}/controls"),
+                Some(staff),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(controls.status, StatusCode::OK, "{}", controls.body);
+        let text = controls.body.to_string();
+        assert!(
+            text.contains("2024-01-01") && text.contains("2024-12-31"),
+            "{text}"
+        );
+    }
+    let doc = w.call("GET", "/api/openapi.json", None, None, &[]).await;
+    assert!(doc.body["paths"]["/api/controls/samples"]["post"].is_object());
+    assert!(doc.body["components"]["schemas"]["DrawSample"].is_object());
+}

@@ -3,6 +3,7 @@
 //! permissions and the API document follow from the table (`route_table`).
 
 pub mod admin;
+pub mod controls;
 pub mod dossiers;
 pub mod reads;
 pub mod service;
@@ -55,6 +56,8 @@ route_table! {
         reads::agreements_to_approve => EVERYONE,
         reads::held_claim_lines => EVERYONE,
         reads::signals_to_triage => OVERSIGHT,
+
+        controls::draw_sample => WRITERS,
 
         signals::dismiss => INVESTIGATORS,
         signals::escalate => INVESTIGATORS,
