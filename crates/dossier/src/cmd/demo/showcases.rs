@@ -1,0 +1,752 @@
+//! The showcase cases of the demo: a case for each fraud signal, a COVID-19 overrun, a
+//! combination form and a control case, written with the history builder.
+
+use super::*;
+
+impl Builder<'_> {
+    /// A PAB with a COVID-19 agreement whose costs take 2020 over the normal budget: the
+    /// overrun is explained by COVID-19 costs; the late COVID-19 claim is held and decided.
+    pub(super) async fn covid_overrun(&mut self) -> anyhow::Result<()> {
+        let birth = date(2011, 4, 18);
+        let mut case = self.pab_case(birth, 2019, 2_800_000).await?;
+        self.monthly_claims(&mut case, (2019, 2), (2020, 9), 1_000)
+            .await?;
+        let covid = self.covid_agreement_and_increase(&case).await?;
+        self.monthly_claims(&mut case, (2020, 10), (2020, 12), 1_000)
+            .await?;
+        self.covid_claim(&case, covid, 120, date(2021, 3, 15))
+            .await?;
+        self.monthly_claims(&mut case, (2021, 1), (2022, 6), 930)
+            .await
+    }
+
+    /// A PAB combined with MFC day care: a waardebon redeemed for a talk with a
+    /// bijstandsorganisatie, a combination form with its monthly reduction, a change of
+    /// half-days.
+    pub(super) async fn combination(&mut self) -> anyhow::Result<()> {
+        let birth = date(2012, 9, 3);
+        let mut case = self.pab_case(birth, 2021, 3_200_000).await?;
+        let voucher = case_voucher(&self.service.dossier(case.dossier).await?.0);
+        if let Some(voucher) = voucher {
+            self.holder_command(
+                &case,
+                date(2021, 3, 2),
+                DossierCommand::RedeemBoValueVoucher(RedeemBoValueVoucher {
+                    voucher,
+                    redemption: VoucherRedemption::ExploratoryTalk {
+                        organisation: self.world.bo,
+                    },
+                    redeemed_on: date(2021, 3, 2),
+                }),
+            )
+            .await?;
+        }
+        self.monthly_claims(&mut case, (2021, 2), (2021, 7), 880)
+            .await?;
+        let combination = CombinationId::from_uuid(self.id());
+        self.holder_command(
+            &case,
+            date(2021, 8, 20),
+            DossierCommand::SubmitCombinationForm(SubmitCombinationForm {
+                combination,
+                budget: case.budget,
+                change: CombinationChange::Start {
+                    provider: self.world.mfc,
+                    care: CombinedCare::MfcDayCare {
+                        day_care: DayCareType::SchoolSupplementary,
+                        half_days_per_month: 8,
+                    },
+                },
+                effective_from: date(2021, 9, 1),
+                signed_by_holder: true,
+                signed_by_provider: true,
+                reason: None,
+            }),
+        )
+        .await?;
+        self.monthly_claims(&mut case, (2021, 8), (2022, 7), 880)
+            .await?;
+        self.holder_command(
+            &case,
+            date(2022, 8, 25),
+            DossierCommand::SubmitCombinationForm(SubmitCombinationForm {
+                combination,
+                budget: case.budget,
+                change: CombinationChange::Change {
+                    care: CombinedCare::MfcDayCare {
+                        day_care: DayCareType::SchoolSupplementary,
+                        half_days_per_month: 6,
+                    },
+                },
+                effective_from: date(2022, 9, 1),
+                signed_by_holder: true,
+                signed_by_provider: true,
+                reason: Some("minder dagdelen in het nieuwe schooljaar".into()),
+            }),
+        )
+        .await?;
+        self.monthly_claims(&mut case, (2022, 8), (2023, 12), 880)
+            .await
+    }
+
+    /// A PVB controlled by Zorginspectie: evidence requested and received, an announced visit,
+    /// a finding and a recovery, repaid.
+    pub(super) async fn control(&mut self) -> anyhow::Result<()> {
+        let birth = self.adult_birth();
+        let mut case = self.pvb_case(birth, 2021, 4_100_000).await?;
+        self.monthly_claims(&mut case, (2021, 3), (2023, 3), 930)
+            .await?;
+        let control = ControlId::from_uuid(self.id());
+        let recovery = RecoveryId::from_uuid(self.id());
+        let statement = format!("rekeninguittreksels 2022 van dossier {}", case.dossier);
+        let commands = [
+            (
+                date(2023, 5, 2),
+                DossierCommand::OpenControlCase(OpenControlCase {
+                    control,
+                    budget: case.budget,
+                    selection: ControlSelection::Zorginspectie,
+                    kind: ControlKind::Standard,
+                    period_from: date(2022, 1, 1),
+                    period_to: date(2022, 12, 31),
+                }),
+            ),
+            (
+                date(2023, 5, 3),
+                DossierCommand::RequestEvidence(RequestEvidence {
+                    control,
+                    documents: vec![
+                        "rekeninguittreksels 2022".into(),
+                        "overeenkomsten".into(),
+                        "facturen".into(),
+                    ],
+                    due_by: date(2023, 6, 2),
+                }),
+            ),
+        ];
+        for (today, command) in commands {
+            self.staff_command(&case, today, command).await?;
+        }
+        self.holder_command(
+            &case,
+            date(2023, 5, 24),
+            DossierCommand::RecordEvidence(RecordEvidence {
+                control,
+                documents: vec![EvidenceDocument {
+                    reference: "rekeninguittreksels 2022".into(),
+                    sha256: sha256_of(&statement),
+                }],
+                received_on: date(2023, 5, 24),
+            }),
+        )
+        .await?;
+        let inspector = self.world.inspector;
+        let commands = [
+            (
+                date(2023, 6, 14),
+                DossierCommand::RecordInspectionVisit(RecordInspectionVisit {
+                    control,
+                    inspector,
+                    announced_on: date(2023, 6, 1),
+                    visited_on: date(2023, 6, 14),
+                    location: VisitLocation::Home,
+                    duration_minutes: 95,
+                }),
+            ),
+            (
+                date(2023, 7, 3),
+                DossierCommand::ConcludeControl(ConcludeControl {
+                    control,
+                    findings: vec![Finding {
+                        rule: "P-12".into(),
+                        severity: Severity::Irregularity,
+                        amount: Some(cents(48_000)),
+                        description: "woon- en leefkosten (huur) betaald uit het budget".into(),
+                    }],
+                    letter_ref: "brief controle 2023/0412".into(),
+                    recovery: Some(ControlRecovery {
+                        recovery,
+                        amount: cents(48_000),
+                        legal_basis: "BVR besteding PVB, art. 9".into(),
+                    }),
+                }),
+            ),
+        ];
+        for (today, command) in commands {
+            self.staff_command(&case, today, command).await?;
+        }
+        self.staff_command(
+            &case,
+            date(2023, 8, 30),
+            DossierCommand::RecordRecoveryRepayment(RecordRecoveryRepayment {
+                recovery,
+                amount: cents(48_000),
+                paid_on: date(2023, 8, 28),
+            }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// F1: in 2020 a line above the exhausted budget, refused, then accepted by a staff override;
+    /// no COVID-19 costs explain the overrun.
+    pub(super) async fn f1_unexplained_overrun(&mut self) -> anyhow::Result<()> {
+        let birth = self.child_birth(2019);
+        let mut case = self.pab_case(birth, 2019, 2_400_000).await?;
+        self.monthly_claims(&mut case, (2019, 2), (2020, 11), 950)
+            .await?;
+        let december = self.annual_of(&case, 2020) / 12;
+        let lines = vec![
+            self.line(&mut case, 1, (2020, 12), december),
+            self.line(&mut case, 2, (2020, 12), december * 3),
+        ];
+        let submitted = self.claim(&case, 2020, date(2021, 1, 12), lines).await?;
+        self.override_to_accepted(
+            &case,
+            submitted,
+            2,
+            date(2021, 2, 3),
+            "eindejaarsafrekening assistent; akkoord teamverantwoordelijke",
+        )
+        .await
+    }
+
+    /// F2: a COVID-19 cost for July 2021, after the extended window, accepted by override.
+    pub(super) async fn f2_covid_cost_after_window(&mut self) -> anyhow::Result<()> {
+        let birth = self.child_birth(2019);
+        let mut case = self.pab_case(birth, 2019, 3_000_000).await?;
+        self.monthly_claims(&mut case, (2019, 2), (2020, 9), 900)
+            .await?;
+        let (covid_agreement, _) = self.covid_agreement_and_increase(&case).await?;
+        self.monthly_claims(&mut case, (2020, 10), (2021, 6), 900)
+            .await?;
+        let mut line = self.line(&mut case, 1, (2021, 7), 42_000);
+        line.agreement = Some(covid_agreement);
+        line.category = CostCategory::Covid;
+        let submitted = self
+            .claim(&case, 2021, date(2021, 8, 9), vec![line])
+            .await?;
+        self.override_to_accepted(
+            &case,
+            submitted,
+            1,
+            date(2021, 8, 30),
+            "COVID-19-maatregel verlengd volgens de budgethouder",
+        )
+        .await
+    }
+
+    /// A PVB with a cash IDO with the licensed provider from 2019.
+    pub(super) async fn pvb_with_ido(&mut self) -> anyhow::Result<(Case, AgreementId)> {
+        let birth = self.adult_birth();
+        let case = self.pvb_case(birth, 2019, 3_600_000).await?;
+        let ido = AgreementId::from_uuid(self.id());
+        self.holder_command(
+            &case,
+            date(2019, 4, 1),
+            DossierCommand::RegisterAgreement(RegisterAgreement {
+                agreement: ido,
+                budget: case.budget,
+                payment: PaymentForm::Cash,
+                kind: AgreementKind::Ido,
+                provider: Provider::Organisation {
+                    organisation: self.world.vza,
+                },
+                start: date(2019, 4, 1),
+                end: None,
+                task_description: "woonondersteuning, 4 nachten per week".into(),
+                weekly_hours: Some(Decimal::from(20)),
+                care_relation: CareRelation::OneToOne,
+                covid: None,
+                worker: None,
+                signed_on: Some(date(2019, 3, 25)),
+                emergency: false,
+                volunteer: false,
+                party_identification: None,
+                notice_terms: None,
+                hourly_cost: None,
+                payment_terms: None,
+            }),
+        )
+        .await?;
+        self.staff_command(
+            &case,
+            date(2019, 4, 10),
+            DossierCommand::ApproveAgreement(ApproveAgreement { agreement: ido }),
+        )
+        .await?;
+        Ok((case, ido))
+    }
+
+    /// F5: extra charges of the provider for September 2020, refused (freeze on extra charges)
+    /// and accepted by override.
+    pub(super) async fn f5_extra_charges_in_freeze(&mut self) -> anyhow::Result<()> {
+        let (mut case, ido) = self.pvb_with_ido().await?;
+        self.monthly_claims(&mut case, (2019, 3), (2020, 8), 500)
+            .await?;
+        let mut extra = self.line(&mut case, 1, (2020, 9), 18_500);
+        extra.agreement = Some(ido);
+        extra.provider = Provider::Organisation {
+            organisation: self.world.vza,
+        };
+        extra.nature = CostNature::ExtraCharges;
+        extra.invoice_date = date(2020, 9, 18);
+        extra.service_to = date(2020, 9, 18);
+        extra.evidence_ref = "factuur meerkosten september".into();
+        let submitted = self
+            .claim(&case, 2020, date(2021, 1, 21), vec![extra])
+            .await?;
+        self.override_to_accepted(
+            &case,
+            submitted,
+            1,
+            date(2021, 2, 8),
+            "meerkosten voor extra nachtpermanentie, akkoord",
+        )
+        .await
+    }
+
+    /// F7: an IDO terminated in June 2020 to end on 31/08/2020, inside the freeze that was
+    /// published only on 30/09/2020.
+    pub(super) async fn f7_ido_ended_in_freeze(&mut self) -> anyhow::Result<()> {
+        let (mut case, ido) = self.pvb_with_ido().await?;
+        self.monthly_claims(&mut case, (2019, 3), (2020, 5), 500)
+            .await?;
+        self.holder_command(
+            &case,
+            date(2020, 6, 15),
+            DossierCommand::TerminateAgreement(TerminateAgreement {
+                agreement: ido,
+                end_date: date(2020, 8, 31),
+                reason: "verhuis naar een woonvorm in een andere provincie".into(),
+            }),
+        )
+        .await?;
+        self.monthly_claims(&mut case, (2020, 6), (2020, 12), 500)
+            .await
+    }
+
+    /// F8: costs of the month before the agreement started, accepted by override.
+    pub(super) async fn f8_cost_before_agreement(&mut self) -> anyhow::Result<()> {
+        let birth = self.adult_birth();
+        let mut case = self.pvb_case(birth, 2021, 2_600_000).await?;
+        self.monthly_claims(&mut case, (2021, 3), (2021, 12), 900)
+            .await?;
+        let name = self.name();
+        let (agreement, provider) = self
+            .cash_agreement(
+                &case,
+                date(2022, 3, 1),
+                date(2022, 3, 1),
+                None,
+                &name,
+                AgreementKind::NaturalOrLegalPerson,
+            )
+            .await?;
+        case.agreement = agreement;
+        case.provider = provider;
+        let line = self.line(&mut case, 1, (2022, 2), 61_000);
+        let submitted = self
+            .claim(&case, 2022, date(2022, 3, 14), vec![line])
+            .await?;
+        self.override_to_accepted(
+            &case,
+            submitted,
+            1,
+            date(2022, 4, 4),
+            "prestaties vóór de ondertekening; toch aanvaard",
+        )
+        .await
+    }
+
+    /// F9: June 2022 claimed and accepted; the death on 31/05/2022 recorded only in July.
+    pub(super) async fn f9_cost_after_death(&mut self) -> anyhow::Result<()> {
+        let birth = self.adult_birth();
+        let mut case = self.pvb_case(birth, 2020, 3_300_000).await?;
+        self.monthly_claims(&mut case, (2020, 3), (2022, 6), 930)
+            .await?;
+        self.staff_command(
+            &case,
+            date(2022, 7, 20),
+            DossierCommand::RecordDeath(RecordDeath {
+                date_of_death: date(2022, 5, 31),
+                certificate_ref: "overlijdensakte 2022/1187".into(),
+            }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// F11: PAB other costs above 5 % of the annual budget, accepted by override.
+    pub(super) async fn f11_other_costs_over_limit(&mut self) -> anyhow::Result<()> {
+        let birth = self.child_birth(2022);
+        let mut case = self.pab_case(birth, 2022, 2_000_000).await?;
+        self.monthly_claims(&mut case, (2022, 2), (2022, 10), 800)
+            .await?;
+        let mut other = self.line(&mut case, 1, (2022, 11), 130_000);
+        other.agreement = None;
+        other.category = CostCategory::Other;
+        other.provider = Provider::Other {
+            name: "Hulpmiddelenwinkel Mobiel bv".into(),
+        };
+        other.evidence_ref = "kasticket aangepaste fiets".into();
+        let submitted = self
+            .claim(&case, 2022, date(2022, 12, 5), vec![other])
+            .await?;
+        self.override_to_accepted(
+            &case,
+            submitted,
+            1,
+            date(2022, 12, 19),
+            "aangepaste fiets, eenmalig aanvaard",
+        )
+        .await
+    }
+
+    /// F13: a corrected de-registration attest, received after the PAB had started.
+    pub(super) async fn f13_attest_after_start(&mut self) -> anyhow::Result<()> {
+        let birth = self.child_birth(2023);
+        let mut case = self.pab_case(birth, 2023, 2_500_000).await?;
+        self.staff_command(
+            &case,
+            date(2023, 3, 9),
+            DossierCommand::RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration {
+                attest_ref: "gecorrigeerd attest uitschrijving (vorige betrof een andere dienst)"
+                    .into(),
+                received_on: date(2023, 3, 9),
+            }),
+        )
+        .await?;
+        self.monthly_claims(&mut case, (2023, 2), (2024, 6), 930)
+            .await
+    }
+
+    /// F14: a PAB holder who turned 18 also gets a PVB with day care; the day-care invoice is
+    /// claimed on the PAB and accepted by override.
+    pub(super) async fn f14_day_care_on_pab(&mut self) -> anyhow::Result<()> {
+        let birth = date(2002, 9, 1);
+        let mut case = self.pab_case(birth, 2020, 2_600_000).await?;
+        self.monthly_claims(&mut case, (2020, 2), (2020, 12), 900)
+            .await?;
+        let pvb = BudgetId::from_uuid(self.id());
+        self.staff_command(
+            &case,
+            date(2021, 1, 15),
+            DossierCommand::MakePvbAvailable(MakePvbAvailable {
+                budget: pvb,
+                letter_date: date(2021, 1, 15),
+                annual_amount: cents(1_800_000),
+                route: PvbRoute::PriorityGroup,
+            }),
+        )
+        .await?;
+        self.staff_command(
+            &case,
+            date(2021, 1, 28),
+            DossierCommand::StartBudget(StartBudget {
+                budget: pvb,
+                start_date: date(2021, 2, 1),
+            }),
+        )
+        .await?;
+        let day_care = AgreementId::from_uuid(self.id());
+        let centre = Provider::Organisation {
+            organisation: self.world.vza,
+        };
+        self.holder_command(
+            &case,
+            date(2021, 1, 20),
+            DossierCommand::RegisterAgreement(RegisterAgreement {
+                agreement: day_care,
+                budget: pvb,
+                payment: PaymentForm::Cash,
+                kind: AgreementKind::DayCare,
+                provider: centre.clone(),
+                start: date(2021, 2, 1),
+                end: None,
+                task_description: "dagopvang in het dagcentrum, 2 dagen per week".into(),
+                weekly_hours: Some(Decimal::from(14)),
+                care_relation: CareRelation::Group,
+                covid: None,
+                worker: None,
+                signed_on: Some(date(2021, 1, 20)),
+                emergency: false,
+                volunteer: false,
+                party_identification: None,
+                notice_terms: None,
+                hourly_cost: None,
+                payment_terms: None,
+            }),
+        )
+        .await?;
+        self.staff_command(
+            &case,
+            date(2021, 1, 27),
+            DossierCommand::ApproveAgreement(ApproveAgreement {
+                agreement: day_care,
+            }),
+        )
+        .await?;
+        let mut line = self.line(&mut case, 1, (2021, 2), 52_000);
+        line.agreement = Some(day_care);
+        line.provider = centre;
+        let submitted = self
+            .claim(&case, 2021, date(2021, 3, 8), vec![line])
+            .await?;
+        self.override_to_accepted(
+            &case,
+            submitted,
+            1,
+            date(2021, 3, 22),
+            "factuur dagcentrum; budget nagekeken",
+        )
+        .await
+    }
+
+    /// F17, F18: TOAH and GO boarding-school costs on a PAB, accepted by override.
+    pub(super) async fn f17_f18_school_costs_on_pab(&mut self) -> anyhow::Result<()> {
+        let birth = self.child_birth(2021);
+        let mut case = self.pab_case(birth, 2021, 2_900_000).await?;
+        self.monthly_claims(&mut case, (2021, 2), (2021, 9), 850)
+            .await?;
+        let mut toah = self.line(&mut case, 1, (2021, 10), 21_000);
+        toah.nature = CostNature::TemporaryHomeEducation;
+        let mut boarding = self.line(&mut case, 2, (2021, 10), 34_000);
+        boarding.nature = CostNature::GoBoardingSchool;
+        boarding.provider = Provider::Other {
+            name: "Internaat GO! De Horizon".into(),
+        };
+        let submitted = self
+            .claim(&case, 2021, date(2021, 11, 8), vec![toah, boarding])
+            .await?;
+        let (claim, done) = submitted;
+        self.override_to_accepted(
+            &case,
+            (claim, done.clone()),
+            1,
+            date(2021, 11, 29),
+            "onderwijs aan huis tijdens ziekenhuisopname",
+        )
+        .await?;
+        self.override_to_accepted(
+            &case,
+            (claim, done),
+            2,
+            date(2021, 11, 29),
+            "internaatskosten, volgens de moeder afgesproken",
+        )
+        .await
+    }
+
+    /// F19: a cleaning company bills the same invoice in two dossiers; each accepts it.
+    pub(super) async fn f19_invoice_in_two_dossiers(&mut self) -> anyhow::Result<()> {
+        let company = Provider::Other {
+            name: "Poetsdienst Het Zonnetje bv".into(),
+        };
+        for _ in 0..2 {
+            let birth = self.adult_birth();
+            let mut case = self.pvb_case(birth, 2022, 2_400_000).await?;
+            let (agreement, _) = self
+                .cash_agreement(
+                    &case,
+                    date(2022, 4, 1),
+                    date(2022, 3, 15),
+                    None,
+                    "Poetsdienst Het Zonnetje bv",
+                    AgreementKind::ServiceVouchers,
+                )
+                .await?;
+            self.monthly_claims(&mut case, (2022, 3), (2023, 3), 800)
+                .await?;
+            let line = CostLine {
+                line: 1,
+                agreement: Some(agreement),
+                provider: company.clone(),
+                invoice_no: "ZON-2023-0412".into(),
+                invoice_date: date(2023, 4, 30),
+                service_from: date(2023, 4, 1),
+                service_to: date(2023, 4, 30),
+                amount: cents(38_400),
+                category: CostCategory::Direct,
+                nature: CostNature::Care,
+                evidence_ref: "factuur ZON-2023-0412".into(),
+            };
+            self.claim(&case, 2023, date(2023, 5, 9), vec![line])
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// F21: the brother, a minor in the month before his agreement began, paid by override.
+    pub(super) async fn f21_minor_family_member(&mut self) -> anyhow::Result<()> {
+        let birth = self.child_birth(2021);
+        let mut case = self.pab_case(birth, 2021, 3_100_000).await?;
+        self.monthly_claims(&mut case, (2021, 2), (2022, 4), 800)
+            .await?;
+        let brother_birth = date(2004, 5, 1);
+        let agreement = AgreementId::from_uuid(self.id());
+        let brother = Provider::Other {
+            name: "broer van de budgethouder".into(),
+        };
+        let start = date(2022, 5, 1);
+        self.holder_command(
+            &case,
+            start,
+            DossierCommand::RegisterAgreement(RegisterAgreement {
+                agreement,
+                budget: case.budget,
+                payment: PaymentForm::Cash,
+                kind: AgreementKind::FamilyMember,
+                provider: brother.clone(),
+                start,
+                end: None,
+                task_description: "begeleiding bij vrijetijdsactiviteiten in het weekend".into(),
+                weekly_hours: Some(Decimal::from(6)),
+                care_relation: CareRelation::OneToOne,
+                covid: None,
+                worker: Some(Worker {
+                    birth_date: brother_birth,
+                    family_within_second_degree: true,
+                    completed_two_years_secondary: true,
+                }),
+                signed_on: Some(start),
+                emergency: false,
+                volunteer: false,
+                party_identification: Some(PartyIdentification::Insz {
+                    insz: insz(brother_birth, self.index % 997 + 2),
+                }),
+                notice_terms: Some("bepaalde duur van een jaar".into()),
+                hourly_cost: Some(cents(1_400)),
+                payment_terms: Some("maandelijks".into()),
+            }),
+        )
+        .await?;
+        self.staff_command(
+            &case,
+            start + Duration::days(7),
+            DossierCommand::ApproveAgreement(ApproveAgreement { agreement }),
+        )
+        .await?;
+        case.agreement = agreement;
+        case.provider = brother;
+        let line = self.line(&mut case, 1, (2022, 4), 33_600);
+        let submitted = self
+            .claim(&case, 2022, date(2022, 5, 16), vec![line])
+            .await?;
+        self.override_to_accepted(
+            &case,
+            submitted,
+            1,
+            date(2022, 6, 1),
+            "weekendbegeleiding april, bewijs van prestaties ontvangen",
+        )
+        .await
+    }
+
+    /// F23: a record of the bijstandsorganisatie from before this system, migrated into the
+    /// dossier: a fee for low-threshold help. No command can record it (the decider refuses
+    /// it, S000-08); history migrated from the previous system is how such a fact reaches the
+    /// log, so it is appended as a migration, with its own actor and reason.
+    pub(super) async fn f23_fee_for_low_threshold_help(&mut self) -> anyhow::Result<()> {
+        let birth = self.adult_birth();
+        let mut case = self.pvb_case(birth, 2019, 3_400_000).await?;
+        self.staff_command(
+            &case,
+            date(2019, 2, 4),
+            DossierCommand::JoinAssistanceOrganisation(JoinAssistanceOrganisation {
+                organisation: self.world.bo,
+                joined_on: date(2019, 2, 1),
+            }),
+        )
+        .await?;
+        let bo = Actor::Organisation {
+            organisation: self.world.bo,
+        };
+        self.command(
+            case.dossier,
+            bo,
+            date(2019, 2, 20),
+            DossierCommand::RecordBoAssistance(RecordBoAssistance {
+                organisation: self.world.bo,
+                threshold: AssistanceThreshold::HighThreshold,
+                description: "opmaak ondersteuningsplan en zoektocht naar assistenten".into(),
+                fee: cents(45_000),
+                provided_on: date(2019, 2, 18),
+            }),
+        )
+        .await?;
+        self.monthly_claims(&mut case, (2019, 3), (2020, 6), 900)
+            .await?;
+        let migrated = DossierEvent::from(BoAssistanceRecorded {
+            organisation: self.world.bo,
+            threshold: AssistanceThreshold::LowThreshold,
+            description: "infosessie persoonsvolgend budget (overgenomen uit het vorige systeem)"
+                .into(),
+            fee: cents(7_500),
+            provided_on: date(2019, 1, 21),
+        });
+        let stored = domain::event::Event::Dossier(migrated).to_stored()?;
+        let (_, version) = self.service.dossier(case.dossier).await?;
+        let metadata = EventMetadata {
+            actor_id: "migration".into(),
+            actor_role: "system".into(),
+            correlation_id: self.correlation,
+            causation_id: None,
+            reason: Some("overgenomen uit het dossiersysteem van de bijstandsorganisatie".into()),
+        };
+        let event = NewEvent::new(
+            self.id(),
+            stored.event_type,
+            stored.schema_version,
+            &stored.payload,
+            &metadata,
+        )?;
+        let stream = app::models::dossier_stream(case.dossier);
+        let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
+        self.service
+            .store()
+            .append(&stream, expected, &[event])
+            .await?;
+        Ok(())
+    }
+
+    /// F32: the father, legal representative only from 01/06/2021, registers an agreement that
+    /// began on 01/05/2021: he signed for a period in which he could not sign.
+    pub(super) async fn f32_unauthorised_signature(&mut self) -> anyhow::Result<()> {
+        let birth = self.child_birth(2020);
+        let mut case = self.pab_case(birth, 2020, 2_700_000).await?;
+        self.monthly_claims(&mut case, (2020, 2), (2021, 4), 700)
+            .await?;
+        let father = PersonId::from_uuid(self.id());
+        self.staff_command(
+            &case,
+            date(2021, 6, 1),
+            DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
+                representative: father,
+                role: RepresentativeRole::Parent,
+                valid_from: date(2021, 6, 1),
+                evidence_ref: "erkenning door de vader".into(),
+            }),
+        )
+        .await?;
+        let signed_by_father = Case {
+            holder: father,
+            ..case.clone()
+        };
+        let name = self.name();
+        let (agreement, provider) = self
+            .cash_agreement(
+                &signed_by_father,
+                date(2021, 5, 1),
+                date(2021, 6, 10),
+                None,
+                &name,
+                AgreementKind::NaturalOrLegalPerson,
+            )
+            .await?;
+        case.agreement = agreement;
+        case.provider = provider;
+        self.monthly_claims(&mut case, (2021, 5), (2021, 12), 700)
+            .await
+    }
+}
