@@ -364,6 +364,59 @@ mod tests {
         assert!(all.iter().all(|(_, v)| *v == 1));
     }
 
+    /// The stream names `docs/events.md` shows are the names the deciders give their streams.
+    #[test]
+    fn the_documented_stream_names_are_the_deciders_own() {
+        use crate::Decider;
+        let names = |types: &[(&str, u32)]| {
+            STREAM_KINDS
+                .iter()
+                .find(|kind| kind.types == types)
+                .map(|kind| kind.names)
+                .unwrap()
+        };
+        let singletons = [
+            (
+                RuleBookEvent::TYPES,
+                crate::rule_book::RuleBookStream::stream(&()),
+            ),
+            (
+                RegistryEvent::TYPES,
+                crate::registry::RegistryStream::stream(&()),
+            ),
+            (
+                ControlsEvent::TYPES,
+                crate::controls::ControlsStream::stream(&()),
+            ),
+            (AccessEvent::TYPES, crate::access::AccessStream::stream(&())),
+            (
+                SignalTriageEvent::TYPES,
+                crate::signals::SignalsStream::stream(&()),
+            ),
+            (
+                PersonIndexEvent::TYPES,
+                crate::person_index::IndexKeyStream::stream(&()),
+            ),
+        ];
+        for (types, stream) in singletons {
+            assert!(names(types).contains(&format!("`{stream}`")), "{stream}");
+        }
+        let person = crate::person_index::PersonIndexStream::stream(&"ab12".to_owned());
+        assert!(names(PersonIndexEvent::TYPES).contains(&format!("`{}", &person[..7])));
+        let dossier = crate::dossier::DossierStream::stream(&crate::DossierId::from_uuid(
+            uuid::Uuid::from_u128(1),
+        ));
+        assert!(dossier.starts_with(crate::dossier::STREAM_PREFIX));
+        assert!(
+            names(DossierEvent::TYPES)
+                .contains(&format!("`{}<uuid>`", crate::dossier::STREAM_PREFIX))
+        );
+        let log =
+            crate::access::access_log_stream(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+        assert_eq!(log, "access-log-2026-03");
+        assert!(names(AccessLogEvent::TYPES).contains("`access-log-YYYY-MM`"));
+    }
+
     #[test]
     fn upcast_reads_the_current_version_and_refuses_unknown_ones() {
         let seed = crate::rule_book::seed_events().unwrap();
