@@ -126,10 +126,24 @@ impl Service {
             rule_book: &rule_book,
             registry: &registry,
         };
+        self.execute_in::<D>(id, command, &ctx, write, required)
+            .await
+    }
+
+    /// [`Self::execute`] with a context already loaded (a process of several commands decides
+    /// them all against one rule book and registry).
+    async fn execute_in<D: Runnable>(
+        &self,
+        id: &D::Id,
+        command: &D::Command,
+        ctx: &Context<'_>,
+        write: &WriteContext,
+        required: Option<Option<u64>>,
+    ) -> Result<Executed<D::State>, CommandError> {
         self.executors
             .of::<D>()
             .execute(&stream_of::<D>(id), required, write, |state| {
-                decided(D::decide(command, state, &ctx))
+                decided(D::decide(command, state, ctx))
             })
             .await
     }
@@ -255,10 +269,10 @@ impl Service {
             dossier,
             person: registration.person,
         };
-        self.execute::<PersonIndexStream>(&index, &claim, actor, today, write, None)
+        self.execute_in::<PersonIndexStream>(&index, &claim, &ctx, write, None)
             .await?;
         let registered = self
-            .execute::<DossierStream>(&dossier, &command, actor, today, write, if_match)
+            .execute_in::<DossierStream>(&dossier, &command, &ctx, write, if_match)
             .await;
         if let Err(refusal) = &registered {
             let reason = match refusal {
@@ -267,7 +281,7 @@ impl Service {
             };
             let release = PersonIndexCommand::Release { dossier, reason };
             if let Err(e) = self
-                .execute::<PersonIndexStream>(&index, &release, actor, today, write, None)
+                .execute_in::<PersonIndexStream>(&index, &release, &ctx, write, None)
                 .await
             {
                 tracing::error!(error = %e, %dossier, "could not release a person-index claim");
