@@ -20,24 +20,27 @@ pub use crate::rule_book::RuleBookEvent;
 use crate::signals::SignalTriageEvent;
 
 /// Declares a stream's event enum: each variant wraps the payload struct of the same name and
-/// carries its current schema version. The type name is the variant name and never changes.
+/// carries its current schema version. The stored type name is the variant name, or the name
+/// after `as` where the Rust name was improved after events were stored (`Variant = 1 as
+/// "StoredName"`): a stored type name never changes.
 macro_rules! event_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $version:literal),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $version:literal $(as $stored:literal)?),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         #[serde(tag = "type", content = "payload")]
         pub enum $name {
-            $($variant($variant)),*
+            $($(#[serde(rename = $stored)])? $variant($variant)),*
         }
 
         impl $name {
             /// Every event type of this stream with its current schema version.
-            pub const TYPES: &'static [(&'static str, u32)] = &[$((stringify!($variant), $version)),*];
+            pub const TYPES: &'static [(&'static str, u32)] =
+                &[$(($crate::event::stored_name!($variant $(, $stored)?), $version)),*];
 
             /// The stable type name stored with the event.
             pub fn event_type(&self) -> &'static str {
                 match self {
-                    $(Self::$variant(_) => stringify!($variant)),*
+                    $(Self::$variant(_) => $crate::event::stored_name!($variant $(, $stored)?)),*
                 }
             }
 
@@ -51,7 +54,7 @@ macro_rules! event_enum {
             /// JSON Schemas of the payloads, for `docs/events.md`.
             pub fn schemas() -> Vec<$crate::event::EventSchema> {
                 vec![$($crate::event::EventSchema {
-                    event_type: stringify!($variant),
+                    event_type: $crate::event::stored_name!($variant $(, $stored)?),
                     version: $version,
                     schema: schemars::schema_for!($variant),
                 }),*]
@@ -66,6 +69,17 @@ macro_rules! event_enum {
     };
 }
 pub(crate) use event_enum;
+
+/// The stored type name of an event variant: its own name unless one is given.
+macro_rules! stored_name {
+    ($variant:ident) => {
+        stringify!($variant)
+    };
+    ($variant:ident, $stored:literal) => {
+        $stored
+    };
+}
+pub(crate) use stored_name;
 
 /// One kind of stream as documented and dispatched: its events and how its streams are named.
 #[derive(Debug, Clone, Copy)]
@@ -442,6 +456,40 @@ mod tests {
             upcast(&stored.event_type, 1, json!({"nonsense": true})),
             Err(UpcastError::Payload { .. })
         ));
+    }
+
+    /// A Rust name improved after events were stored keeps the stored type name (and a command
+    /// its wire name), both ways.
+    #[test]
+    fn a_renamed_type_keeps_its_stored_and_wire_name() {
+        let stored_payload = json!({
+            "voucher": "0190a1b2-0000-7000-8000-000000000001",
+            "expired_on": "2021-01-01"
+        });
+        let read = upcast("BoValueVoucherExpired", 1, stored_payload.clone()).unwrap();
+        let Event::Dossier(crate::dossier::DossierEvent::ValueVoucherExpired(expired)) = &read
+        else {
+            panic!("read as {read:?}");
+        };
+        assert_eq!(expired.expired_on.to_string(), "2021-01-01");
+        let written = read.to_stored().unwrap();
+        assert_eq!(written.event_type, "BoValueVoucherExpired");
+        assert_eq!(written.payload, stored_payload);
+        assert!(matches!(
+            upcast("ValueVoucherExpired", 1, stored_payload),
+            Err(UpcastError::UnknownEventType(_))
+        ));
+
+        use crate::dossier::{DossierCommand, ExpireValueVoucher};
+        let wire = json!({"command": "expire_bo_value_voucher", "voucher": expired.voucher});
+        let command: DossierCommand = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(
+            command,
+            DossierCommand::ExpireValueVoucher(ExpireValueVoucher {
+                voucher: expired.voucher
+            })
+        );
+        assert_eq!(serde_json::to_value(&command).unwrap(), wire);
     }
 
     /// The mechanism on a synthetic event type: no stored event ever had these versions, they only

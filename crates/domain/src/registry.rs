@@ -174,8 +174,11 @@ pub fn decide(
             }
             let mut rules_applied = Vec::new();
             if *kind == OrganisationKind::AssistanceOrganisation {
-                let (cap, applied) =
-                    rule_book::count(ctx, Parameter::BoLicenceCap, *licensed_from)?;
+                let (cap, applied) = rule_book::count(
+                    ctx,
+                    Parameter::AssistanceOrganisationLicenceCap,
+                    *licensed_from,
+                )?;
                 rules_applied.push(applied);
                 let active = state.active_count(*kind, *licensed_from);
                 if active >= usize::try_from(cap).unwrap_or(usize::MAX) {

@@ -209,7 +209,7 @@ reasons! {
     NoActivePab => "NO_ACTIVE_PAB", "-",
         nl: "Er loopt geen PAB.",
         en: "No PAB is running.";
-    PvbTbsBeforeMajority { from: NaiveDate } => "PVB_TBS_BEFORE_MAJORITY", "E-04",
+    PvbMadeAvailableBeforeMajority { from: NaiveDate } => "PVB_TBS_BEFORE_MAJORITY", "E-04",
         nl: format!("Een PVB kan pas ter beschikking gesteld worden vanaf {}.", dutch_date(*from)),
         en: format!("A PVB can only be made available from {from}.");
     BudgetNotActive => "BUDGET_NOT_ACTIVE", "-",

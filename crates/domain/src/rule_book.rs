@@ -44,10 +44,10 @@ pub enum Parameter {
     PvbNaJeugdhulpPlanBeforeAge,
     /// Years a waardebon "verkennend gesprek" stays valid (S003-28).
     #[serde(rename = "bo_voucher.validity_years")]
-    BoVoucherValidityYears,
+    ValueVoucherValidityYears,
     /// Maximum number of active bijstandsorganisatie licences (S000-03).
     #[serde(rename = "bo.licence_cap")]
-    BoLicenceCap,
+    AssistanceOrganisationLicenceCap,
     /// Last day on which a voluntary switch to the zorgbudget (BOB) can take effect (E-07).
     #[serde(rename = "bob_switch.last_date")]
     BobSwitchLastDate,
@@ -155,8 +155,8 @@ impl Parameter {
             | P::StudentMinimumAgeAfterTwoYearsSecondary => ValueKind::Age,
             P::PabUrgentProcedureAges => ValueKind::AgeRange,
             P::PabStartDeadlineMonths | P::PvbStartDeadlineMonths => ValueKind::Months,
-            P::BoVoucherValidityYears | P::BobSwitchTerugvalbasisYears => ValueKind::Years,
-            P::BoLicenceCap => ValueKind::Count,
+            P::ValueVoucherValidityYears | P::BobSwitchTerugvalbasisYears => ValueKind::Years,
+            P::AssistanceOrganisationLicenceCap => ValueKind::Count,
             P::BobSwitchLastDate
             | P::CovidOverrunBaseDate
             | P::CovidCostDeadline
@@ -744,7 +744,7 @@ mod tests {
         let book = RuleBook::default();
         let registry = Registry::default();
         let command = PublishRuleParameter {
-            parameter: Parameter::BoLicenceCap,
+            parameter: Parameter::AssistanceOrganisationLicenceCap,
             value: ParameterValue::Count(6),
             valid_from: date(2030, 1, 1),
             valid_to: None,

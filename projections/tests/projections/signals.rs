@@ -480,7 +480,7 @@ fn bo_assistance(threshold: AssistanceThreshold, fee: &str) -> History {
     let organisation = organisation(&mut h);
     h.dossier(
         &case,
-        BoAssistanceRecorded {
+        AssistanceRecorded {
             organisation,
             threshold,
             description: "advies".into(),

@@ -124,7 +124,7 @@ fn check_voucher_provider(command: &RegisterAgreement, ctx: &Context<'_>) -> Res
             AgreementKind::Ido => ctx
                 .registry
                 .is_licensed_provider(organisation, command.start),
-            AgreementKind::BoIntensiveAssistance => ctx
+            AgreementKind::AssistanceOrganisationIntensiveAssistance => ctx
                 .registry
                 .active(
                     organisation,

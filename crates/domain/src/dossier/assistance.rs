@@ -49,7 +49,7 @@ pub(super) fn join(
         return Err(Reason::AlreadyMember.into());
     }
     Ok(vec![
-        BoMembershipRecorded {
+        AssistanceOrganisationJoined {
             organisation: command.organisation,
             joined_on: command.joined_on,
         }
@@ -60,7 +60,7 @@ pub(super) fn join(
 /// S000-08: low-threshold assistance is never charged; S000-10: higher-threshold assistance may
 /// be; S000-12/14: the collective tasks are never charged.
 pub(super) fn record_assistance(
-    command: &RecordBoAssistance,
+    command: &RecordAssistance,
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
@@ -84,7 +84,7 @@ pub(super) fn record_assistance(
         _ => {}
     }
     Ok(vec![
-        BoAssistanceRecorded {
+        AssistanceRecorded {
             organisation: command.organisation,
             threshold: command.threshold,
             description: command.description.clone(),

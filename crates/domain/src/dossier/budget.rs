@@ -98,10 +98,13 @@ pub(super) fn grant_pab(command: &GrantPab, state: &Dossier, ctx: &Context<'_>) 
             .values()
             .any(|b| b.id != command.budget && b.available_on.is_some());
     if new_holder {
-        let (years, validity_rule) =
-            rule_book::years(ctx, Parameter::BoVoucherValidityYears, command.granted_on)?;
+        let (years, validity_rule) = rule_book::years(
+            ctx,
+            Parameter::ValueVoucherValidityYears,
+            command.granted_on,
+        )?;
         events.push(
-            BoValueVoucherIssued {
+            ValueVoucherIssued {
                 voucher: command.voucher,
                 budget: command.budget,
                 issued_on: command.granted_on,
@@ -135,7 +138,7 @@ pub(super) fn make_pvb_available(
         command.letter_date,
     )?;
     if person.age_on(command.letter_date) < minimum_age {
-        return Err(Reason::PvbTbsBeforeMajority {
+        return Err(Reason::PvbMadeAvailableBeforeMajority {
             from: birthday(person.birth_date, minimum_age),
         }
         .into());
@@ -317,7 +320,7 @@ pub(super) fn convert_to_pvb(
         command.converted_on,
     )?;
     if person.age_on(command.converted_on) < minimum_age {
-        return Err(Reason::PvbTbsBeforeMajority {
+        return Err(Reason::PvbMadeAvailableBeforeMajority {
             from: birthday(person.birth_date, minimum_age),
         }
         .into());
@@ -380,7 +383,7 @@ pub(super) fn switch_to_zorgbudget(
 /// S003-28: the waardebon buys an exploratory talk at a bijstandsorganisatie, never money, and
 /// only until its validity ends.
 pub(super) fn redeem_voucher(
-    command: &RedeemBoValueVoucher,
+    command: &RedeemValueVoucher,
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
@@ -416,7 +419,7 @@ pub(super) fn redeem_voucher(
         return Err(Reason::NotALicensedAssistanceOrganisation.into());
     }
     Ok(vec![
-        BoValueVoucherRedeemed {
+        ValueVoucherRedeemed {
             voucher: command.voucher,
             organisation,
             redeemed_on: command.redeemed_on,
@@ -426,7 +429,7 @@ pub(super) fn redeem_voucher(
 }
 
 pub(super) fn expire_voucher(
-    command: &ExpireBoValueVoucher,
+    command: &ExpireValueVoucher,
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
@@ -439,7 +442,7 @@ pub(super) fn expire_voucher(
         return Err(Reason::NothingDue.into());
     }
     Ok(vec![
-        BoValueVoucherExpired {
+        ValueVoucherExpired {
             voucher: command.voucher,
             expired_on: voucher.valid_until + Days::new(1),
         }

@@ -42,9 +42,11 @@ pub enum DossierCommand {
     StopBudget(StopBudget),
     ConvertPabToPvbNaJeugdhulp(ConvertPabToPvbNaJeugdhulp),
     SwitchToZorgbudget(SwitchToZorgbudget),
-    RedeemBoValueVoucher(RedeemBoValueVoucher),
+    #[serde(rename = "redeem_bo_value_voucher")]
+    RedeemValueVoucher(RedeemValueVoucher),
     /// System (daily job): a waardebon passed its validity.
-    ExpireBoValueVoucher(ExpireBoValueVoucher),
+    #[serde(rename = "expire_bo_value_voucher")]
+    ExpireValueVoucher(ExpireValueVoucher),
     RegisterAgreement(RegisterAgreement),
     ApproveAgreement(ApproveAgreement),
     RejectAgreement(RejectAgreement),
@@ -55,7 +57,8 @@ pub enum DossierCommand {
     /// System (daily job): a new half-day rate took effect for a running combination.
     RecalculateCombinationReduction(RecalculateCombinationReduction),
     JoinAssistanceOrganisation(JoinAssistanceOrganisation),
-    RecordBoAssistance(RecordBoAssistance),
+    #[serde(rename = "record_bo_assistance")]
+    RecordAssistance(RecordAssistance),
     ReportSuspectedMisuse(ReportSuspectedMisuse),
     SubmitCostClaim(SubmitCostClaim),
     DecideCostLine(DecideCostLine),
@@ -267,7 +270,7 @@ pub struct SwitchToZorgbudget {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RedeemBoValueVoucher {
+pub struct RedeemValueVoucher {
     pub voucher: VoucherId,
     pub redemption: VoucherRedemption,
     pub redeemed_on: NaiveDate,
@@ -285,7 +288,7 @@ pub enum VoucherRedemption {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ExpireBoValueVoucher {
+pub struct ExpireValueVoucher {
     pub voucher: VoucherId,
 }
 
@@ -418,7 +421,7 @@ pub struct JoinAssistanceOrganisation {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RecordBoAssistance {
+pub struct RecordAssistance {
     pub organisation: OrganisationId,
     pub threshold: AssistanceThreshold,
     pub description: String,

@@ -140,11 +140,14 @@ pub enum AgreementKind {
     /// Individuele dienstverleningsovereenkomst with a VZA.
     Ido,
     /// Lidgeld of a bijstandsorganisatie.
-    BoMembershipFee,
+    #[serde(rename = "bo_membership_fee")]
+    AssistanceOrganisationMembershipFee,
     /// Startpakket of a bijstandsorganisatie.
-    BoStartPackage,
+    #[serde(rename = "bo_start_package")]
+    AssistanceOrganisationStartPackage,
     /// Intensieve bijstand by a bijstandsorganisatie.
-    BoIntensiveAssistance,
+    #[serde(rename = "bo_intensive_assistance")]
+    AssistanceOrganisationIntensiveAssistance,
     /// Kortverblijf.
     ShortStay,
     /// Dagopvang bought from a facility.
@@ -438,7 +441,8 @@ pub struct PabGranted {
 
 /// A waardebon "verkennend gesprek met een bijstandsorganisatie" was issued (S003-28).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct BoValueVoucherIssued {
+#[schemars(rename = "BoValueVoucherIssued")]
+pub struct ValueVoucherIssued {
     pub voucher: VoucherId,
     pub budget: BudgetId,
     /// Date of issue: the grant date.
@@ -451,7 +455,8 @@ pub struct BoValueVoucherIssued {
 
 /// The waardebon was used for an exploratory talk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct BoValueVoucherRedeemed {
+#[schemars(rename = "BoValueVoucherRedeemed")]
+pub struct ValueVoucherRedeemed {
     pub voucher: VoucherId,
     pub organisation: OrganisationId,
     /// Date of the exploratory talk.
@@ -460,7 +465,8 @@ pub struct BoValueVoucherRedeemed {
 
 /// The waardebon expired unused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct BoValueVoucherExpired {
+#[schemars(rename = "BoValueVoucherExpired")]
+pub struct ValueVoucherExpired {
     pub voucher: VoucherId,
     /// First day it was no longer valid.
     pub expired_on: NaiveDate,
@@ -717,7 +723,8 @@ pub struct PabCombinationEnded {
 
 /// The person became a member of a bijstandsorganisatie.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct BoMembershipRecorded {
+#[schemars(rename = "BoMembershipRecorded")]
+pub struct AssistanceOrganisationJoined {
     pub organisation: OrganisationId,
     /// First day of the membership.
     pub joined_on: NaiveDate,
@@ -725,7 +732,8 @@ pub struct BoMembershipRecorded {
 
 /// A bijstandsorganisatie gave assistance, with the fee it charged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct BoAssistanceRecorded {
+#[schemars(rename = "BoAssistanceRecorded")]
+pub struct AssistanceRecorded {
     pub organisation: OrganisationId,
     pub threshold: AssistanceThreshold,
     /// What the assistance was.
@@ -875,7 +883,8 @@ pub enum LateExceptionReason {
     /// Holder in hospital or rehabilitation in March (2022 list b).
     HospitalOrRehabilitationInMarch,
     /// BO assistance late because of an inspection or ex-post control (2022 list c).
-    BoAssistanceLateAfterInspection,
+    #[serde(rename = "bo_assistance_late_after_inspection")]
+    AssistanceLateAfterInspection,
     /// Late costs from findings of Zorginspectie or an ex-post control (2022 list d).
     LateCostsFromInspectionFindings,
     /// Contract dispute, with proof (2022 list e).
@@ -1598,9 +1607,9 @@ crate::event::event_enum! {
         PersonReachedMajority = 1,
         PabApplicationSubmitted = 1,
         PabGranted = 1,
-        BoValueVoucherIssued = 1,
-        BoValueVoucherRedeemed = 1,
-        BoValueVoucherExpired = 1,
+        ValueVoucherIssued = 1 as "BoValueVoucherIssued",
+        ValueVoucherRedeemed = 1 as "BoValueVoucherRedeemed",
+        ValueVoucherExpired = 1 as "BoValueVoucherExpired",
         PvbMadeAvailable = 1,
         AnnualBudgetAmountSet = 1,
         HomeGuidanceDeregistrationAttested = 1,
@@ -1618,8 +1627,8 @@ crate::event::event_enum! {
         PabCombinationStarted = 1,
         PabCombinationChanged = 1,
         PabCombinationEnded = 1,
-        BoMembershipRecorded = 1,
-        BoAssistanceRecorded = 1,
+        AssistanceOrganisationJoined = 1 as "BoMembershipRecorded",
+        AssistanceRecorded = 1 as "BoAssistanceRecorded",
         SuspectedMisuseReported = 1,
         CostClaimSubmitted = 1,
         CostLineAccepted = 1,

@@ -36,7 +36,7 @@ pub fn due_on(today: NaiveDate, state: &Dossier, rule_book: &RuleBook) -> Vec<Do
     }
     for voucher in state.vouchers.values() {
         if voucher.status == VoucherStatus::Issued && voucher.valid_until < today {
-            due.push(DossierCommand::ExpireBoValueVoucher(ExpireBoValueVoucher {
+            due.push(DossierCommand::ExpireValueVoucher(ExpireValueVoucher {
                 voucher: voucher.id,
             }));
         }

@@ -108,7 +108,7 @@ pub enum VoucherStatus {
 
 /// A waardebon "verkennend gesprek".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoValueVoucher {
+pub struct ValueVoucher {
     pub id: VoucherId,
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
@@ -180,11 +180,11 @@ pub struct Dossier {
     pub home_guidance_deregistered_on: Option<NaiveDate>,
     pub majority_recorded: bool,
     pub budgets: BTreeMap<BudgetId, Budget>,
-    pub vouchers: BTreeMap<VoucherId, BoValueVoucher>,
+    pub vouchers: BTreeMap<VoucherId, ValueVoucher>,
     pub agreements: BTreeMap<AgreementId, Agreement>,
     pub combinations: BTreeMap<CombinationId, Combination>,
     pub memberships: BTreeMap<OrganisationId, NaiveDate>,
-    pub assistance: Vec<BoAssistanceRecorded>,
+    pub assistance: Vec<AssistanceRecorded>,
     pub misuse_reports: Vec<SuspectedMisuseReported>,
     /// Every start, change and end of a combination's monthly reduction, in stream order.
     pub reduction_history: Vec<ReductionPeriod>,
@@ -463,10 +463,10 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                     .insert(chrono::Datelike::year(&e.granted_on), e.annual_amount);
             }
         }
-        E::BoValueVoucherIssued(e) => {
+        E::ValueVoucherIssued(e) => {
             state.vouchers.insert(
                 e.voucher,
-                BoValueVoucher {
+                ValueVoucher {
                     id: e.voucher,
                     issued_on: e.issued_on,
                     valid_until: e.valid_until,
@@ -474,8 +474,8 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                 },
             );
         }
-        E::BoValueVoucherRedeemed(e) => set_voucher(&mut state, e.voucher, VoucherStatus::Redeemed),
-        E::BoValueVoucherExpired(e) => set_voucher(&mut state, e.voucher, VoucherStatus::Expired),
+        E::ValueVoucherRedeemed(e) => set_voucher(&mut state, e.voucher, VoucherStatus::Redeemed),
+        E::ValueVoucherExpired(e) => set_voucher(&mut state, e.voucher, VoucherStatus::Expired),
         E::PvbMadeAvailable(e) => {
             state.budgets.insert(
                 e.budget,
@@ -645,10 +645,10 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                 });
             }
         }
-        E::BoMembershipRecorded(e) => {
+        E::AssistanceOrganisationJoined(e) => {
             state.memberships.insert(e.organisation, e.joined_on);
         }
-        E::BoAssistanceRecorded(e) => state.assistance.push(e.clone()),
+        E::AssistanceRecorded(e) => state.assistance.push(e.clone()),
         E::SuspectedMisuseReported(e) => state.misuse_reports.push(e.clone()),
         _ => return super::money_state::apply(state, event),
     }

@@ -76,7 +76,7 @@ fn p09_voucher_only_with_a_licensed_provider_or_bo_intensive_assistance() {
         .then_rejected("VOUCHER_REQUIRES_LICENSED_PROVIDER");
     scenario.after(register_agreement(RegisterAgreement {
         payment: PaymentForm::Voucher,
-        kind: AgreementKind::BoIntensiveAssistance,
+        kind: AgreementKind::AssistanceOrganisationIntensiveAssistance,
         provider: Provider::Organisation { organisation: BO },
         ..cash_agreement(PVB, d(2019, 7, 1))
     }));

@@ -103,18 +103,18 @@ fn s003_28_a_pab_grant_sets_the_start_deadline_and_issues_a_two_year_waardebon()
                 start_deadline: d(2020, 4, 15),
                 rules_applied: vec![applied(Parameter::PabStartDeadlineMonths, 1)],
             }),
-            dossier_event(BoValueVoucherIssued {
+            dossier_event(ValueVoucherIssued {
                 voucher: WAARDEBON,
                 budget: PAB,
                 issued_on: d(2020, 1, 15),
                 valid_until: d(2022, 1, 15),
-                rules_applied: vec![applied(Parameter::BoVoucherValidityYears, 1)],
+                rules_applied: vec![applied(Parameter::ValueVoucherValidityYears, 1)],
             }),
         ]);
 }
 
 fn redeem(on: chrono::NaiveDate, redemption: VoucherRedemption) -> DossierCommand {
-    DossierCommand::RedeemBoValueVoucher(RedeemBoValueVoucher {
+    DossierCommand::RedeemValueVoucher(RedeemValueVoucher {
         voucher: WAARDEBON,
         redemption,
         redeemed_on: on,
@@ -153,7 +153,7 @@ fn s003_28_the_waardebon_is_not_exchangeable_for_money_and_valid_two_years() {
 #[test]
 fn s003_28_the_daily_job_expires_the_waardebon_the_day_after_its_validity() {
     let scenario = child_with_started_pab();
-    let expire = DossierCommand::ExpireBoValueVoucher(ExpireBoValueVoucher { voucher: WAARDEBON });
+    let expire = DossierCommand::ExpireValueVoucher(ExpireValueVoucher { voucher: WAARDEBON });
     let state = &scenario.world.dossier;
     let book = &scenario.world.rule_book;
     assert!(!dossier::due_on(d(2022, 1, 15), state, book).contains(&expire));
@@ -166,7 +166,7 @@ fn s003_28_the_daily_job_expires_the_waardebon_the_day_after_its_validity() {
     let after = scenario
         .today(d(2022, 1, 16))
         .when(expire.clone())
-        .then_events(vec![dossier_event(BoValueVoucherExpired {
+        .then_events(vec![dossier_event(ValueVoucherExpired {
             voucher: WAARDEBON,
             expired_on: d(2022, 1, 16),
         })]);

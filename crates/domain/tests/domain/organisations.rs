@@ -79,7 +79,7 @@ fn s000_03_a_withdrawn_licence_frees_a_place_from_its_withdrawal_date() {
                 kind: OrganisationKind::AssistanceOrganisation,
                 name: format!("organisation {}", bo(6)),
                 licensed_from: d(2020, 7, 1),
-                rules_applied: vec![applied(Parameter::BoLicenceCap, 1)],
+                rules_applied: vec![applied(Parameter::AssistanceOrganisationLicenceCap, 1)],
             }
             .into(),
         )]);
@@ -105,7 +105,7 @@ fn only_staff_changes_the_registry() {
 }
 
 fn assistance(threshold: AssistanceThreshold, fee: &str) -> DossierCommand {
-    DossierCommand::RecordBoAssistance(RecordBoAssistance {
+    DossierCommand::RecordAssistance(RecordAssistance {
         organisation: BO,
         threshold,
         description: "advies over opstart".into(),

@@ -211,8 +211,8 @@ fn lines_in_scope<'a>(
         | E::EvidenceReceived(_)
         | E::InspectionVisitHeld(_)
         | E::ControlConcluded(_)
-        | E::BoAssistanceRecorded(_)
-        | E::BoMembershipRecorded(_)
+        | E::AssistanceRecorded(_)
+        | E::AssistanceOrganisationJoined(_)
         | E::PabCombinationStarted(_)
         | E::PabCombinationChanged(_)
         | E::PabCombinationEnded(_) => Vec::new(),

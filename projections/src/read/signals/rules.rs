@@ -36,7 +36,7 @@ pub struct Evidence {
     budget_ended: HashMap<BudgetId, Uuid>,
     combinations: Vec<(Uuid, BudgetId, String)>,
     death: Option<Uuid>,
-    assistance: Vec<(Uuid, domain::dossier::BoAssistanceRecorded)>,
+    assistance: Vec<(Uuid, domain::dossier::AssistanceRecorded)>,
     signatures: Vec<UnauthorisedSignature>,
 }
 
@@ -122,7 +122,7 @@ impl Evidence {
                     .push((id, e.budget, e.combination.to_string()));
             }
             E::PersonDeceased(_) => self.death = Some(id),
-            E::BoAssistanceRecorded(e) => self.assistance.push((id, e.clone())),
+            E::AssistanceRecorded(e) => self.assistance.push((id, e.clone())),
             _ => {}
         }
     }

@@ -31,7 +31,7 @@ impl Builder<'_> {
             self.holder_command(
                 &case,
                 date(2021, 3, 2),
-                DossierCommand::RedeemBoValueVoucher(RedeemBoValueVoucher {
+                DossierCommand::RedeemValueVoucher(RedeemValueVoucher {
                     voucher,
                     redemption: VoucherRedemption::ExploratoryTalk {
                         organisation: self.world.bo,
@@ -666,7 +666,7 @@ impl Builder<'_> {
             case.dossier,
             bo,
             date(2019, 2, 20),
-            DossierCommand::RecordBoAssistance(RecordBoAssistance {
+            DossierCommand::RecordAssistance(RecordAssistance {
                 organisation: self.world.bo,
                 threshold: AssistanceThreshold::HighThreshold,
                 description: "opmaak ondersteuningsplan en zoektocht naar assistenten".into(),
@@ -677,7 +677,7 @@ impl Builder<'_> {
         .await?;
         self.monthly_claims(&mut case, (2019, 3), (2020, 6), 900)
             .await?;
-        let migrated = DossierEvent::from(BoAssistanceRecorded {
+        let migrated = DossierEvent::from(AssistanceRecorded {
             organisation: self.world.bo,
             threshold: AssistanceThreshold::LowThreshold,
             description: "infosessie persoonsvolgend budget (overgenomen uit het vorige systeem)"
