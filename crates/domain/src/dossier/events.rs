@@ -441,7 +441,6 @@ pub struct PabGranted {
 
 /// A waardebon "verkennend gesprek met een bijstandsorganisatie" was issued (S003-28).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[schemars(rename = "BoValueVoucherIssued")]
 pub struct ValueVoucherIssued {
     pub voucher: VoucherId,
     pub budget: BudgetId,
@@ -455,7 +454,6 @@ pub struct ValueVoucherIssued {
 
 /// The waardebon was used for an exploratory talk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[schemars(rename = "BoValueVoucherRedeemed")]
 pub struct ValueVoucherRedeemed {
     pub voucher: VoucherId,
     pub organisation: OrganisationId,
@@ -465,7 +463,6 @@ pub struct ValueVoucherRedeemed {
 
 /// The waardebon expired unused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[schemars(rename = "BoValueVoucherExpired")]
 pub struct ValueVoucherExpired {
     pub voucher: VoucherId,
     /// First day it was no longer valid.
@@ -723,7 +720,6 @@ pub struct PabCombinationEnded {
 
 /// The person became a member of a bijstandsorganisatie.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[schemars(rename = "BoMembershipRecorded")]
 pub struct AssistanceOrganisationJoined {
     pub organisation: OrganisationId,
     /// First day of the membership.
@@ -732,7 +728,6 @@ pub struct AssistanceOrganisationJoined {
 
 /// A bijstandsorganisatie gave assistance, with the fee it charged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[schemars(rename = "BoAssistanceRecorded")]
 pub struct AssistanceRecorded {
     pub organisation: OrganisationId,
     pub threshold: AssistanceThreshold,
