@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossier::{BudgetLine, Dossier, DossierEvent as E};
-use event_store::{EventStore, Position, RecordedEvent, StoreError, StreamName};
+use event_store::{EventStore, Position, ReadPages, RecordedEvent, StoreError, StreamName};
 
 use crate::read::budgets::{CovidRegimes, budget_lines};
 use crate::read::fold::{DOSSIER_STREAM_PREFIX, RULE_BOOK_STREAM, decode, known_on};
@@ -157,25 +157,6 @@ pub fn fold_dossier(
     }
 }
 
-/// Reads every event of a stream.
-///
-/// # Errors
-/// When the store fails.
-pub async fn read_whole_stream(
-    store: &dyn EventStore,
-    stream: &StreamName,
-) -> Result<Vec<RecordedEvent>, StoreError> {
-    let mut all = Vec::new();
-    loop {
-        let page = store.read_stream(stream, all.len() as u64, 4096).await?;
-        let done = page.len() < 4096;
-        all.extend(page);
-        if done {
-            return Ok(all);
-        }
-    }
-}
-
 /// A dossier as of `as_of`, read from the store: its own stream and the rule book.
 ///
 /// # Errors
@@ -190,8 +171,8 @@ pub async fn dossier_as_of(
     let rule_book = StreamName::parse(RULE_BOOK_STREAM)
         .map_err(|e| StoreError::InvalidRequest(e.to_string()))?;
     let (rules, events) = futures::future::try_join(
-        read_whole_stream(store, &rule_book),
-        read_whole_stream(store, &stream),
+        store.whole_stream(&rule_book).read_to_end(),
+        store.whole_stream(&stream).read_to_end(),
     )
     .await?;
     Ok(fold_dossier(dossier, &rules, &events, as_of))

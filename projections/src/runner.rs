@@ -13,7 +13,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use event_store::{EventStore, Position, RecordedEvent, StoreError};
+use event_store::{EventStore, Position, ReadPages, RecordedEvent, StoreError};
 use tokio::sync::watch;
 
 use crate::projection::Projection;
@@ -244,21 +244,20 @@ impl Runner {
     async fn catch_up_tracked(
         &self,
         tracked: &mut [Tracked<'_>],
-        mut next: Position,
+        from: Position,
     ) -> Result<Position, RunError> {
-        loop {
-            let page = self.store.read_all(next, self.page_size).await?;
-            let Some(last) = page.last() else {
-                return Ok(next);
-            };
-            next = last.position.next();
+        let mut pages = self.store.log_pages(from, self.page_size);
+        while let Some(page) = pages.next_page().await? {
             for event in &page {
                 for t in tracked.iter_mut() {
                     t.apply(event);
                 }
             }
-            self.commit(tracked, last.position).await?;
+            if let Some(last) = pages.last_position() {
+                self.commit(tracked, last).await?;
+            }
         }
+        Ok(pages.next_position())
     }
 
     /// Claims the projections, catches up, then follows the log until `stop` turns true,
@@ -323,14 +322,9 @@ impl Runner {
         }
         let mut tracked = self.track(claimed).await?;
         let (mut events, mut since_commit) = (0u64, 0u64);
-        let mut next = Position::START;
-        let mut last_position = None;
+        let mut pages = self.store.log_pages(Position::START, 8192);
         let mut in_flight = None;
-        loop {
-            let page = self.store.read_all(next, 8192).await?;
-            let Some(last) = page.last() else { break };
-            next = last.position.next();
-            last_position = Some(last.position);
+        while let Some(page) = pages.next_page().await? {
             for event in &page {
                 for t in tracked.iter_mut() {
                     t.apply(event);
@@ -344,7 +338,9 @@ impl Runner {
                 if let Some(writing) = in_flight.take() {
                     Self::finish(writing).await?;
                 }
-                in_flight = Some(self.commit_in_background(&mut tracked, last.position));
+                if let Some(last) = pages.last_position() {
+                    in_flight = Some(self.commit_in_background(&mut tracked, last));
+                }
                 since_commit = 0;
             }
             progress(events);
@@ -352,7 +348,7 @@ impl Runner {
         if let Some(writing) = in_flight.take() {
             Self::finish(writing).await?;
         }
-        if let Some(last) = last_position {
+        if let Some(last) = pages.last_position() {
             self.commit(&mut tracked, last).await?;
         }
         self.complete_indexes(declared(&tracked)).await?;

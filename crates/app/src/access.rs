@@ -3,6 +3,7 @@
 
 use domain::access::{Access, AccessCommand, AccessStream, Role};
 use domain::{Actor, TokenId, UserId};
+use event_store::ReadPages;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -170,11 +171,8 @@ impl Service {
     ) -> Result<Vec<AccessEntry>, CommandError> {
         let stream = crate::models::access_log_stream(month);
         let mut entries = Vec::new();
-        let mut from = 0;
-        loop {
-            let page = self.store().read_stream(&stream, from, 1000).await?;
-            let Some(last) = page.last() else { break };
-            from = last.stream_version + 1;
+        let mut pages = self.store().whole_stream(&stream);
+        while let Some(page) = pages.next_page().await? {
             for e in &page {
                 let access = e
                     .payload_as()

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use event_store::{
-    EventMetadata, EventStore, ExpectedVersion, InvalidEvent, NewEvent, RecordedEvent, StoreError,
-    StreamName,
+    EventMetadata, EventStore, ExpectedVersion, InvalidEvent, NewEvent, ReadPages, RecordedEvent,
+    StoreError, StreamName,
 };
 use tokio::sync::Mutex;
 use uuid::Uuid;
@@ -365,9 +365,9 @@ impl<M: StreamModel> Executor<M> {
         const PAGE: usize = 1024;
         let cached = self.cache.lock().await.get(stream).cloned();
         let mut folded = cached.unwrap_or_else(Folded::empty);
-        loop {
-            let from = folded.version.map_or(0, |v| v + 1);
-            let page = self.store.read_stream(stream, from, PAGE).await?;
+        let from = folded.version.map_or(0, |v| v + 1);
+        let mut pages = self.store.stream_pages(stream, from, PAGE);
+        while let Some(page) = pages.next_page().await? {
             for recorded in &page {
                 let event = M::decode(recorded).map_err(|detail| ExecuteError::Undecodable {
                     stream: stream.clone(),
@@ -388,9 +388,6 @@ impl<M: StreamModel> Executor<M> {
                         })
                         .add(recorded.stream_version, recorded.event_id);
                 }
-            }
-            if page.len() < PAGE {
-                break;
             }
         }
         self.remember(stream, folded.clone()).await;

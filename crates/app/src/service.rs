@@ -14,7 +14,7 @@ use domain::registry::{Registry, RegistryCommand, RegistryStream};
 use domain::rule_book::{PublishRuleParameter, RuleBook, RuleBookEvent, RuleBookStream};
 use domain::signals::SignalsStream;
 use domain::{Actor, Context, DossierId, Rejection};
-use event_store::{EventStore, Position};
+use event_store::{EventStore, Position, ReadPages};
 use uuid::Uuid;
 
 use crate::executor::{Decided, ExecuteError, Executed, Executor, WriteContext};
@@ -385,11 +385,8 @@ impl Service {
     pub async fn dossier_ids(&self) -> Result<Vec<DossierId>, CommandError> {
         let mut seen = BTreeSet::new();
         let mut ordered = Vec::new();
-        let mut from = Position::START;
-        loop {
-            let page = self.store.read_all(from, 4096).await?;
-            let Some(last) = page.last() else { break };
-            from = last.position.next();
+        let mut pages = self.store.log_pages(Position::START, 4096);
+        while let Some(page) = pages.next_page().await? {
             for event in &page {
                 if event.stream_version == 0
                     && let Some(id) = dossier_of(&event.stream)

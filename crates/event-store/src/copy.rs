@@ -21,6 +21,7 @@ use std::fmt;
 use std::future::Future;
 
 use crate::error::StoreError;
+use crate::pages::ReadPages;
 use crate::port::{EventStore, ImportOutcome};
 use crate::types::{Position, RecordedEvent};
 
@@ -154,14 +155,8 @@ impl<'a, R: LogReader> LogCopy<'a, R> {
             already_in_target: 0,
             in_target: 0,
         };
-        let mut from = Position::START;
-        loop {
-            let page = target
-                .read_all(from, READ_PAGE)
-                .await
-                .map_err(CopyError::Target)?;
-            let Some(last) = page.last() else { break };
-            from = last.position.next();
+        let mut pages = target.log_pages(Position::START, READ_PAGE);
+        while let Some(page) = pages.next_page().await.map_err(CopyError::Target)? {
             for held in &page {
                 let index = copy.in_target;
                 let Some(expected) = copy.next_source_event().await? else {

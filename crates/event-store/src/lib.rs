@@ -5,7 +5,7 @@
 //! ([`NewEvent`], [`RecordedEvent`], [`EventMetadata`]), the [`EventStore`] trait that adapters
 //! implement, the tamper-evident hash chain ([`hash`]), log verification ([`verify`]), the
 //! shared append rules every adapter calls ([`append`]), resumable copies of a whole log through
-//! the import path ([`copy`]), catch-up subscriptions ([`Subscription`]) and an in-memory adapter
+//! the import path ([`copy`]), pagers over the whole log or a stream ([`ReadPages`]), catch-up subscriptions ([`Subscription`]) and an in-memory adapter
 //! for tests ([`MemoryStore`]).
 //!
 //! Architecture invariant: this crate knows no database, no HTTP and no domain rule. Adapters
@@ -16,6 +16,7 @@ pub mod copy;
 mod error;
 pub mod hash;
 mod memory;
+mod pages;
 mod port;
 mod subscription;
 mod types;
@@ -24,6 +25,7 @@ pub mod verify;
 pub use error::StoreError;
 pub use hash::EventHash;
 pub use memory::MemoryStore;
+pub use pages::{LogPages, ReadPages, StreamPages};
 pub use port::{EventStore, ImportOutcome};
 pub use subscription::Subscription;
 pub use types::{

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::append::StreamHead;
 use crate::error::StoreError;
 use crate::hash::{EventHash, expected_hash};
+use crate::pages::ReadPages;
 use crate::port::EventStore;
 use crate::types::{Position, RecordedEvent, StreamName};
 
@@ -263,11 +264,8 @@ pub async fn verify_store(
 ) -> Result<VerifyReport, VerifyError> {
     const PAGE: usize = 4096;
     let mut verifier = against.map_or_else(ChainVerifier::new, ChainVerifier::against);
-    let mut from = Position::START;
-    loop {
-        let page = store.read_all(from, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        from = last.position.next();
+    let mut pages = store.log_pages(Position::START, PAGE);
+    while let Some(page) = pages.next_page().await? {
         for event in &page {
             verifier.check(event).map_err(VerifyError::Failed)?;
         }

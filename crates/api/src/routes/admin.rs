@@ -8,6 +8,7 @@ use domain::TokenId;
 use domain::access::Role;
 use domain::registry::RegistryCommand;
 use domain::rule_book::PublishRuleParameter;
+use event_store::ReadPages;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -23,7 +24,8 @@ pub async fn rule_book(State(state): State<ApiState>) -> Result<Response, ApiErr
     let events = state
         .service
         .store()
-        .read_stream(&stream, 0, 100_000)
+        .whole_stream(&stream)
+        .read_to_end()
         .await
         .map_err(app::CommandError::from)?;
     let versions: Vec<serde_json::Value> = events

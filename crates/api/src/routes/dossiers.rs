@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossier::{DossierCommand, RegisterPerson};
 use domain::{DossierId, Insz, PersonId};
+use event_store::ReadPages;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -196,16 +197,9 @@ pub async fn history(
     let dossier = parse_dossier(&dossier)?;
     let stream = app::models::dossier_stream(dossier);
     let mut events = Vec::new();
-    let mut from = 0;
-    loop {
-        let page = state
-            .service
-            .store()
-            .read_stream(&stream, from, 1000)
-            .await
-            .map_err(app::CommandError::from)?;
-        let Some(last) = page.last() else { break };
-        from = last.stream_version + 1;
+    let store = state.service.store();
+    let mut pages = store.whole_stream(&stream);
+    while let Some(page) = pages.next_page().await.map_err(app::CommandError::from)? {
         for e in &page {
             let meta = e.metadata().map_err(ApiError::internal)?;
             events.push(HistoryEvent {

@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{DossierId, Insz};
+use event_store::ReadPages;
 use projections::ReadModelSink;
 use projections::as_of::AsOf;
 use projections::query::{self, MAX_LIMIT, Page};
@@ -452,16 +453,16 @@ pub async fn replay_dossier(
         .transpose()?;
     let dossier = existing_dossier(&state, &dossier).await?;
     let store = state.service.store();
-    let rule_book =
-        projections::as_of::read_whole_stream(store.as_ref(), &app::models::rule_book_stream())
-            .await
-            .map_err(app::CommandError::from)?;
-    let events = projections::as_of::read_whole_stream(
-        store.as_ref(),
-        &app::models::dossier_stream(dossier),
-    )
-    .await
-    .map_err(app::CommandError::from)?;
+    let rule_book = store
+        .whole_stream(&app::models::rule_book_stream())
+        .read_to_end()
+        .await
+        .map_err(app::CommandError::from)?;
+    let events = store
+        .whole_stream(&app::models::dossier_stream(dossier))
+        .read_to_end()
+        .await
+        .map_err(app::CommandError::from)?;
     let steps = replay(&rule_book, &events, until).map_err(ApiError::internal)?;
     access_log::record(&state, &principal, Some(dossier), "replay").await?;
     let events: Vec<_> = steps.into_iter().map(|s| s.json).collect();

@@ -36,7 +36,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use event_store::copy::LogReader;
 use event_store::verify::ChainVerifier;
 use event_store::{
-    EventHash, EventStore, Position, RecordedEvent, StoreError, StreamName, truncate_to_micros,
+    EventHash, EventStore, Position, ReadPages, RecordedEvent, StoreError, StreamName,
+    truncate_to_micros,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -290,14 +291,12 @@ async fn write_export(
     let bar = progress::bar(None, "events exported");
     let mut verifier = ChainVerifier::new();
     let mut count = 0u64;
-    let mut from = Position::START;
-    loop {
-        let page = store
-            .read_all(from, 4096)
-            .await
-            .context("export could not read the log")?;
-        let Some(last) = page.last() else { break };
-        from = last.position.next();
+    let mut pages = store.log_pages(Position::START, 4096);
+    while let Some(page) = pages
+        .next_page()
+        .await
+        .context("export could not read the log")?
+    {
         for event in &page {
             if let Err(failure) = verifier.check(event) {
                 bar.abandon();

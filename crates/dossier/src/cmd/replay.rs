@@ -4,8 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use event_store::EventStore;
-use projections::as_of::read_whole_stream;
+use event_store::{EventStore, ReadPages};
 use projections::replay::{Until, replay};
 use serde_json::Value;
 
@@ -81,8 +80,10 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ReplayArgs) -> anyhow::Resul
     let until = args.until.as_deref().map(parse_until).transpose()?;
     let stream = app::models::dossier_stream(domain::DossierId::from_uuid(uuid));
     let (rule_events, events) = futures::future::try_join(
-        read_whole_stream(store.as_ref(), &app::models::rule_book_stream()),
-        read_whole_stream(store.as_ref(), &stream),
+        store
+            .whole_stream(&app::models::rule_book_stream())
+            .read_to_end(),
+        store.whole_stream(&stream).read_to_end(),
     )
     .await
     .context("cannot read the dossier")?;

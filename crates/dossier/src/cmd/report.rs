@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use event_store::verify::{VerifyError, verify_store};
-use event_store::{EventStore, Position};
+use event_store::{EventStore, Position, ReadPages};
 use projections::read::budgets::{BUDGET_YEARS, Budgets};
 use projections::read::covid::{COVID_OVERRUN, CovidOverrun};
 use projections::read::signals::{SIGNALS, Signals};
@@ -92,11 +92,8 @@ pub async fn compute(
     };
     let mut changes = RowChanges::default();
     if let Some(last) = verified.last_position {
-        let mut next = Position::START;
-        'read: loop {
-            let page = store.read_all(next, 8192).await?;
-            let Some(tail) = page.last() else { break };
-            next = tail.position.next();
+        let mut pages = store.log_pages(Position::START, 8192);
+        'read: while let Some(page) = pages.next_page().await? {
             for event in &page {
                 if event.position > last {
                     break 'read;

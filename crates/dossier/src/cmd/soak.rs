@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use event_store::verify::{VerifyError, verify_store};
-use event_store::{EventStore, ExpectedVersion, Position, StreamName};
+use event_store::{EventStore, ExpectedVersion, Position, ReadPages, StreamName};
 use uuid::Uuid;
 
 use crate::Outcome;
@@ -97,11 +97,8 @@ pub async fn check(store: Arc<dyn EventStore>, args: &SoakCheckArgs) -> anyhow::
         .collect();
 
     let mut present = HashSet::new();
-    let mut from = Position::START;
-    loop {
-        let page = store.read_all(from, 4096).await?;
-        let Some(last) = page.last() else { break };
-        from = last.position.next();
+    let mut pages = store.log_pages(Position::START, 4096);
+    while let Some(page) = pages.next_page().await? {
         present.extend(page.iter().map(|e| e.event_id));
     }
     let missing: Vec<&Uuid> = acked.iter().filter(|id| !present.contains(id)).collect();

@@ -28,7 +28,7 @@ use domain::{
     Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban,
     OrganisationId, PaymentId, PersonId, RecoveryId, UserId, VoucherId,
 };
-use event_store::{EventMetadata, EventStore, ExpectedVersion, NewEvent};
+use event_store::{EventMetadata, EventStore, ExpectedVersion, NewEvent, ReadPages};
 use futures::StreamExt;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -167,15 +167,11 @@ pub async fn populate(
 /// Events in the log (the demo's, the rule book's and the person index's).
 async fn count_events(store: &dyn EventStore) -> anyhow::Result<usize> {
     let mut count = 0;
-    let mut from = event_store::Position::START;
-    loop {
-        let page = store.read_all(from, 8192).await?;
-        let Some(last) = page.last() else {
-            return Ok(count);
-        };
-        from = last.position.next();
+    let mut pages = store.log_pages(event_store::Position::START, 8192);
+    while let Some(page) = pages.next_page().await? {
         count += page.len();
     }
+    Ok(count)
 }
 
 // ---------------------------------------------------------------------------------------------
