@@ -23,6 +23,7 @@
 //! the dossier state, with the same functions the deciders use.
 
 pub mod access;
+mod coded;
 pub mod controls;
 pub mod decider;
 pub mod dossier;

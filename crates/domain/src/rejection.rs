@@ -57,20 +57,20 @@ reasons! {
         nl: format!("U bent niet bevoegd voor deze handeling ({action})."),
         en: format!("You are not authorised to {action}.");
     RuleParameterMissing { parameter: Parameter, on: NaiveDate } => "RULE_PARAMETER_MISSING", "-",
-        nl: format!("Het regelboek bevat geen waarde voor {} op {}.", parameter.key(), dutch_date(*on)),
-        en: format!("The rule book has no value for {} on {on}.", parameter.key());
+        nl: format!("Het regelboek bevat geen waarde voor {} op {}.", parameter.code(), dutch_date(*on)),
+        en: format!("The rule book has no value for {} on {on}.", parameter.code());
     ParameterValueKindMismatch {
         parameter: Parameter,
         expected: ValueKind,
     } => "PARAMETER_VALUE_KIND_MISMATCH", "-",
-        nl: format!("Parameter {} verwacht een waarde van het type {expected:?}.", parameter.key()),
-        en: format!("Parameter {} takes a {expected:?} value.", parameter.key());
+        nl: format!("Parameter {} verwacht een waarde van het type {expected:?}.", parameter.code()),
+        en: format!("Parameter {} takes a {expected:?} value.", parameter.code());
     ParameterPeriodInvalid { parameter: Parameter } => "PARAMETER_PERIOD_INVALID", "-",
-        nl: format!("De periode van parameter {} eindigt vóór ze begint.", parameter.key()),
-        en: format!("The period of parameter {} ends before it starts.", parameter.key());
+        nl: format!("De periode van parameter {} eindigt vóór ze begint.", parameter.code()),
+        en: format!("The period of parameter {} ends before it starts.", parameter.code());
     ParameterSourceMissing { parameter: Parameter } => "PARAMETER_SOURCE_MISSING", "-",
-        nl: format!("Vermeld de regel en de rechtsgrond van parameter {}.", parameter.key()),
-        en: format!("State the rule and legal reference of parameter {}.", parameter.key());
+        nl: format!("Vermeld de regel en de rechtsgrond van parameter {}.", parameter.code()),
+        en: format!("State the rule and legal reference of parameter {}.", parameter.code());
     ReasonRequired => "REASON_REQUIRED", "-",
         nl: "Vermeld een reden of referentie.",
         en: "State a reason or reference.";

@@ -7,6 +7,7 @@
 //! published later never changes what an earlier decision saw; and every decision event records
 //! the [`AppliedParameter`]s it used.
 
+use crate::coded::coded_enum;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -18,132 +19,92 @@ use crate::rejection::{Reason, Rejection};
 use crate::values::Euro;
 use crate::{Actor, Context};
 
-/// The parameters of the regulation. The serialised name is stable: it is stored in events.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-pub enum Parameter {
-    /// From its effective date a PAB can only be applied for by a person younger than this age
-    /// (S003-02; cut-over 2016-04-01). Before the first version there is no age limit.
-    #[serde(rename = "pab.applicant_max_age_exclusive")]
-    PabApplicantMaxAgeExclusive,
-    /// Ages (inclusive) for the PAB spoedprocedure (S003-20).
-    #[serde(rename = "pab.urgent_procedure_ages")]
-    PabUrgentProcedureAges,
-    /// Months after the grant letter within which a PAB must start.
-    #[serde(rename = "pab.start_deadline_months")]
-    PabStartDeadlineMonths,
-    /// Months after the terbeschikkingstellingsbrief within which a PVB must start (P-03).
-    #[serde(rename = "pvb.start_deadline_months")]
-    PvbStartDeadlineMonths,
-    /// Minimum age for a PVB to be made available (E-04).
-    #[serde(rename = "pvb.minimum_age_at_availability")]
-    PvbMinimumAgeAtAvailability,
-    /// The ondersteuningsplan for PVB na jeugdhulp must be submitted before this age (E-04).
-    #[serde(rename = "pvb_na_jeugdhulp.plan_before_age")]
-    PvbNaJeugdhulpPlanBeforeAge,
-    /// Years a waardebon "verkennend gesprek" stays valid (S003-28).
-    #[serde(rename = "bo_voucher.validity_years")]
-    ValueVoucherValidityYears,
-    /// Maximum number of active bijstandsorganisatie licences (S000-03).
-    #[serde(rename = "bo.licence_cap")]
-    AssistanceOrganisationLicenceCap,
-    /// Last day on which a voluntary switch to the zorgbudget (BOB) can take effect (E-07).
-    #[serde(rename = "bob_switch.last_date")]
-    BobSwitchLastDate,
-    /// Years after a PVB→BOB switch within which the terugvalbasis can be invoked (E-07).
-    #[serde(rename = "bob_switch.terugvalbasis_years")]
-    BobSwitchTerugvalbasisYears,
-    /// Period within which COVID-19 agreements must fall (S004-05/10, C-03, conflict C2).
-    #[serde(rename = "covid.agreement_window")]
-    CovidAgreementWindow,
-    /// Cap of the COVID-19 budget increase as a percentage of the annual budget (S004-02/14, C-01).
-    #[serde(rename = "covid.overrun_cap_percent")]
-    CovidOverrunCapPercent,
-    /// The date whose annual budget is the base of the COVID-19 cap (S004-14).
-    #[serde(rename = "covid.overrun_base_date")]
-    CovidOverrunBaseDate,
-    /// Last submission day for COVID-19 costs of 2020 (S004-11, conflict C1).
-    #[serde(rename = "covid.cost_deadline")]
-    CovidCostDeadline,
-    /// Day of year N+1 until which costs of year N can be submitted (D-01, D-04).
-    #[serde(rename = "cost.deadline_day_of_next_year")]
-    CostDeadlineDayOfNextYear,
-    /// Period during which a running IDO continues unchanged and cannot end (S004-06/08).
-    #[serde(rename = "covid.ido_frozen_period")]
-    CovidIdoFrozenPeriod,
-    /// First day on which notice of an IDO can be given during the freeze (S004-07).
-    #[serde(rename = "covid.ido_notice_from")]
-    CovidIdoNoticeFrom,
-    /// PAB reduction per dagdeel of schoolaanvullende dagopvang (S003-13, A-09; not public).
-    #[serde(rename = "pab.reduction_per_half_day.school_supplementary")]
-    PabReductionPerHalfDaySchoolSupplementary,
-    /// PAB reduction per dagdeel of schoolvervangende dagopvang (S003-13, A-09; not public).
-    #[serde(rename = "pab.reduction_per_half_day.school_replacing")]
-    PabReductionPerHalfDaySchoolReplacing,
-    /// Maximum share of "other costs" in the annual PAB (S003-05, A-10).
-    #[serde(rename = "pab.other_costs_max_percent")]
-    PabOtherCostsMaxPercent,
-    /// Reasons accepted for a late cost claim (D-02), per budget year: looked up on 1 January
-    /// of the year after the budget year.
-    #[serde(rename = "cost.late_exception_reasons")]
-    CostLateExceptionReasons,
-    /// Years after the budget year until which a late claim with an accepted reason can still be
-    /// submitted (D-02): until the deadline day of year N + this number.
-    #[serde(rename = "cost.late_exception_max_years")]
-    CostLateExceptionMaxYears,
-    /// Service dates on which a provider may charge no extra costs (meerkosten) (S004-08/17/20/22).
-    #[serde(rename = "covid.extra_charges_freeze")]
-    CovidExtraChargesFreeze,
-    /// Share of management costs (beheerskosten) added to a PVB's base for the COVID-19 cap
-    /// (S004-12/14; not public).
-    #[serde(rename = "covid.pvb_management_costs_percent")]
-    CovidPvbManagementCostsPercent,
-    /// Days within which accepted cash costs are paid (P-05).
-    #[serde(rename = "payment.term_days")]
-    PaymentTermDays,
-    /// PVB advance: fraction of the declared cash part (P-04).
-    #[serde(rename = "pvb.advance_fraction")]
-    PvbAdvanceFraction,
-    /// PAB advance: fraction of the annual budget, chosen by grant date: 5/12 werkkapitaal
-    /// (old regime) or 1/4 voorschot (A-04, conflict C3).
-    #[serde(rename = "pab.advance_fraction")]
-    PabAdvanceFraction,
-    /// Severance cap: fraction of the annual budget (PAB) or the cash estimate (PVB) (E-02/E-03).
-    #[serde(rename = "severance.cap_fraction")]
-    SeveranceCapFraction,
-    /// The extra severance VAPH may grant on top of the cap, as the same kind of fraction
-    /// (E-02/E-03).
-    #[serde(rename = "severance.extra_fraction")]
-    SeveranceExtraFraction,
-    /// Days for extra evidence after a provisional final settlement (E-01; not public).
-    #[serde(rename = "settlement.evidence_period_days")]
-    SettlementEvidencePeriodDays,
-    /// Minimum age of a job student on the agreement's start (F-02).
-    #[serde(rename = "student.minimum_age")]
-    StudentMinimumAge,
-    /// Minimum age of a job student who completed the first two years of secondary school (F-02).
-    #[serde(rename = "student.minimum_age_after_two_years_secondary")]
-    StudentMinimumAgeAfterTwoYearsSecondary,
-    /// Days after the start of the support within which an IDO may still be signed in an
-    /// emergency (IDO, BVR 4 februari 2011).
-    #[serde(rename = "ido.emergency_signing_max_days")]
-    IdoEmergencySigningMaxDays,
-    /// First agreement start from which VAPH accepts PVB agreements for collective support from
-    /// registered ouderinitiatieven only (V-02).
-    #[serde(rename = "ouderinitiatief.registration_required_from")]
-    ParentInitiativeRegistrationRequiredFrom,
+coded_enum! {
+    /// The parameters of the regulation. The serialised name is stable: it is stored in events.
+    #[derive(
+        Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+    )]
+    pub enum Parameter {
+        /// From its effective date a PAB can only be applied for by a person younger than this age
+        /// (S003-02; cut-over 2016-04-01). Before the first version there is no age limit.
+        PabApplicantMaxAgeExclusive = "pab.applicant_max_age_exclusive",
+        /// Ages (inclusive) for the PAB spoedprocedure (S003-20).
+        PabUrgentProcedureAges = "pab.urgent_procedure_ages",
+        /// Months after the grant letter within which a PAB must start.
+        PabStartDeadlineMonths = "pab.start_deadline_months",
+        /// Months after the terbeschikkingstellingsbrief within which a PVB must start (P-03).
+        PvbStartDeadlineMonths = "pvb.start_deadline_months",
+        /// Minimum age for a PVB to be made available (E-04).
+        PvbMinimumAgeAtAvailability = "pvb.minimum_age_at_availability",
+        /// The ondersteuningsplan for PVB na jeugdhulp must be submitted before this age (E-04).
+        PvbNaJeugdhulpPlanBeforeAge = "pvb_na_jeugdhulp.plan_before_age",
+        /// Years a waardebon "verkennend gesprek" stays valid (S003-28).
+        ValueVoucherValidityYears = "bo_voucher.validity_years",
+        /// Maximum number of active bijstandsorganisatie licences (S000-03).
+        AssistanceOrganisationLicenceCap = "bo.licence_cap",
+        /// Last day on which a voluntary switch to the zorgbudget (BOB) can take effect (E-07).
+        BobSwitchLastDate = "bob_switch.last_date",
+        /// Years after a PVB→BOB switch within which the terugvalbasis can be invoked (E-07).
+        BobSwitchTerugvalbasisYears = "bob_switch.terugvalbasis_years",
+        /// Period within which COVID-19 agreements must fall (S004-05/10, C-03, conflict C2).
+        CovidAgreementWindow = "covid.agreement_window",
+        /// Cap of the COVID-19 budget increase as a percentage of the annual budget (S004-02/14, C-01).
+        CovidOverrunCapPercent = "covid.overrun_cap_percent",
+        /// The date whose annual budget is the base of the COVID-19 cap (S004-14).
+        CovidOverrunBaseDate = "covid.overrun_base_date",
+        /// Last submission day for COVID-19 costs of 2020 (S004-11, conflict C1).
+        CovidCostDeadline = "covid.cost_deadline",
+        /// Day of year N+1 until which costs of year N can be submitted (D-01, D-04).
+        CostDeadlineDayOfNextYear = "cost.deadline_day_of_next_year",
+        /// Period during which a running IDO continues unchanged and cannot end (S004-06/08).
+        CovidIdoFrozenPeriod = "covid.ido_frozen_period",
+        /// First day on which notice of an IDO can be given during the freeze (S004-07).
+        CovidIdoNoticeFrom = "covid.ido_notice_from",
+        /// PAB reduction per dagdeel of schoolaanvullende dagopvang (S003-13, A-09; not public).
+        PabReductionPerHalfDaySchoolSupplementary = "pab.reduction_per_half_day.school_supplementary",
+        /// PAB reduction per dagdeel of schoolvervangende dagopvang (S003-13, A-09; not public).
+        PabReductionPerHalfDaySchoolReplacing = "pab.reduction_per_half_day.school_replacing",
+        /// Maximum share of "other costs" in the annual PAB (S003-05, A-10).
+        PabOtherCostsMaxPercent = "pab.other_costs_max_percent",
+        /// Reasons accepted for a late cost claim (D-02), per budget year: looked up on 1 January
+        /// of the year after the budget year.
+        CostLateExceptionReasons = "cost.late_exception_reasons",
+        /// Years after the budget year until which a late claim with an accepted reason can still be
+        /// submitted (D-02): until the deadline day of year N + this number.
+        CostLateExceptionMaxYears = "cost.late_exception_max_years",
+        /// Service dates on which a provider may charge no extra costs (meerkosten) (S004-08/17/20/22).
+        CovidExtraChargesFreeze = "covid.extra_charges_freeze",
+        /// Share of management costs (beheerskosten) added to a PVB's base for the COVID-19 cap
+        /// (S004-12/14; not public).
+        CovidPvbManagementCostsPercent = "covid.pvb_management_costs_percent",
+        /// Days within which accepted cash costs are paid (P-05).
+        PaymentTermDays = "payment.term_days",
+        /// PVB advance: fraction of the declared cash part (P-04).
+        PvbAdvanceFraction = "pvb.advance_fraction",
+        /// PAB advance: fraction of the annual budget, chosen by grant date: 5/12 werkkapitaal
+        /// (old regime) or 1/4 voorschot (A-04, conflict C3).
+        PabAdvanceFraction = "pab.advance_fraction",
+        /// Severance cap: fraction of the annual budget (PAB) or the cash estimate (PVB) (E-02/E-03).
+        SeveranceCapFraction = "severance.cap_fraction",
+        /// The extra severance VAPH may grant on top of the cap, as the same kind of fraction
+        /// (E-02/E-03).
+        SeveranceExtraFraction = "severance.extra_fraction",
+        /// Days for extra evidence after a provisional final settlement (E-01; not public).
+        SettlementEvidencePeriodDays = "settlement.evidence_period_days",
+        /// Minimum age of a job student on the agreement's start (F-02).
+        StudentMinimumAge = "student.minimum_age",
+        /// Minimum age of a job student who completed the first two years of secondary school (F-02).
+        StudentMinimumAgeAfterTwoYearsSecondary = "student.minimum_age_after_two_years_secondary",
+        /// Days after the start of the support within which an IDO may still be signed in an
+        /// emergency (IDO, BVR 4 februari 2011).
+        IdoEmergencySigningMaxDays = "ido.emergency_signing_max_days",
+        /// First agreement start from which VAPH accepts PVB agreements for collective support from
+        /// registered ouderinitiatieven only (V-02).
+        ParentInitiativeRegistrationRequiredFrom = "ouderinitiatief.registration_required_from",
+    }
 }
 
 impl Parameter {
-    /// The stable key, as stored.
-    pub fn key(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-
     /// The kind of value this parameter takes; a publication with another kind is refused.
     pub fn value_kind(self) -> ValueKind {
         use Parameter as P;

@@ -57,18 +57,6 @@ pub static AGREEMENTS: Table = Table {
     indexes: &[&["status"]],
 };
 
-/// The stable code of a serialisable enum value (`ido`, `cash`, …).
-pub(crate) fn code<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(serde_json::Value::Object(map)) => map
-            .values()
-            .find_map(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
 pub(crate) fn status_code(agreement: &Agreement) -> &'static str {
     match agreement.status {
         AgreementStatus::Pending => "registered",
@@ -137,7 +125,7 @@ pub fn agreement_row(
         dossier.into(),
         agreement.id.to_string().into(),
         agreement.budget.to_string().into(),
-        code(&agreement.kind).into(),
+        agreement.kind.code().into(),
         match agreement.payment {
             PaymentForm::Cash => "cash",
             PaymentForm::Voucher => "voucher",

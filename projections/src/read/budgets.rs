@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::dossier::{
-    BudgetKind, BudgetLine, CostCategory, DossierEvent, budget_line, monthly_reduction,
-};
+use domain::dossier::{BudgetKind, BudgetLine, DossierEvent, budget_line, monthly_reduction};
 use domain::rule_book::Parameter;
 use domain::{BudgetId, Euro};
 use event_store::RecordedEvent;
@@ -198,14 +196,6 @@ fn kind_name(kind: BudgetKind) -> &'static str {
         BudgetKind::Pab => "PAB",
         BudgetKind::Pvb => "PVB",
     }
-}
-
-/// The code of a cost category as stored in events (`direct`, `free_part`, …).
-pub fn category_code(category: CostCategory) -> String {
-    serde_json::to_value(category)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// The row of [`BUDGET_YEARS`] for one budget line.
@@ -465,7 +455,7 @@ impl Projection for Budgets {
                             folded.dossier.into(),
                             line.budget.to_string().into(),
                             i64::from(line.year).into(),
-                            category_code(*category).into(),
+                            category.code().into(),
                             euro(totals.accepted),
                             euro(totals.rejected),
                             euro(totals.held),

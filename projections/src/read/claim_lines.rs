@@ -4,8 +4,6 @@ use domain::ClaimId;
 use domain::dossier::{DossierEvent as E, LineStatus};
 use event_store::RecordedEvent;
 
-use super::agreements::code;
-use super::budgets::category_code;
 use super::fold::SharedFold;
 use super::{col, euro};
 use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
@@ -111,8 +109,8 @@ impl Projection for ClaimLines {
                             line.line.invoice_no.as_str().into(),
                             line.line.service_from.into(),
                             line.line.service_to.into(),
-                            category_code(line.line.category).into(),
-                            code(&line.line.nature).into(),
+                            line.line.category.code().into(),
+                            line.line.nature.code().into(),
                             euro(line.line.amount),
                             status.into(),
                             reason.into(),

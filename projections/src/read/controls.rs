@@ -3,7 +3,6 @@
 use domain::dossier::{ControlSelection, DossierEvent as E};
 use event_store::RecordedEvent;
 
-use super::agreements::code;
 use super::fold::SharedFold;
 use super::{col, euro};
 use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
@@ -140,7 +139,7 @@ impl Projection for Controls {
                     opened.budget.to_string().into(),
                     selection.into(),
                     detail.into(),
-                    code(&opened.kind).into(),
+                    opened.kind.code().into(),
                     opened.period_from.into(),
                     opened.period_to.into(),
                     opened.opened_on.into(),
@@ -170,7 +169,7 @@ impl Projection for Controls {
                         control.to_string().into(),
                         i64::try_from(n + 1).unwrap_or(i64::MAX).into(),
                         finding.rule.as_str().into(),
-                        code(&finding.severity).into(),
+                        finding.severity.code().into(),
                         finding.amount.map(euro).unwrap_or(Value::Null),
                         finding.description.as_str().into(),
                     ],

@@ -6,7 +6,6 @@
 use domain::dossier::{BudgetKind, BudgetStatus};
 use event_store::RecordedEvent;
 
-use super::agreements::code;
 use super::col;
 use super::fold::SharedFold;
 use crate::rows::ColumnType::{Date, Integer, Text, Timestamp};
@@ -58,7 +57,7 @@ fn budget_summary(state: &domain::dossier::Dossier) -> String {
                 BudgetStatus::Available => "available".to_owned(),
                 BudgetStatus::Started => "started".to_owned(),
                 BudgetStatus::Lapsed => "lapsed".to_owned(),
-                BudgetStatus::Stopped(reason) => format!("stopped ({})", code(&reason)),
+                BudgetStatus::Stopped(reason) => format!("stopped ({})", reason.code()),
                 BudgetStatus::ConvertedToPvb => "converted_to_pvb".to_owned(),
                 BudgetStatus::SwitchedToZorgbudget => "switched_to_zorgbudget".to_owned(),
             };

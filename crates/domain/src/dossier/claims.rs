@@ -66,7 +66,7 @@ fn deadlines(
             let max_years = rule_book::optional(ctx, Parameter::CostLateExceptionMaxYears, basis);
             let listed = reasons.is_some_and(|v| {
                 rules.push(v.applied());
-                matches!(&v.value, ParameterValue::Codes(codes) if codes.contains(&requested.reason.code()))
+                matches!(&v.value, ParameterValue::Codes(codes) if codes.iter().any(|c| c == requested.reason.code()))
             });
             let within_limit = max_years.is_some_and(|v| {
                 rules.push(v.applied());

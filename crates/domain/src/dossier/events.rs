@@ -7,6 +7,7 @@
 //! version; any other change to a payload is a new version with an upcaster
 //! (`crate::event::UPCASTERS`).
 
+use crate::coded::coded_enum;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -95,14 +96,15 @@ pub enum PvbRoute {
     Terugvalbasis,
 }
 
-/// The only reasons a budget is stopped by a stop decision (S003-07); conversion, the switch to
-/// the zorgbudget and a lapse have their own events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StopReason {
-    Voluntary,
-    Death,
-    Fraud,
+coded_enum! {
+    /// The only reasons a budget is stopped by a stop decision (S003-07); conversion, the switch to
+    /// the zorgbudget and a lapse have their own events.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum StopReason {
+        Voluntary = "voluntary",
+        Death = "death",
+        Fraud = "fraud",
+    }
 }
 
 /// Cash (kostenstaat) or voucher (VAPH pays the provider).
@@ -113,53 +115,51 @@ pub enum PaymentForm {
     Voucher,
 }
 
-/// Agreement types of P-08, A-05 and B-04, plus the forms of care the PAB may not buy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AgreementKind {
-    /// Individuele begeleider / persoonlijke assistent in loonverband.
-    IndividualAssistant,
-    /// Gezinslid of familielid tot de 2de graad (takenovereenkomst).
-    FamilyMember,
-    /// Jobstudent.
-    Student,
-    /// Interimkantoor.
-    Interim,
-    /// Dienstenchequebedrijf.
-    ServiceVouchers,
-    /// Wijk-werkenorganisator.
-    WijkWerken,
-    /// Vervoer, also alternative transport solutions (S004-04 d).
-    Transport,
-    /// Erkende vrijwilligersorganisatie.
-    VolunteerOrganisation,
-    /// Natuurlijke of rechtspersoon, e.g. a self-employed person.
-    NaturalOrLegalPerson,
-    /// Erkende dienst thuiszorg / gezinszorg.
-    HomeCareService,
-    /// Individuele dienstverleningsovereenkomst with a VZA.
-    Ido,
-    /// Lidgeld of a bijstandsorganisatie.
-    #[serde(rename = "bo_membership_fee")]
-    AssistanceOrganisationMembershipFee,
-    /// Startpakket of a bijstandsorganisatie.
-    #[serde(rename = "bo_start_package")]
-    AssistanceOrganisationStartPackage,
-    /// Intensieve bijstand by a bijstandsorganisatie.
-    #[serde(rename = "bo_intensive_assistance")]
-    AssistanceOrganisationIntensiveAssistance,
-    /// Kortverblijf.
-    ShortStay,
-    /// Dagopvang bought from a facility.
-    DayCare,
-    /// Mobiele of ambulante begeleiding, incl. thuisbegeleiding.
-    MobileOrAmbulantGuidance,
-    /// Tijdelijk onderwijs aan huis.
-    TemporaryHomeEducation,
-    /// Internaat of the Gemeenschapsonderwijs.
-    GoBoardingSchool,
-    /// Collectieve ondersteuning (wonen, dagbesteding) door een ouderinitiatief (V-02).
-    ParentInitiative,
+coded_enum! {
+    /// Agreement types of P-08, A-05 and B-04, plus the forms of care the PAB may not buy.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum AgreementKind {
+        /// Individuele begeleider / persoonlijke assistent in loonverband.
+        IndividualAssistant = "individual_assistant",
+        /// Gezinslid of familielid tot de 2de graad (takenovereenkomst).
+        FamilyMember = "family_member",
+        /// Jobstudent.
+        Student = "student",
+        /// Interimkantoor.
+        Interim = "interim",
+        /// Dienstenchequebedrijf.
+        ServiceVouchers = "service_vouchers",
+        /// Wijk-werkenorganisator.
+        WijkWerken = "wijk_werken",
+        /// Vervoer, also alternative transport solutions (S004-04 d).
+        Transport = "transport",
+        /// Erkende vrijwilligersorganisatie.
+        VolunteerOrganisation = "volunteer_organisation",
+        /// Natuurlijke of rechtspersoon, e.g. a self-employed person.
+        NaturalOrLegalPerson = "natural_or_legal_person",
+        /// Erkende dienst thuiszorg / gezinszorg.
+        HomeCareService = "home_care_service",
+        /// Individuele dienstverleningsovereenkomst with a VZA.
+        Ido = "ido",
+        /// Lidgeld of a bijstandsorganisatie.
+        AssistanceOrganisationMembershipFee = "bo_membership_fee",
+        /// Startpakket of a bijstandsorganisatie.
+        AssistanceOrganisationStartPackage = "bo_start_package",
+        /// Intensieve bijstand by a bijstandsorganisatie.
+        AssistanceOrganisationIntensiveAssistance = "bo_intensive_assistance",
+        /// Kortverblijf.
+        ShortStay = "short_stay",
+        /// Dagopvang bought from a facility.
+        DayCare = "day_care",
+        /// Mobiele of ambulante begeleiding, incl. thuisbegeleiding.
+        MobileOrAmbulantGuidance = "mobile_or_ambulant_guidance",
+        /// Tijdelijk onderwijs aan huis.
+        TemporaryHomeEducation = "temporary_home_education",
+        /// Internaat of the Gemeenschapsonderwijs.
+        GoBoardingSchool = "go_boarding_school",
+        /// Collectieve ondersteuning (wonen, dagbesteding) door een ouderinitiatief (V-02).
+        ParentInitiative = "parent_initiative",
+    }
 }
 
 /// The other party of an agreement.
@@ -765,37 +765,28 @@ pub enum ClaimChannel {
     AssistanceOrganisation,
 }
 
-/// The cost categories of a kostenstaat line.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum CostCategory {
-    /// Direct costs of support under an agreement.
-    Direct,
-    /// Other or indirect costs (PAB: at most 5 % of the annual budget, S003-05).
-    Other,
-    /// Vrij besteedbaar deel (free part).
-    FreePart,
-    /// Verbrekingsvergoeding (severance) after death or stop (E-02/E-03).
-    Severance,
-    /// Closing costs after death or stop: phone, bank, copies, stamps, BO file closing (E-02).
-    Closing,
-    /// Costs of a COVID-19 agreement (S004-13).
-    Covid,
+coded_enum! {
+    /// The cost categories of a kostenstaat line.
+    #[derive(
+        Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+    )]
+    pub enum CostCategory {
+        /// Direct costs of support under an agreement.
+        Direct = "direct",
+        /// Other or indirect costs (PAB: at most 5 % of the annual budget, S003-05).
+        Other = "other",
+        /// Vrij besteedbaar deel (free part).
+        FreePart = "free_part",
+        /// Verbrekingsvergoeding (severance) after death or stop (E-02/E-03).
+        Severance = "severance",
+        /// Closing costs after death or stop: phone, bank, copies, stamps, BO file closing (E-02).
+        Closing = "closing",
+        /// Costs of a COVID-19 agreement (S004-13).
+        Covid = "covid",
+    }
 }
 
 impl CostCategory {
-    /// Every category, in display order.
-    pub const ALL: [Self; 6] = [
-        Self::Direct,
-        Self::Other,
-        Self::FreePart,
-        Self::Severance,
-        Self::Closing,
-        Self::Covid,
-    ];
-
     /// Severance and closing costs remain payable after death or stop.
     pub fn survives_budget_end(self) -> bool {
         matches!(self, Self::Severance | Self::Closing)
@@ -812,20 +803,21 @@ impl CostCategory {
     }
 }
 
-/// What a line pays for, where that decides eligibility.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CostNature {
-    /// Care and support.
-    Care,
-    /// Woon- en leefkosten (housing, food, drink): never on a PVB (P-12).
-    LivingCosts,
-    /// Meerkosten (extra charges) of a provider beyond the IDO (S004-08).
-    ExtraCharges,
-    /// Tijdelijk onderwijs aan huis (S003-18).
-    TemporaryHomeEducation,
-    /// Internaat of the Gemeenschapsonderwijs (S003-17).
-    GoBoardingSchool,
+coded_enum! {
+    /// What a line pays for, where that decides eligibility.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum CostNature {
+        /// Care and support.
+        Care = "care",
+        /// Woon- en leefkosten (housing, food, drink): never on a PVB (P-12).
+        LivingCosts = "living_costs",
+        /// Meerkosten (extra charges) of a provider beyond the IDO (S004-08).
+        ExtraCharges = "extra_charges",
+        /// Tijdelijk onderwijs aan huis (S003-18).
+        TemporaryHomeEducation = "temporary_home_education",
+        /// Internaat of the Gemeenschapsonderwijs (S003-17).
+        GoBoardingSchool = "go_boarding_school",
+    }
 }
 
 /// One line of a kostenstaat as submitted.
@@ -869,36 +861,26 @@ pub struct CostLineRef {
     pub line: u32,
 }
 
-/// The reasons VAPH accepts for a late claim (D-02); which ones count depends on the year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LateExceptionReason {
-    /// Late invoice from the work-accident insurance settlement (2022 list a).
-    WorkAccidentInsuranceInvoice,
-    /// Holder in hospital or rehabilitation in March (2022 list b).
-    HospitalOrRehabilitationInMarch,
-    /// BO assistance late because of an inspection or ex-post control (2022 list c).
-    #[serde(rename = "bo_assistance_late_after_inspection")]
-    AssistanceLateAfterInspection,
-    /// Late costs from findings of Zorginspectie or an ex-post control (2022 list d).
-    LateCostsFromInspectionFindings,
-    /// Contract dispute, with proof (2022 list e).
-    ContractDispute,
-    /// Settlement of a cash budget (2022 list f; 2023: switch to voucher or death).
-    CashBudgetSettlement,
-    /// Full-time admission during the whole of March (2023 list a).
-    FullTimeAdmissionWholeMarch,
-    /// Forgotten invoices, absent coaches, late own review: never accepted.
-    Other,
-}
-
-impl LateExceptionReason {
-    /// The stable code, as listed in the rule book.
-    pub fn code(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+coded_enum! {
+    /// The reasons VAPH accepts for a late claim (D-02); which ones count depends on the year.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum LateExceptionReason {
+        /// Late invoice from the work-accident insurance settlement (2022 list a).
+        WorkAccidentInsuranceInvoice = "work_accident_insurance_invoice",
+        /// Holder in hospital or rehabilitation in March (2022 list b).
+        HospitalOrRehabilitationInMarch = "hospital_or_rehabilitation_in_march",
+        /// BO assistance late because of an inspection or ex-post control (2022 list c).
+        AssistanceLateAfterInspection = "bo_assistance_late_after_inspection",
+        /// Late costs from findings of Zorginspectie or an ex-post control (2022 list d).
+        LateCostsFromInspectionFindings = "late_costs_from_inspection_findings",
+        /// Contract dispute, with proof (2022 list e).
+        ContractDispute = "contract_dispute",
+        /// Settlement of a cash budget (2022 list f; 2023: switch to voucher or death).
+        CashBudgetSettlement = "cash_budget_settlement",
+        /// Full-time admission during the whole of March (2023 list a).
+        FullTimeAdmissionWholeMarch = "full_time_admission_whole_march",
+        /// Forgotten invoices, absent coaches, late own review: never accepted.
+        Other = "other",
     }
 }
 
@@ -912,59 +894,51 @@ pub struct LateException {
     pub evidence_ref: String,
 }
 
-/// Why a line is rejected or held: a stable code (the serialised name) and its rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum LineReason {
-    /// No approved agreement of this budget for the line.
-    NoValidAgreement,
-    /// The service period falls outside the agreement period.
-    OutsideAgreementPeriod,
-    /// Service after the date of death or the end of the budget.
-    AfterBudgetEnd,
-    /// Severance above the cap without an extra allowance.
-    SeveranceCapExceeded,
-    /// Not enough budget left; the holder tops up from own means (P-06).
-    BudgetExhausted,
-    /// PAB other costs above 5 % of the annual budget.
-    #[serde(rename = "PAB_OTHER_COSTS_OVER_5PCT")]
-    PabOtherCostsOver5Pct,
-    /// A COVID-19 line on an agreement that is not a COVID-19 agreement.
-    CovidLineWithoutCovidAgreement,
-    /// A COVID-19 line with service dates outside the COVID-19 window.
-    CovidLineOutsideWindow,
-    /// A non-COVID line would use the COVID-19 increase.
-    CovidIncreaseReserved,
-    /// Submitted after the deadline without an exception.
-    CostDeadlinePassed,
-    /// A late exception whose reason is not accepted that year, or beyond the 2-year limit.
-    LateExceptionNotAllowed,
-    /// A COVID-19 line submitted after the COVID deadline but by the general one (conflict C1):
-    /// held for a manual decision.
-    CovidDeadlineConflict,
-    /// Same provider and invoice number already accepted in this dossier.
-    DuplicateInvoice,
-    /// Woon- en leefkosten on a PVB.
-    LivingCostsNotEligible,
-    /// Provider extra charges for service dates in the COVID-19 freeze.
-    NoExtraChargesDuringCovidFreeze,
-    /// TOAH costs on a PAB.
-    ToahNotPayableWithPab,
-    /// GO boarding-school costs on a PAB.
-    GoInternaatCostsNotPayable,
-    /// A staff member judged the cost ineligible (with the reason in the decision).
-    IneligibleCost,
+coded_enum! {
+    /// Why a line is rejected or held: a stable code (the serialised name) and its rule.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+    pub enum LineReason {
+        /// No approved agreement of this budget for the line.
+        NoValidAgreement = "NO_VALID_AGREEMENT",
+        /// The service period falls outside the agreement period.
+        OutsideAgreementPeriod = "OUTSIDE_AGREEMENT_PERIOD",
+        /// Service after the date of death or the end of the budget.
+        AfterBudgetEnd = "AFTER_BUDGET_END",
+        /// Severance above the cap without an extra allowance.
+        SeveranceCapExceeded = "SEVERANCE_CAP_EXCEEDED",
+        /// Not enough budget left; the holder tops up from own means (P-06).
+        BudgetExhausted = "BUDGET_EXHAUSTED",
+        /// PAB other costs above 5 % of the annual budget.
+        PabOtherCostsOver5Pct = "PAB_OTHER_COSTS_OVER_5PCT",
+        /// A COVID-19 line on an agreement that is not a COVID-19 agreement.
+        CovidLineWithoutCovidAgreement = "COVID_LINE_WITHOUT_COVID_AGREEMENT",
+        /// A COVID-19 line with service dates outside the COVID-19 window.
+        CovidLineOutsideWindow = "COVID_LINE_OUTSIDE_WINDOW",
+        /// A non-COVID line would use the COVID-19 increase.
+        CovidIncreaseReserved = "COVID_INCREASE_RESERVED",
+        /// Submitted after the deadline without an exception.
+        CostDeadlinePassed = "COST_DEADLINE_PASSED",
+        /// A late exception whose reason is not accepted that year, or beyond the 2-year limit.
+        LateExceptionNotAllowed = "LATE_EXCEPTION_NOT_ALLOWED",
+        /// A COVID-19 line submitted after the COVID deadline but by the general one (conflict C1):
+        /// held for a manual decision.
+        CovidDeadlineConflict = "COVID_DEADLINE_CONFLICT",
+        /// Same provider and invoice number already accepted in this dossier.
+        DuplicateInvoice = "DUPLICATE_INVOICE",
+        /// Woon- en leefkosten on a PVB.
+        LivingCostsNotEligible = "LIVING_COSTS_NOT_ELIGIBLE",
+        /// Provider extra charges for service dates in the COVID-19 freeze.
+        NoExtraChargesDuringCovidFreeze = "NO_EXTRA_CHARGES_DURING_COVID_FREEZE",
+        /// TOAH costs on a PAB.
+        ToahNotPayableWithPab = "TOAH_NOT_PAYABLE_WITH_PAB",
+        /// GO boarding-school costs on a PAB.
+        GoInternaatCostsNotPayable = "GO_INTERNAAT_COSTS_NOT_PAYABLE",
+        /// A staff member judged the cost ineligible (with the reason in the decision).
+        IneligibleCost = "INELIGIBLE_COST",
+    }
 }
 
 impl LineReason {
-    /// The stable code, e.g. `BUDGET_EXHAUSTED`.
-    pub fn code(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-
     /// The rule it enforces; `kind` decides between the PAB and PVB rule where they differ.
     pub fn rule(self, kind: BudgetKind) -> &'static str {
         use LineReason as L;
@@ -1449,14 +1423,15 @@ pub enum ControlSelection {
     Report { report: ReportId },
 }
 
-/// What a control checks (K-01).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ControlKind {
-    /// Correct spending.
-    Standard,
-    /// Sufficient spending.
-    Sufficiency,
+coded_enum! {
+    /// What a control checks (K-01).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum ControlKind {
+        /// Correct spending.
+        Standard = "standard",
+        /// Sufficient spending.
+        Sufficiency = "sufficiency",
+    }
 }
 
 /// Where an inspection visit takes place (K-02).
@@ -1476,13 +1451,14 @@ pub struct EvidenceDocument {
     pub sha256: String,
 }
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Remark,
-    Irregularity,
-    Serious,
+coded_enum! {
+    /// How serious a finding is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum Severity {
+        Remark = "remark",
+        Irregularity = "irregularity",
+        Serious = "serious",
+    }
 }
 
 /// A finding of a control: the rule, the amount involved.

@@ -403,7 +403,9 @@ pub fn line_outcomes(events: &[Event]) -> Vec<(u32, String)> {
         .iter()
         .filter_map(|event| match event {
             Event::Dossier(DossierEvent::CostLineAccepted(e)) => Some((e.line, "ACCEPTED".into())),
-            Event::Dossier(DossierEvent::CostLineRejected(e)) => Some((e.line, e.reason.code())),
+            Event::Dossier(DossierEvent::CostLineRejected(e)) => {
+                Some((e.line, e.reason.code().into()))
+            }
             Event::Dossier(DossierEvent::CostLineHeld(e)) => {
                 Some((e.line, format!("HELD:{}", e.reason.code())))
             }
