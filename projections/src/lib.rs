@@ -8,8 +8,10 @@
 //! between. Read models are plain SQL tables inspectors can query; any projection can be
 //! rebuilt from the log, and a rebuilt one equals the incrementally built one.
 //!
-//! Read models live in a SQLite file beside the embedded store ([`SqliteSink`]) or in the
-//! PostgreSQL store's database, schema `<store schema>_read` ([`PostgresSink`]).
+//! The read side is a port with adapters: [`ReadModelSink`] is the port, [`sql::Dialect`] builds
+//! every statement for both databases, and the adapters run them: `read-sqlite` (a SQLite file
+//! beside the embedded store) and `read-postgres` (the PostgreSQL store's database, schema
+//! `<store schema>_read`).
 //!
 //! [`read`] holds Dossier's read models (budgets, agreements and IDO status, COVID-19 overrun,
 //! fraud signals, claim lines, dossier search, control cases, the audit trail); every figure
@@ -19,12 +21,11 @@
 //! [`ReadModelSink::select`]) for the HTTP API.
 //!
 //! Architecture invariant: depends on the event-store port and the domain, never on a store
-//! adapter, the app layer or HTTP.
+//! adapter, a database driver (rusqlite, tokio-postgres), the app layer or HTTP.
 //! Projections never write events: things that must happen because a date passes are commands
 //! of the daily job, not side effects of a projection.
 
 pub mod as_of;
-mod postgres_sink;
 mod projection;
 pub mod query;
 pub mod read;
@@ -33,12 +34,10 @@ mod rows;
 mod runner;
 mod select;
 mod sink;
-mod sqlite_sink;
+pub mod sql;
 
-pub use postgres_sink::{PostgresSink, projection_lock_key, read_schema_of};
 pub use projection::Projection;
 pub use rows::{Column, ColumnType, RowChanges, Table, Value};
 pub use runner::{RebuildStats, RunError, Runner};
-pub use select::{Direction, Query};
+pub use select::{Direction, Query, Resolved, cell_from_text};
 pub use sink::{Checkpoint, ReadModelSink, SinkError};
-pub use sqlite_sink::SqliteSink;

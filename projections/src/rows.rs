@@ -39,41 +39,6 @@ pub struct Table {
     pub indexes: &'static [&'static [&'static str]],
 }
 
-impl Table {
-    /// `CREATE INDEX IF NOT EXISTS` statements for [`Table::indexes`], the table named
-    /// `qualified` (with its schema where there is one).
-    pub fn create_indexes_sql(&self, qualified: &str) -> String {
-        self.indexes
-            .iter()
-            .map(|columns| {
-                format!(
-                    "CREATE INDEX IF NOT EXISTS {}_by_{} ON {qualified} ({});",
-                    self.name,
-                    columns.join("_"),
-                    columns.join(", ")
-                )
-            })
-            .collect()
-    }
-}
-
-impl Table {
-    /// Positions of the primary-key columns within `columns`.
-    pub fn key_indices(&self) -> Vec<usize> {
-        self.primary_key
-            .iter()
-            .map(|k| {
-                self.columns
-                    .iter()
-                    .position(|c| c.name == *k)
-                    .unwrap_or_else(|| {
-                        panic!("table {}: key column {k} is not a column", self.name)
-                    })
-            })
-            .collect()
-    }
-}
-
 /// One cell.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Value {
@@ -84,6 +49,22 @@ pub enum Value {
     Date(NaiveDate),
     Timestamp(DateTime<Utc>),
     Boolean(bool),
+}
+
+impl Value {
+    /// The cell as text, in the one form every sink writes and [`crate::select::cell_from_text`]
+    /// reads back (`NULL` is the empty string; sinks bind it as a null instead).
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Text(s) => s.clone(),
+            Value::Integer(i) => i.to_string(),
+            Value::Decimal(d) => d.to_string(),
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::Timestamp(t) => t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            Value::Boolean(b) => b.to_string(),
+        }
+    }
 }
 
 impl From<&str> for Value {

@@ -136,76 +136,6 @@ pub struct Resolved {
     pub offset: u64,
 }
 
-impl Resolved {
-    /// The `WHERE … ORDER BY … LIMIT … OFFSET …` text after the table name, with
-    /// placeholders made by `placeholder(n, column)` (n from 1), and the values to bind in
-    /// order. Only declared names and placeholders enter the text.
-    pub fn clauses(
-        &self,
-        mut placeholder: impl FnMut(usize, &Column) -> String,
-    ) -> (String, Vec<Value>) {
-        let mut conditions = Vec::new();
-        let mut values = Vec::new();
-        for (column, wanted) in &self.filters {
-            if wanted.is_empty() {
-                conditions.push("FALSE".to_owned());
-                continue;
-            }
-            let alternatives: Vec<String> = wanted
-                .iter()
-                .map(|v| {
-                    values.push(v.clone());
-                    placeholder(values.len(), column)
-                })
-                .collect();
-            conditions.push(format!("{} IN ({})", column.name, alternatives.join(", ")));
-        }
-        if let Some((column, text)) = &self.contains {
-            // The text is matched literally: LIKE's wildcards in it are escaped.
-            let literal = text
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            values.push(Value::Text(literal));
-            let p = placeholder(values.len(), column);
-            conditions.push(format!(
-                "lower({}) LIKE '%' || {p} || '%' ESCAPE '\\'",
-                column.name
-            ));
-        }
-        let mut sql = String::new();
-        if !conditions.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conditions.join(" AND "));
-        }
-        let order: Vec<String> = self
-            .order
-            .iter()
-            .map(|(c, d)| {
-                let direction = match d {
-                    Direction::Ascending => "ASC",
-                    Direction::Descending => "DESC",
-                };
-                format!("{} {direction}", c.name)
-            })
-            .collect();
-        sql.push_str(" ORDER BY ");
-        sql.push_str(&order.join(", "));
-        if let Some(limit) = self.limit {
-            sql.push_str(&format!(" LIMIT {limit}"));
-        }
-        if self.offset > 0 {
-            if self.limit.is_none() {
-                // Both databases need a LIMIT before an OFFSET.
-                sql.push_str(&format!(" LIMIT {}", i64::MAX));
-            }
-            sql.push_str(&format!(" OFFSET {}", self.offset));
-        }
-        (sql, values)
-    }
-}
-
 /// Reads a cell the database returned as text (or an integer) back into the column's type.
 ///
 /// # Errors
@@ -244,9 +174,9 @@ mod tests {
             .order_by("amount", Direction::Descending)
             .page(10, 20);
         let resolved = query.resolve(&CLAIM_LINES).unwrap();
-        let (sql, values) = resolved.clauses(|n, _| format!("?{n}"));
+        let (sql, values) = crate::sql::Dialect::Sqlite.select(&resolved);
         assert_eq!(
-            sql,
+            sql.split_once(" FROM claim_lines").unwrap().1,
             " WHERE dossier IN (?1) AND status IN (?2, ?3) AND lower(provider) LIKE '%' || ?4 || '%' ESCAPE '\\' \
              ORDER BY amount DESC, dossier ASC, claim ASC, line ASC LIMIT 10 OFFSET 20"
         );

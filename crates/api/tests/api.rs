@@ -48,7 +48,7 @@ async fn world() -> World {
         tokens.insert(role, issued.secret);
     }
     let dir = tempfile::tempdir().unwrap();
-    let sink = Arc::new(projections::SqliteSink::open(dir.path().join("read.db")).unwrap());
+    let sink = Arc::new(read_sqlite::SqliteSink::open(dir.path().join("read.db")).unwrap());
     let state =
         ApiState::with_clock(service, Arc::new(move || today)).with_read_models(sink.clone());
     World {
@@ -110,7 +110,7 @@ impl World {
         let service = Arc::new(Service::new(self.store.clone(), 100));
         let today = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let sink = Arc::new(projections::SqliteSink::open(dir.path().join("read.db")).unwrap());
+        let sink = Arc::new(read_sqlite::SqliteSink::open(dir.path().join("read.db")).unwrap());
         World {
             app: router(
                 ApiState::with_clock(service, Arc::new(move || today))

@@ -650,7 +650,7 @@ fn rebuild_from_the_cli_equals_the_incrementally_built_read_models() {
         let all = source.read_all(Position::START, 1_000_000).await.unwrap();
         let copy: std::sync::Arc<dyn EventStore> =
             std::sync::Arc::new(event_store::MemoryStore::new());
-        let sink = projections::SqliteSink::open(&incremental).unwrap();
+        let sink = read_sqlite::SqliteSink::open(&incremental).unwrap();
         let runner = projections::Runner::new(copy.clone(), std::sync::Arc::new(sink));
         for chunk in all.chunks(97) {
             copy.import(chunk).await.unwrap();

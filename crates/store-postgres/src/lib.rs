@@ -43,7 +43,7 @@ use crate::signal::Signals;
 
 #[doc(hidden)]
 pub use crate::testing::{fresh_test_store, fresh_test_url, test_server_url};
-pub use crate::url::DEFAULT_POOL_SIZE;
+pub use crate::url::{DEFAULT_POOL_SIZE, PostgresUrl};
 
 /// The columns [`decode`] reads, in its order.
 macro_rules! event_columns {
@@ -135,7 +135,7 @@ impl PostgresStore {
     /// [`StoreError::InvalidRequest`] for a URL that is not a valid store URL;
     /// [`StoreError::Unavailable`] when the server cannot be reached or migrated.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let url = url::StoreUrl::parse(url)?;
+        let url = url::PostgresUrl::parse(url)?;
         let pool = Pool::builder(Manager::new(url.pg.clone(), NoTls))
             .max_size(url.pool_size)
             .build()

@@ -9,16 +9,29 @@ use event_store::StoreError;
 /// Enough connections for 32 concurrent writers, the load the adapter is sized for.
 pub const DEFAULT_POOL_SIZE: usize = 32;
 
+/// The read models of a store live beside it, in schema `<store schema>_read`.
+const READ_SCHEMA_SUFFIX: &str = "_read";
+
+/// PostgreSQL's longest identifier, in bytes.
+const MAX_IDENTIFIER: usize = 63;
+
+/// A parsed PostgreSQL store URL: the one parser for the store and its read models.
 #[derive(Debug, Clone)]
-pub(crate) struct StoreUrl {
+pub struct PostgresUrl {
+    /// The connection settings, without our own parameters; `search_path` is the schema.
     pub pg: tokio_postgres::Config,
+    /// The schema of the event tables.
     pub schema: String,
     pub pool_size: usize,
     /// The URL without its password, for logs and reports.
     pub described: String,
 }
 
-impl StoreUrl {
+impl PostgresUrl {
+    /// Parses `postgres://…[?schema=S][&pool_size=N][&libpq options]`.
+    ///
+    /// # Errors
+    /// [`StoreError::InvalidRequest`] naming what is wrong (never the password).
     pub fn parse(url: &str) -> Result<Self, StoreError> {
         let invalid = |why: String| StoreError::InvalidRequest(format!("store URL: {why}"));
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
@@ -74,11 +87,19 @@ impl StoreUrl {
     }
 }
 
+impl PostgresUrl {
+    /// The schema of the store's read models.
+    pub fn read_schema(&self) -> String {
+        format!("{}{READ_SCHEMA_SUFFIX}", self.schema)
+    }
+}
+
 /// Schema names go into SQL and a connection option unquoted, so only plain lower-case
-/// identifiers are accepted.
+/// identifiers are accepted, short enough that the read models' schema
+/// ([`PostgresUrl::read_schema`]) is an identifier too.
 fn check_schema(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
-        && name.len() <= 63
+        && name.len() + READ_SCHEMA_SUFFIX.len() <= MAX_IDENTIFIER
         && !name.starts_with("pg_")
         && name
             .bytes()
@@ -91,7 +112,7 @@ fn check_schema(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "schema {name:?} must be 1 to 63 characters from a-z, 0-9 and _, not starting with a digit or pg_"
+            "schema {name:?} must be 1 to 58 characters from a-z, 0-9 and _, not starting with a digit or pg_"
         ))
     }
 }
@@ -134,11 +155,12 @@ mod tests {
 
     #[test]
     fn schema_and_pool_size_are_ours_and_stripped() {
-        let u = StoreUrl::parse(
+        let u = PostgresUrl::parse(
             "postgres://app:s3cret@db.example:5433/dossier?schema=t_01&pool_size=64&application_name=x",
         )
         .unwrap();
         assert_eq!(u.schema, "t_01");
+        assert_eq!(u.read_schema(), "t_01_read");
         assert_eq!(u.pool_size, 64);
         assert_eq!(u.pg.get_dbname(), Some("dossier"));
         assert_eq!(u.pg.get_application_name(), Some("x"));
@@ -151,7 +173,7 @@ mod tests {
 
     #[test]
     fn defaults() {
-        let u = StoreUrl::parse("postgresql://postgres@127.0.0.1/test").unwrap();
+        let u = PostgresUrl::parse("postgresql://postgres@127.0.0.1/test").unwrap();
         assert_eq!(u.schema, "public");
         assert_eq!(u.pool_size, DEFAULT_POOL_SIZE);
         assert_eq!(u.pg.get_options(), Some("-c search_path=public"));
@@ -165,11 +187,13 @@ mod tests {
             "postgres://h/db?schema=Robert'); DROP TABLE events;--",
             "postgres://h/db?schema=1abc",
             "postgres://h/db?schema=pg_catalog",
+            // 59 characters: valid for the events, but `<schema>_read` would be 64.
+            &format!("postgres://h/db?schema={}", "s".repeat(59)),
             "postgres://h/db?pool_size=0",
             "postgres://h/db?no_such_option=1",
         ] {
             assert!(
-                matches!(StoreUrl::parse(bad), Err(StoreError::InvalidRequest(_))),
+                matches!(PostgresUrl::parse(bad), Err(StoreError::InvalidRequest(_))),
                 "{bad}"
             );
         }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use event_store::{EventStore, ExpectedVersion, MemoryStore, Position};
-use projections::{PostgresSink, ReadModelSink, RowChanges, Runner, SinkError};
+use projections::{ReadModelSink, RowChanges, Runner, SinkError};
+use read_postgres::PostgresSink;
+use store_postgres::PostgresUrl;
 
 use crate::fixtures::*;
 use crate::runner::{expected, fresh, write};
@@ -12,7 +14,7 @@ use crate::runner::{expected, fresh, write};
 /// A read-model sink for a fresh store schema on the test server (never skipped: the test
 /// fails when the server is missing).
 async fn fresh_sink() -> PostgresSink {
-    let url = store_postgres::fresh_test_url("");
+    let url = PostgresUrl::parse(&store_postgres::fresh_test_url("")).unwrap();
     PostgresSink::connect(&url)
         .await
         .unwrap_or_else(|e| panic!("the test PostgreSQL must be reachable: {e}"))
@@ -140,7 +142,7 @@ async fn postgres_every_read_model_rebuilt_equals_the_incrementally_built_one() 
 
 /// The session holding `projection`'s advisory lock in `sink`'s schema, if any.
 async fn lock_holder(sink: &PostgresSink, projection: &str) -> Option<i32> {
-    let key = projections::projection_lock_key(sink.schema(), projection);
+    let key = read_postgres::projection_lock_key(sink.schema(), projection);
     let bits = key.cast_unsigned();
     let (classid, objid) = ((bits >> 32) as u32, bits as u32);
     client()
@@ -157,7 +159,7 @@ async fn lock_holder(sink: &PostgresSink, projection: &str) -> Option<i32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_one_process_runs_a_projection_and_a_stale_holder_commits_nothing() {
-    let url = store_postgres::fresh_test_url("");
+    let url = PostgresUrl::parse(&store_postgres::fresh_test_url("")).unwrap();
     let first = PostgresSink::connect(&url).await.unwrap();
     let second = PostgresSink::connect(&url).await.unwrap();
     assert_eq!(first.schema(), second.schema(), "one database, one schema");

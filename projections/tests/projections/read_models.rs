@@ -13,7 +13,8 @@ use projections::read::claim_lines::{CLAIM_LINES, ClaimLines};
 use projections::read::controls::{CONTROL_CASES, CONTROL_FINDINGS, Controls};
 use projections::read::covid::{COVID_OVERRUN, COVID_OVERRUN_TOTALS, CovidOverrun};
 use projections::read::dossiers::{DOSSIERS, Dossiers};
-use projections::{Runner, SqliteSink, Value};
+use projections::{Runner, Value};
+use read_sqlite::SqliteSink;
 
 use crate::fixtures::*;
 

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use event_store::{EventStore, ExpectedVersion, MemoryStore, RecordedEvent, StreamName};
 use projections::{
-    Column, ColumnType, Projection, ReadModelSink, RowChanges, Runner, SinkError, SqliteSink,
-    Table, Value,
+    Column, ColumnType, Projection, ReadModelSink, RowChanges, Runner, SinkError, Table, Value,
 };
+use read_sqlite::SqliteSink;
 use store_conformance::sample_event;
 
 /// Counts the events of each stream: applying an event twice, or skipping one, shows.

@@ -3,9 +3,10 @@
 use chrono::{TimeZone, Utc};
 use event_store::Position;
 use projections::{
-    Column, ColumnType, Direction, PostgresSink, Query, ReadModelSink, RowChanges, SinkError,
-    SqliteSink, Table, Value,
+    Column, ColumnType, Direction, Query, ReadModelSink, RowChanges, SinkError, Table, Value,
 };
+use read_postgres::PostgresSink;
+use read_sqlite::SqliteSink;
 
 use crate::fixtures::date;
 
@@ -175,7 +176,7 @@ async fn sqlite_sink_selects_with_filters_order_and_pages() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_sink_selects_with_filters_order_and_pages() {
     let url = store_postgres::fresh_test_url("");
-    let sink = PostgresSink::connect(&url)
+    let sink = PostgresSink::connect(&store_postgres::PostgresUrl::parse(&url).unwrap())
         .await
         .unwrap_or_else(|e| panic!("the test PostgreSQL must be reachable: {e}"));
     select_checks(&sink).await;

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use event_store::EventStore;
-use projections::{PostgresSink, Projection, ReadModelSink, Runner, SqliteSink};
+use projections::{Projection, ReadModelSink, Runner};
+use read_postgres::PostgresSink;
+use read_sqlite::SqliteSink;
 
 use crate::UsageError;
 use crate::progress;
@@ -38,11 +40,14 @@ pub async fn open_read_sink(store_url: &str) -> anyhow::Result<Arc<dyn ReadModel
                     .context("cannot open the read-model database")?,
             )
         }
-        StoreUrl::Postgres(url) => Arc::new(
-            PostgresSink::connect(&url)
-                .await
-                .with_context(|| format!("cannot open the read models of {}", redact(&url)))?,
-        ),
+        StoreUrl::Postgres(url) => {
+            let parsed = store_postgres::PostgresUrl::parse(&url)?;
+            Arc::new(
+                PostgresSink::connect(&parsed)
+                    .await
+                    .with_context(|| format!("cannot open the read models of {}", redact(&url)))?,
+            )
+        }
         StoreUrl::Memory => Arc::new(SqliteSink::open(":memory:")?),
         StoreUrl::Kurrent(_) => Arc::new(
             tokio::task::spawn_blocking(|| SqliteSink::open("data/dossier-read.db"))

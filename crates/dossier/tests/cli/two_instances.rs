@@ -8,7 +8,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use event_store::EventStore;
-use projections::{PostgresSink, Runner};
+use projections::Runner;
+use read_postgres::PostgresSink;
+use store_postgres::PostgresUrl;
 use tokio_postgres::Client;
 
 use super::{dossier, http_with_body};
@@ -54,7 +56,7 @@ impl Database {
         projections::read::names()
             .iter()
             .map(|name| {
-                let key = projections::projection_lock_key(read_schema, name).cast_unsigned();
+                let key = read_postgres::projection_lock_key(read_schema, name).cast_unsigned();
                 self.strings(&format!(
                     "SELECT coalesce((SELECT a.application_name FROM pg_locks l \
                      JOIN pg_stat_activity a ON a.pid = l.pid \
@@ -136,7 +138,7 @@ fn open_dossiers(
 fn two_instances_share_the_writes_and_one_runs_the_read_models_until_it_is_killed() {
     let schema_url = store_postgres::fresh_test_url("");
     let schema = schema_url.rsplit("schema=").next().unwrap().to_owned();
-    let read_schema = projections::read_schema_of(&schema);
+    let read_schema = PostgresUrl::parse(&schema_url).unwrap().read_schema();
     let token = staff_token(&schema_url, "writer");
     let db = Database::connect();
 
@@ -200,14 +202,15 @@ fn two_instances_share_the_writes_and_one_runs_the_read_models_until_it_is_kille
 
     // Every table equals a rebuild from the log into a fresh schema.
     let rebuilt_url = store_postgres::fresh_test_url("");
-    let rebuilt_schema = projections::read_schema_of(rebuilt_url.rsplit("schema=").next().unwrap());
+    let rebuilt = PostgresUrl::parse(&rebuilt_url).unwrap();
+    let rebuilt_schema = rebuilt.read_schema();
     db.runtime.block_on(async {
         let store: Arc<dyn EventStore> = Arc::new(
             store_postgres::PostgresStore::connect(&schema_url)
                 .await
                 .unwrap(),
         );
-        let sink = Arc::new(PostgresSink::connect(&rebuilt_url).await.unwrap());
+        let sink = Arc::new(PostgresSink::connect(&rebuilt).await.unwrap());
         Runner::new(store, sink)
             .rebuild(&mut projections::read::all(), |_| {})
             .await

@@ -1,5 +1,10 @@
-//! Read models in the event store's PostgreSQL database, in a schema of their own
-//! (`<store schema>_read`), so inspectors query them beside the log.
+//! The PostgreSQL adapter of the read-model port ([`ReadModelSink`]): read models in the event
+//! store's database, in a schema of their own ([`PostgresUrl::read_schema`], `<store
+//! schema>_read`), so inspectors query them beside the log. Its SQL comes from
+//! [`Dialect::Postgres`]; this crate runs it and holds the projections' advisory locks.
+//!
+//! Architecture invariant: depends on the projections' port, the store's URL parser and the
+//! PostgreSQL client only; never on the domain's rules, the app layer or HTTP.
 //!
 //! # One process per projection
 //! Several `dossier serve` instances may share one database. Each projection is run by exactly
@@ -40,9 +45,11 @@ use tokio::sync::{Mutex, MutexGuard};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls};
 
-use crate::rows::{Column, ColumnType, RowChanges, Table, Value};
-use crate::select::{Query, cell_from_text};
-use crate::sink::{Checkpoint, ReadModelSink, SinkError};
+use projections::sql::{Bound, Dialect};
+use projections::{
+    Checkpoint, Query, ReadModelSink, RowChanges, SinkError, Table, Value, cell_from_text,
+};
+use store_postgres::PostgresUrl;
 
 /// A PostgreSQL read-model schema.
 #[derive(Clone)]
@@ -51,12 +58,14 @@ pub struct PostgresSink {
 }
 
 struct Inner {
-    /// The connection URL, to connect again after the connection was lost.
-    connection: String,
+    /// The connection settings, to connect again after the connection was lost.
+    connection: tokio_postgres::Config,
     /// The one connection of this sink: it holds the projections' advisory locks and runs
     /// every write.
     client: Mutex<Client>,
     schema: String,
+    /// [`Dialect::Postgres`] of `schema`.
+    sql: Dialect,
     tables: std::sync::Mutex<std::collections::HashMap<&'static str, &'static Table>>,
     crash_before_checkpoint: AtomicBool,
 }
@@ -71,26 +80,6 @@ impl std::fmt::Debug for PostgresSink {
 
 fn unavailable(e: impl std::fmt::Display) -> SinkError {
     SinkError::Unavailable(e.to_string())
-}
-
-/// Splits a store URL into the connection URL and the store's schema (`public` by default).
-fn split_store_url(url: &str) -> (String, String) {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut schema = "public".to_owned();
-    let mut kept = Vec::new();
-    for param in query.split('&').filter(|p| !p.is_empty()) {
-        match param.split_once('=') {
-            Some(("schema", value)) => value.clone_into(&mut schema),
-            Some(("pool_size", _)) => {}
-            _ => kept.push(param),
-        }
-    }
-    let connection = if kept.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?{}", kept.join("&"))
-    };
-    (connection, schema)
 }
 
 /// The advisory-lock key of `projection` in read-model schema `read_schema`: the first eight
@@ -113,10 +102,8 @@ fn lock_key_columns(key: i64) -> (u32, u32) {
 const HOLDS_LOCK: &str = "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
      AND granted AND pid = pg_backend_pid() AND classid = $1 AND objid = $2 AND objsubid = 1)";
 
-async fn open_connection(connection: &str) -> Result<Client, SinkError> {
-    let (client, conn) = tokio_postgres::connect(connection, NoTls)
-        .await
-        .map_err(unavailable)?;
+async fn open_connection(connection: &tokio_postgres::Config) -> Result<Client, SinkError> {
+    let (client, conn) = connection.connect(NoTls).await.map_err(unavailable)?;
     tokio::spawn(async move {
         if let Err(e) = conn.await {
             tracing::warn!(error = %e, "read-model connection closed");
@@ -138,67 +125,51 @@ async fn holds_lock(
         .map(|row| row.get(0))
 }
 
-/// The read-model schema of a store schema.
-pub fn read_schema_of(store_schema: &str) -> String {
-    format!("{store_schema}_read")
+/// The parameters for `values`: every cell bound as text (or null), as each placeholder of
+/// [`Dialect::Postgres`] casts it.
+fn text_params(sql: &Dialect, values: &[Value]) -> Vec<Option<String>> {
+    values
+        .iter()
+        .map(|v| match sql.bind(v) {
+            Bound::Null => None,
+            Bound::Integer(i) => Some(i.to_string()),
+            Bound::Text(s) => Some(s),
+        })
+        .collect()
 }
 
-fn sql_type(ty: ColumnType) -> &'static str {
-    match ty {
-        ColumnType::Text => "text",
-        ColumnType::Integer => "bigint",
-        ColumnType::Decimal => "numeric",
-        ColumnType::Date => "date",
-        ColumnType::Timestamp => "timestamptz",
-        ColumnType::Boolean => "boolean",
-    }
-}
-
-/// Every value is bound as text and cast in SQL: one binding for every column type, exact for
-/// decimals.
-fn as_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Text(s) => Some(s.clone()),
-        Value::Integer(i) => Some(i.to_string()),
-        Value::Decimal(d) => Some(d.to_string()),
-        Value::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
-        Value::Timestamp(t) => Some(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
-        Value::Boolean(b) => Some(b.to_string()),
-    }
-}
-
-/// A column read back as text in a form [`cell_from_text`] parses, whatever the session's
-/// date style or time zone.
-fn column_as_text(column: &Column) -> String {
-    let name = column.name;
-    match column.ty {
-        ColumnType::Text => name.to_owned(),
-        ColumnType::Integer | ColumnType::Decimal | ColumnType::Boolean => format!("{name}::text"),
-        ColumnType::Date => format!("to_char({name}, 'YYYY-MM-DD')"),
-        ColumnType::Timestamp => {
-            format!("to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
-        }
-    }
+/// A checkpoint row of [`Dialect::read_checkpoint`].
+async fn read_checkpoint(
+    client: &impl tokio_postgres::GenericClient,
+    sql: &Dialect,
+    projection: &str,
+) -> Result<Option<Checkpoint>, SinkError> {
+    let row = client
+        .query_opt(&sql.read_checkpoint(), &[&projection])
+        .await
+        .map_err(unavailable)?;
+    Ok(row.map(|r| Checkpoint {
+        version: u32::try_from(r.get::<_, i64>(0)).unwrap_or(0),
+        position: r
+            .get::<_, Option<i64>>(1)
+            .and_then(|p| u64::try_from(p).ok())
+            .map(Position),
+    }))
 }
 
 impl PostgresSink {
-    /// Connects for the store at `store_url` (`postgres://…?schema=S`): the read models live in
-    /// schema `S_read` of the same database, created when missing.
+    /// Connects for the store at `store` (`postgres://…?schema=S`): the read models live in
+    /// schema `S_read` of the same database, created when missing. The URL's parser checked
+    /// that both names are plain identifiers.
     ///
     /// # Errors
     /// When the server cannot be reached or the schema cannot be created.
-    pub async fn connect(store_url: &str) -> Result<Self, SinkError> {
-        let (connection, store_schema) = split_store_url(store_url);
-        let schema = read_schema_of(&store_schema);
-        if !schema
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            return Err(SinkError::Unavailable(format!(
-                "schema {schema:?} is not a plain identifier"
-            )));
-        }
+    pub async fn connect(store: &PostgresUrl) -> Result<Self, SinkError> {
+        let connection = store.pg.clone();
+        let schema = store.read_schema();
+        let sql = Dialect::Postgres {
+            schema: schema.clone(),
+        };
         let client = open_connection(&connection).await?;
         // Two instances starting at once would race on the catalogue (IF NOT EXISTS is not
         // atomic): the creation is serialised by a transaction-level lock on the schema.
@@ -207,13 +178,10 @@ impl PostgresSink {
                 "BEGIN;
                  SELECT pg_advisory_xact_lock({});
                  CREATE SCHEMA IF NOT EXISTS {schema};
-                 CREATE TABLE IF NOT EXISTS {schema}.projection_checkpoints (
-                     projection text PRIMARY KEY,
-                     version    bigint NOT NULL,
-                     position   bigint
-                 );
+                 {}
                  COMMIT;",
-                projection_lock_key(&schema, "")
+                projection_lock_key(&schema, ""),
+                sql.create_checkpoints()
             ))
             .await
             .map_err(unavailable)?;
@@ -222,6 +190,7 @@ impl PostgresSink {
                 connection,
                 client: Mutex::new(client),
                 schema,
+                sql,
                 tables: std::sync::Mutex::new(std::collections::HashMap::new()),
                 crash_before_checkpoint: AtomicBool::new(false),
             }),
@@ -281,85 +250,6 @@ impl PostgresSink {
             known.insert(t.name, t);
         }
     }
-
-    /// The table with its comment, and with `with_indexes` its secondary indexes (a reset
-    /// leaves them out so a rebuild fills the table first; `open` adds them afterwards).
-    fn create_table_sql(&self, table: &Table, with_indexes: bool) -> String {
-        let columns: Vec<String> = table
-            .columns
-            .iter()
-            .map(|c| format!("{} {}", c.name, sql_type(c.ty)))
-            .collect();
-        let mut sql = format!(
-            "CREATE TABLE IF NOT EXISTS {}.{} ({}, PRIMARY KEY ({}));",
-            self.inner.schema,
-            table.name,
-            columns.join(", "),
-            table.primary_key.join(", ")
-        );
-        sql.push_str(&format!(
-            "COMMENT ON TABLE {}.{} IS '{}';",
-            self.inner.schema,
-            table.name,
-            table.doc.replace('\'', "''")
-        ));
-        if with_indexes {
-            sql.push_str(
-                &table.create_indexes_sql(&format!("{}.{}", self.inner.schema, table.name)),
-            );
-        }
-        sql
-    }
-
-    fn upsert_sql(&self, table: &Table) -> String {
-        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-        let placeholders: Vec<String> = table
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("${}::text::{}", i + 1, sql_type(c.ty)))
-            .collect();
-        let updates: Vec<String> = names
-            .iter()
-            .filter(|n| !table.primary_key.contains(n))
-            .map(|n| format!("{n} = excluded.{n}"))
-            .collect();
-        let on_conflict = if updates.is_empty() {
-            "DO NOTHING".to_owned()
-        } else {
-            format!("DO UPDATE SET {}", updates.join(", "))
-        };
-        format!(
-            "INSERT INTO {}.{} ({}) VALUES ({}) ON CONFLICT ({}) {on_conflict}",
-            self.inner.schema,
-            table.name,
-            names.join(", "),
-            placeholders.join(", "),
-            table.primary_key.join(", ")
-        )
-    }
-
-    fn delete_sql(&self, table: &Table) -> String {
-        let conditions: Vec<String> = table
-            .primary_key
-            .iter()
-            .enumerate()
-            .map(|(i, k)| {
-                let ty = table
-                    .columns
-                    .iter()
-                    .find(|c| c.name == *k)
-                    .map_or("text", |c| sql_type(c.ty));
-                format!("{k} = ${}::text::{ty}", i + 1)
-            })
-            .collect();
-        format!(
-            "DELETE FROM {}.{} WHERE {}",
-            self.inner.schema,
-            table.name,
-            conditions.join(" AND ")
-        )
-    }
 }
 
 #[async_trait]
@@ -397,31 +287,22 @@ impl ReadModelSink for PostgresSink {
         query: &Query,
     ) -> Result<Vec<Vec<Value>>, SinkError> {
         let resolved = query.resolve(table)?;
-        let schema = &self.inner.schema;
-        let columns: Vec<String> = table.columns.iter().map(column_as_text).collect();
-        let (clauses, values) =
-            resolved.clauses(|n, column| format!("${n}::text::{}", sql_type(column.ty)));
-        let sql = format!(
-            "SELECT {} FROM {schema}.{}{clauses}",
-            columns.join(", "),
-            table.name
-        );
-        let params: Vec<Option<String>> = values.iter().map(as_text).collect();
+        let sql = &self.inner.sql;
+        let (select, values) = sql.select(&resolved);
+        let params = text_params(sql, &values);
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let client = self.client().await?;
+        let (exists_sql, name) = sql.table_exists(table);
         let exists: bool = client
-            .query_one(
-                "SELECT to_regclass($1) IS NOT NULL",
-                &[&format!("{schema}.{}", table.name)],
-            )
+            .query_one(exists_sql, &[&name])
             .await
             .map_err(unavailable)?
             .get(0);
         if !exists {
             return Ok(Vec::new());
         }
-        let rows = client.query(&sql, &refs).await.map_err(unavailable)?;
+        let rows = client.query(&select, &refs).await.map_err(unavailable)?;
         drop(client);
         rows.iter()
             .map(|row| {
@@ -440,23 +321,7 @@ impl ReadModelSink for PostgresSink {
 
     async fn checkpoint(&self, projection: &str) -> Result<Option<Checkpoint>, SinkError> {
         let client = self.client().await?;
-        let row = client
-            .query_opt(
-                &format!(
-                    "SELECT version, position FROM {}.projection_checkpoints WHERE projection = $1",
-                    self.inner.schema
-                ),
-                &[&projection],
-            )
-            .await
-            .map_err(unavailable)?;
-        Ok(row.map(|r| Checkpoint {
-            version: u32::try_from(r.get::<_, i64>(0)).unwrap_or(0),
-            position: r
-                .get::<_, Option<i64>>(1)
-                .and_then(|p| u64::try_from(p).ok())
-                .map(Position),
-        }))
+        read_checkpoint(&*client, &self.inner.sql, projection).await
     }
 
     async fn open(
@@ -465,36 +330,19 @@ impl ReadModelSink for PostgresSink {
         version: u32,
         tables: &[&'static Table],
     ) -> Result<Option<Checkpoint>, SinkError> {
+        let sql = &self.inner.sql;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(unavailable)?;
         self.ensure_held(&tx, projection).await?;
         for t in tables {
-            tx.batch_execute(&self.create_table_sql(t, true))
+            tx.batch_execute(&sql.create_table(t, true))
                 .await
                 .map_err(unavailable)?;
         }
-        let schema = &self.inner.schema;
-        let row = tx
-            .query_opt(
-                &format!(
-                    "SELECT version, position FROM {schema}.projection_checkpoints WHERE projection = $1"
-                ),
-                &[&projection],
-            )
-            .await
-            .map_err(unavailable)?;
-        let checkpoint = row.map(|r| Checkpoint {
-            version: u32::try_from(r.get::<_, i64>(0)).unwrap_or(0),
-            position: r
-                .get::<_, Option<i64>>(1)
-                .and_then(|p| u64::try_from(p).ok())
-                .map(Position),
-        });
+        let checkpoint = read_checkpoint(&tx, sql, projection).await?;
         if checkpoint.is_none() {
             tx.execute(
-                &format!(
-                    "INSERT INTO {schema}.projection_checkpoints (projection, version, position) VALUES ($1, $2, NULL)"
-                ),
+                &sql.insert_checkpoint(),
                 &[&projection, &i64::from(version)],
             )
             .await
@@ -511,27 +359,21 @@ impl ReadModelSink for PostgresSink {
         version: u32,
         tables: &[&'static Table],
     ) -> Result<(), SinkError> {
+        let sql = &self.inner.sql;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(unavailable)?;
         self.ensure_held(&tx, projection).await?;
-        let schema = &self.inner.schema;
         for t in tables {
-            tx.batch_execute(&format!("DROP TABLE IF EXISTS {schema}.{}", t.name))
+            tx.batch_execute(&sql.drop_table(t))
                 .await
                 .map_err(unavailable)?;
-            tx.batch_execute(&self.create_table_sql(t, false))
+            tx.batch_execute(&sql.create_table(t, false))
                 .await
                 .map_err(unavailable)?;
         }
-        tx.execute(
-            &format!(
-                "INSERT INTO {schema}.projection_checkpoints (projection, version, position) VALUES ($1, $2, NULL)
-                 ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = NULL"
-            ),
-            &[&projection, &i64::from(version)],
-        )
-        .await
-        .map_err(unavailable)?;
+        tx.execute(&sql.reset_checkpoint(), &[&projection, &i64::from(version)])
+            .await
+            .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
         self.remember(tables);
         Ok(())
@@ -543,6 +385,7 @@ impl ReadModelSink for PostgresSink {
         changes: &RowChanges,
         position: Position,
     ) -> Result<(), SinkError> {
+        let sql = &self.inner.sql;
         let tables = self
             .inner
             .tables
@@ -558,20 +401,19 @@ impl ReadModelSink for PostgresSink {
             let table = tables.get(table_name).ok_or_else(|| {
                 SinkError::Unavailable(format!("table {table_name} was never opened"))
             })?;
-            let (sql, values) = match row {
-                Some(values) => (self.upsert_sql(table), values),
-                None => (self.delete_sql(table), key),
+            let (text, values) = match row {
+                Some(values) => (sql.upsert(table), values),
+                None => (sql.delete(table), key),
             };
-            let statement = match statements.get(&sql) {
+            let statement = match statements.get(&text) {
                 Some(s) => s,
                 None => {
-                    let prepared = tx.prepare(&sql).await.map_err(unavailable)?;
-                    statements.entry(sql).or_insert(prepared)
+                    let prepared = tx.prepare(&text).await.map_err(unavailable)?;
+                    statements.entry(text).or_insert(prepared)
                 }
             }
             .clone();
-            let params: Vec<Option<String>> = values.iter().map(as_text).collect();
-            writes.push((statement, params));
+            writes.push((statement, text_params(sql, values)));
         }
         // Every change is to a different row, so the writes are pipelined on the connection.
         let pending = writes.iter().map(|(statement, params)| {
@@ -592,15 +434,9 @@ impl ReadModelSink for PostgresSink {
             return Err(SinkError::InjectedCrash);
         }
         let position = i64::try_from(position.0).map_err(unavailable)?;
-        tx.execute(
-            &format!(
-                "UPDATE {}.projection_checkpoints SET position = $2 WHERE projection = $1",
-                self.inner.schema
-            ),
-            &[&projection, &position],
-        )
-        .await
-        .map_err(unavailable)?;
+        tx.execute(&sql.move_checkpoint(), &[&projection, &position])
+            .await
+            .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)
     }
 }

@@ -1,4 +1,9 @@
-//! Read models in a SQLite file of their own, so the event store's single writer stays free.
+//! The SQLite adapter of the read-model port ([`ReadModelSink`]): read models in a SQLite file
+//! of their own, so the event store's single writer stays free. Its SQL comes from
+//! [`Dialect::Sqlite`]; this crate only runs it.
+//!
+//! Architecture invariant: depends on the projections' port and rusqlite only; never on the
+//! domain's rules, the app layer or HTTP.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,9 +15,13 @@ use event_store::Position;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, params};
 
-use crate::rows::{ColumnType, RowChanges, Table, Value};
-use crate::select::{Query, cell_from_text};
-use crate::sink::{Checkpoint, ReadModelSink, SinkError};
+use projections::sql::{Bound, Dialect};
+use projections::{
+    Checkpoint, ColumnType, Query, ReadModelSink, RowChanges, SinkError, Table, Value,
+    cell_from_text,
+};
+
+const SQL: Dialect = Dialect::Sqlite;
 
 /// A SQLite read-model database (by default `data/dossier-read.db` beside the event store).
 ///
@@ -54,13 +63,9 @@ impl SqliteSink {
         // rows otherwise read their index pages from disk again and again (a rebuild of 1.6
         // million events ran at less than half the speed of a small one).
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;
-             CREATE TABLE IF NOT EXISTS projection_checkpoints (
-                 projection TEXT PRIMARY KEY,
-                 version    INTEGER NOT NULL,
-                 position   INTEGER
-             );",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;",
         )
+        .and_then(|()| conn.execute_batch(&SQL.create_checkpoints()))
         .map_err(unavailable)?;
         Ok(Self {
             inner: Arc::new(Inner {
@@ -118,90 +123,19 @@ impl SqliteSink {
     }
 }
 
-fn sql_type(ty: ColumnType) -> &'static str {
-    match ty {
-        ColumnType::Integer | ColumnType::Boolean => "INTEGER",
-        // Decimals stay TEXT: SQLite's NUMERIC affinity would turn 12.50 into a float.
-        ColumnType::Text | ColumnType::Decimal | ColumnType::Date | ColumnType::Timestamp => "TEXT",
-    }
-}
-
-/// The table, and with `with_indexes` its secondary indexes: a reset leaves them out so a
-/// rebuild fills the table first, and `open` adds them afterwards in one pass.
-fn create_table_sql(table: &Table, with_indexes: bool) -> String {
-    let columns: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| format!("{} {}", c.name, sql_type(c.ty)))
-        .collect();
-    format!(
-        "CREATE TABLE IF NOT EXISTS {} ({}, PRIMARY KEY ({}));{}",
-        table.name,
-        columns.join(", "),
-        table.primary_key.join(", "),
-        if with_indexes {
-            table.create_indexes_sql(table.name)
-        } else {
-            String::new()
-        }
-    )
-}
-
-fn upsert_sql(table: &Table) -> String {
-    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-    let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> = names
-        .iter()
-        .filter(|n| !table.primary_key.contains(n))
-        .map(|n| format!("{n} = excluded.{n}"))
-        .collect();
-    let on_conflict = if updates.is_empty() {
-        "DO NOTHING".to_owned()
-    } else {
-        format!("DO UPDATE SET {}", updates.join(", "))
-    };
-    format!(
-        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {on_conflict}",
-        table.name,
-        names.join(", "),
-        placeholders.join(", "),
-        table.primary_key.join(", ")
-    )
-}
-
-fn delete_sql(table: &Table) -> String {
-    let conditions: Vec<String> = table
-        .primary_key
-        .iter()
-        .enumerate()
-        .map(|(i, k)| format!("{k} = ?{}", i + 1))
-        .collect();
-    format!(
-        "DELETE FROM {} WHERE {}",
-        table.name,
-        conditions.join(" AND ")
-    )
-}
-
-fn to_sql(v: &Value) -> ToSqlOutput<'static> {
-    ToSqlOutput::Owned(match v {
-        Value::Null => SqlValue::Null,
-        Value::Text(s) => SqlValue::Text(s.clone()),
-        Value::Integer(i) => SqlValue::Integer(*i),
-        Value::Decimal(d) => SqlValue::Text(d.to_string()),
-        Value::Date(d) => SqlValue::Text(d.format("%Y-%m-%d").to_string()),
-        Value::Timestamp(t) => SqlValue::Text(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
-        Value::Boolean(b) => SqlValue::Integer(i64::from(*b)),
+fn to_sql(value: &Value) -> ToSqlOutput<'static> {
+    ToSqlOutput::Owned(match SQL.bind(value) {
+        Bound::Null => SqlValue::Null,
+        Bound::Integer(i) => SqlValue::Integer(i),
+        Bound::Text(s) => SqlValue::Text(s),
     })
 }
 
 fn checkpoint_of(conn: &Connection, projection: &str) -> Result<Option<Checkpoint>, SinkError> {
     let row = conn
-        .query_row(
-            "SELECT version, position FROM projection_checkpoints WHERE projection = ?1",
-            [projection],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)),
-        )
+        .query_row(&SQL.read_checkpoint(), [projection], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
+        })
         .map(Some)
         .or_else(|e| {
             if e == rusqlite::Error::QueryReturnedNoRows {
@@ -224,19 +158,14 @@ fn select_rows(
     query: &Query,
 ) -> Result<Vec<Vec<Value>>, SinkError> {
     let resolved = query.resolve(table)?;
+    let (exists_sql, name) = SQL.table_exists(table);
     let exists: bool = conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
-            [table.name],
-            |r| r.get(0),
-        )
+        .query_row(exists_sql, [name], |r| r.get(0))
         .map_err(unavailable)?;
     if !exists {
         return Ok(Vec::new());
     }
-    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-    let (clauses, values) = resolved.clauses(|n, _| format!("?{n}"));
-    let sql = format!("SELECT {} FROM {}{clauses}", names.join(", "), table.name);
+    let (sql, values) = SQL.select(&resolved);
     let mut statement = conn.prepare_cached(&sql).map_err(unavailable)?;
     let mut rows = statement
         .query(rusqlite::params_from_iter(values.iter().map(to_sql)))
@@ -298,18 +227,19 @@ impl ReadModelSink for SqliteSink {
         self.with_conn(move |conn, inner| {
             let tx = conn.transaction().map_err(unavailable)?;
             for t in &tables {
-                tx.execute_batch(&create_table_sql(t, true)).map_err(unavailable)?;
+                tx.execute_batch(&SQL.create_table(t, true))
+                    .map_err(unavailable)?;
             }
             let checkpoint = checkpoint_of(&tx, &projection)?;
             if checkpoint.is_none() {
-                tx.execute(
-                    "INSERT INTO projection_checkpoints (projection, version, position) VALUES (?1, ?2, NULL)",
-                    params![projection, version],
-                )
-                .map_err(unavailable)?;
+                tx.execute(&SQL.insert_checkpoint(), params![projection, version])
+                    .map_err(unavailable)?;
             }
             tx.commit().map_err(unavailable)?;
-            let mut known = inner.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut known = inner
+                .tables
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             for t in tables {
                 known.insert(t.name, t);
             }
@@ -329,17 +259,17 @@ impl ReadModelSink for SqliteSink {
         self.with_conn(move |conn, inner| {
             let tx = conn.transaction().map_err(unavailable)?;
             for t in &tables {
-                tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", t.name)).map_err(unavailable)?;
-                tx.execute_batch(&create_table_sql(t, false)).map_err(unavailable)?;
+                tx.execute_batch(&SQL.drop_table(t)).map_err(unavailable)?;
+                tx.execute_batch(&SQL.create_table(t, false))
+                    .map_err(unavailable)?;
             }
-            tx.execute(
-                "INSERT INTO projection_checkpoints (projection, version, position) VALUES (?1, ?2, NULL)
-                 ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = NULL",
-                params![projection, version],
-            )
-            .map_err(unavailable)?;
+            tx.execute(&SQL.reset_checkpoint(), params![projection, version])
+                .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
-            let mut known = inner.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut known = inner
+                .tables
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             for t in tables {
                 known.insert(t.name, t);
             }
@@ -376,7 +306,7 @@ impl ReadModelSink for SqliteSink {
                     Some(values) => {
                         let sql = upserts
                             .entry(table_name)
-                            .or_insert_with(|| upsert_sql(table));
+                            .or_insert_with(|| SQL.upsert(table));
                         let mut stmt = tx.prepare_cached(sql).map_err(unavailable)?;
                         stmt.execute(rusqlite::params_from_iter(values.iter().map(to_sql)))
                             .map_err(unavailable)?;
@@ -384,7 +314,7 @@ impl ReadModelSink for SqliteSink {
                     None => {
                         let sql = deletes
                             .entry(table_name)
-                            .or_insert_with(|| delete_sql(table));
+                            .or_insert_with(|| SQL.delete(table));
                         let mut stmt = tx.prepare_cached(sql).map_err(unavailable)?;
                         stmt.execute(rusqlite::params_from_iter(key.iter().map(to_sql)))
                             .map_err(unavailable)?;
@@ -396,11 +326,8 @@ impl ReadModelSink for SqliteSink {
                 return Err(SinkError::InjectedCrash);
             }
             let position = i64::try_from(position.0).map_err(unavailable)?;
-            tx.execute(
-                "UPDATE projection_checkpoints SET position = ?2 WHERE projection = ?1",
-                params![projection, position],
-            )
-            .map_err(unavailable)?;
+            tx.execute(&SQL.move_checkpoint(), params![projection, position])
+                .map_err(unavailable)?;
             tx.commit().map_err(unavailable)
         };
         let multi_thread = tokio::runtime::Handle::try_current()
