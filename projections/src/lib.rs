@@ -37,7 +37,7 @@ mod sink;
 pub mod sql;
 
 pub use projection::Projection;
-pub use rows::{Column, ColumnType, RowChanges, Table, Value};
+pub use rows::{Column, ColumnType, Row, RowChanges, Table, Value};
 pub use runner::{RebuildStats, RunError, Runner};
 pub use select::{Direction, Query, Resolved, cell_from_text};
 pub use sink::{Checkpoint, ReadModelSink, SinkError};

@@ -415,7 +415,10 @@ pub fn as_of_json(view: &DossierView) -> Json {
             let regime = view
                 .covid_regimes
                 .get(&view.dossier, line.budget, line.year);
-            row_json(&BUDGET_YEARS, &budget_year_row(&view.dossier, line, regime))
+            row_json(
+                &BUDGET_YEARS,
+                budget_year_row(&view.dossier, line, regime).values(),
+            )
         })
         .collect();
     let signals: Vec<Json> = view

@@ -108,6 +108,50 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// A whole row of a table, each cell set by its column's name in the table's column order, so a
+/// row reads as "column: value" and a cell in the wrong place fails the first test that writes
+/// the row, instead of landing silently in its neighbour's column.
+#[derive(Debug, Clone)]
+pub struct Row {
+    table: &'static Table,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// An empty row of `table`; set every column with [`Row::set`].
+    pub fn of(table: &'static Table) -> Self {
+        Self {
+            table,
+            values: Vec::with_capacity(table.columns.len()),
+        }
+    }
+
+    /// Sets the next column, which must be `column`.
+    ///
+    /// # Panics
+    /// When `column` is not the table's next column (a bug in the projection).
+    #[must_use]
+    pub fn set(mut self, column: &'static str, value: impl Into<Value>) -> Self {
+        let next = self.table.columns.get(self.values.len()).map(|c| c.name);
+        assert!(
+            next == Some(column),
+            "table {}: cell {column} set where column {next:?} comes",
+            self.table.name
+        );
+        self.values.push(value.into());
+        self
+    }
+
+    pub fn table(&self) -> &'static Table {
+        self.table
+    }
+
+    /// The cells, in column order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+}
+
 /// The rows changed since the last commit: for each (table, key) the latest full row, or
 /// `None` when the row was deleted. A later change of the same row replaces an earlier one, so
 /// a batch writes each row once. (A hash map: a rebuild records millions of changes, and only
@@ -118,15 +162,16 @@ pub struct RowChanges {
 }
 
 impl RowChanges {
-    /// Sets a whole row: `values` follow the order of the table's columns.
+    /// Sets a whole row.
     ///
     /// # Panics
-    /// When `values` does not have one value per column (a bug in the projection).
-    pub fn upsert(&mut self, table: &'static Table, values: Vec<Value>) {
+    /// When a column of the row was not set (a bug in the projection).
+    pub fn upsert(&mut self, row: Row) {
+        let Row { table, values } = row;
         assert_eq!(
             values.len(),
             table.columns.len(),
-            "table {}: {} values for {} columns",
+            "table {}: {} cells set of {} columns",
             table.name,
             values.len(),
             table.columns.len()
@@ -197,13 +242,25 @@ mod tests {
     #[test]
     fn a_later_change_of_a_row_replaces_the_earlier_one() {
         let mut c = RowChanges::default();
-        c.upsert(&T, vec!["a".into(), 1.into()]);
-        c.upsert(&T, vec!["b".into(), 1.into()]);
-        c.upsert(&T, vec!["a".into(), 2.into()]);
+        c.upsert(Row::of(&T).set("id", "a").set("n", 1));
+        c.upsert(Row::of(&T).set("id", "b").set("n", 1));
+        c.upsert(Row::of(&T).set("id", "a").set("n", 2));
         c.delete(&T, vec!["b".into()]);
         let all: Vec<_> = c.iter().collect();
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].2, Some(&[Value::from("a"), Value::from(2)][..]));
         assert_eq!(all[1].2, None);
+    }
+
+    #[test]
+    #[should_panic(expected = "table t: cell n set where column Some(\"id\") comes")]
+    fn a_cell_set_out_of_column_order_is_refused() {
+        let _ = Row::of(&T).set("n", 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "table t: 1 cells set of 2 columns")]
+    fn a_row_missing_a_column_is_refused() {
+        RowChanges::default().upsert(Row::of(&T).set("id", "a"));
     }
 }

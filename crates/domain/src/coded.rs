@@ -41,7 +41,7 @@ pub(crate) use coded_enum;
 mod tests {
     use crate::dossier::{
         AgreementKind, ControlKind, CostCategory, CostNature, LateExceptionReason, LineReason,
-        Severity, StopReason,
+        PaymentForm, Severity, StopReason,
     };
     use crate::rule_book::Parameter;
     use serde::{Serialize, de::DeserializeOwned};
@@ -60,6 +60,7 @@ mod tests {
     #[test]
     fn every_code_is_the_name_stored_in_events() {
         code_is_the_serialised_name(StopReason::ALL, StopReason::code);
+        code_is_the_serialised_name(PaymentForm::ALL, PaymentForm::code);
         code_is_the_serialised_name(AgreementKind::ALL, AgreementKind::code);
         code_is_the_serialised_name(CostCategory::ALL, CostCategory::code);
         code_is_the_serialised_name(CostNature::ALL, CostNature::code);

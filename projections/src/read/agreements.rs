@@ -1,15 +1,16 @@
 //! Agreements and IDO status, with the COVID-19 freeze of IDOs.
 
+use crate::rows::Row;
 use chrono::NaiveDate;
 use domain::RuleBook;
-use domain::dossier::{Agreement, AgreementKind, AgreementStatus, CovidBasis, PaymentForm};
+use domain::dossier::{Agreement, AgreementKind, AgreementStatus, CovidBasis};
 use domain::rule_book::{Parameter, ParameterValue};
 use event_store::RecordedEvent;
 
 use super::col;
 use super::fold::{SharedFold, known_on};
 use crate::rows::ColumnType::{Boolean, Date, Text};
-use crate::{Projection, RowChanges, Table, Value};
+use crate::{Projection, RowChanges, Table};
 
 pub static AGREEMENTS: Table = Table {
     name: "agreements",
@@ -111,7 +112,7 @@ pub fn agreement_row(
     agreement: &Agreement,
     rule_book: &RuleBook,
     known_on: NaiveDate,
-) -> Vec<Value> {
+) -> Row {
     let end = agreement.notice.map(|(_, end)| end).or(agreement.end);
     let freeze = (agreement.kind == AgreementKind::Ido)
         .then(|| ido_freeze(rule_book, agreement.start, end, known_on))
@@ -121,29 +122,24 @@ pub fn agreement_row(
         CovidBasis::IdoExtension { .. } => "ido_extension",
         CovidBasis::ExtraHours { .. } => "extra_hours",
     });
-    vec![
-        dossier.into(),
-        agreement.id.to_string().into(),
-        agreement.budget.to_string().into(),
-        agreement.kind.code().into(),
-        match agreement.payment {
-            PaymentForm::Cash => "cash",
-            PaymentForm::Voucher => "voucher",
-        }
-        .into(),
-        agreement.provider.key().into(),
-        status_code(agreement).into(),
-        agreement.start.into(),
-        end.into(),
-        agreement.approved_on.into(),
-        agreement.notice.map(|(notice, _)| notice).into(),
-        agreement.covid.is_some().into(),
-        covid_basis.into(),
-        freeze.is_some().into(),
-        freeze.map(|f| f.to).into(),
-        freeze.and_then(|f| f.notice_from).into(),
-        freeze.and_then(|f| f.to.succ_opt()).into(),
-    ]
+    Row::of(&AGREEMENTS)
+        .set("dossier", dossier)
+        .set("agreement", agreement.id.to_string())
+        .set("budget", agreement.budget.to_string())
+        .set("kind", agreement.kind.code())
+        .set("payment", agreement.payment.code())
+        .set("provider", agreement.provider.key())
+        .set("status", status_code(agreement))
+        .set("start_date", agreement.start)
+        .set("end_date", end)
+        .set("approved_on", agreement.approved_on)
+        .set("notice_date", agreement.notice.map(|(notice, _)| notice))
+        .set("covid", agreement.covid.is_some())
+        .set("covid_basis", covid_basis)
+        .set("covid_frozen", freeze.is_some())
+        .set("frozen_until", freeze.map(|f| f.to))
+        .set("notice_possible_from", freeze.and_then(|f| f.notice_from))
+        .set("may_change_from", freeze.and_then(|f| f.to.succ_opt()))
 }
 
 /// Read model: agreements and IDO status.
@@ -191,10 +187,12 @@ impl Projection for Agreements {
                 _ => return,
             };
             if let Some(agreement) = folded.state.agreements.get(&touched) {
-                changes.upsert(
-                    &AGREEMENTS,
-                    agreement_row(folded.dossier, agreement, folded.rule_book, known_on),
-                );
+                changes.upsert(agreement_row(
+                    folded.dossier,
+                    agreement,
+                    folded.rule_book,
+                    known_on,
+                ));
             }
         });
     }

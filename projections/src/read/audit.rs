@@ -1,5 +1,6 @@
 //! The audit trail: who did what, when, in which role and why, from each event's metadata.
 
+use crate::Row;
 use event_store::RecordedEvent;
 
 use super::col;
@@ -55,31 +56,37 @@ impl Projection for AuditTrail {
         let position = i64::try_from(event.position.0).unwrap_or(i64::MAX);
         let version = i64::try_from(event.stream_version).unwrap_or(i64::MAX);
         changes.upsert(
-            &AUDIT_TRAIL,
-            vec![
-                position.into(),
-                event.event_id.to_string().into(),
-                event.stream.as_str().into(),
-                dossier_of_stream(event.stream.as_str()).into(),
-                version.into(),
-                event.event_type.as_str().into(),
-                event.recorded_at.into(),
-                metadata.as_ref().map(|m| m.actor_id.clone()).into(),
-                metadata.as_ref().map(|m| m.actor_role.clone()).into(),
-                metadata
-                    .as_ref()
-                    .map(|m| m.correlation_id.to_string())
-                    .into(),
-                metadata
-                    .as_ref()
-                    .and_then(|m| m.causation_id)
-                    .map(|c| c.to_string())
-                    .into(),
-                metadata
-                    .and_then(|m| m.reason)
-                    .map(Value::from)
-                    .unwrap_or(Value::Null),
-            ],
+            Row::of(&AUDIT_TRAIL)
+                .set("position", position)
+                .set("event_id", event.event_id.to_string())
+                .set("stream", event.stream.as_str())
+                .set("dossier", dossier_of_stream(event.stream.as_str()))
+                .set("stream_version", version)
+                .set("event_type", event.event_type.as_str())
+                .set("recorded_at", event.recorded_at)
+                .set("actor_id", metadata.as_ref().map(|m| m.actor_id.clone()))
+                .set(
+                    "actor_role",
+                    metadata.as_ref().map(|m| m.actor_role.clone()),
+                )
+                .set(
+                    "correlation_id",
+                    metadata.as_ref().map(|m| m.correlation_id.to_string()),
+                )
+                .set(
+                    "causation_id",
+                    metadata
+                        .as_ref()
+                        .and_then(|m| m.causation_id)
+                        .map(|c| c.to_string()),
+                )
+                .set(
+                    "reason",
+                    metadata
+                        .and_then(|m| m.reason)
+                        .map(Value::from)
+                        .unwrap_or(Value::Null),
+                ),
         );
     }
 }

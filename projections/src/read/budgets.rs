@@ -1,5 +1,6 @@
 //! Budget per dossier per budget year: every figure from `domain::dossier::budget_line`.
 
+use crate::rows::Row;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -11,7 +12,7 @@ use event_store::RecordedEvent;
 use super::fold::{SharedFold, known_on};
 use super::{col, euro};
 use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
-use crate::{Projection, RowChanges, Table, Value};
+use crate::{Projection, RowChanges, Table};
 
 pub static BUDGET_YEARS: Table = Table {
     name: "budget_years",
@@ -199,38 +200,40 @@ fn kind_name(kind: BudgetKind) -> &'static str {
 }
 
 /// The row of [`BUDGET_YEARS`] for one budget line.
-pub fn budget_year_row(dossier: &str, line: &BudgetLine, regime: CovidRegime) -> Vec<Value> {
-    vec![
-        dossier.into(),
-        line.budget.to_string().into(),
-        i64::from(line.year).into(),
-        kind_name(line.kind).into(),
-        euro(line.annual_budget),
-        euro(line.reductions),
-        euro(line.net_annual),
-        line.covid_cap_percent.into(),
-        regime.cap_version.map(i64::from).into(),
-        regime.base_date.into(),
-        euro(line.covid_increase),
-        euro(line.extra_severance),
-        euro(line.total),
-        euro(line.accepted),
-        euro(line.accepted_covid),
-        euro(line.rejected),
-        euro(line.held),
-        euro(line.other_costs),
-        line.other_costs_limit.map(Euro::amount).into(),
-        euro(line.advance),
-        euro(line.paid),
-        euro(line.unduly_paid),
-        euro(line.deducted),
-        euro(line.recovered),
-        euro(line.recovery_outstanding),
-        euro(line.remaining),
-        euro(line.overrun),
-        euro(line.covid_attributable),
-        euro(line.unexplained_overrun),
-    ]
+pub fn budget_year_row(dossier: &str, line: &BudgetLine, regime: CovidRegime) -> Row {
+    Row::of(&BUDGET_YEARS)
+        .set("dossier", dossier)
+        .set("budget", line.budget.to_string())
+        .set("year", i64::from(line.year))
+        .set("kind", kind_name(line.kind))
+        .set("annual_budget", euro(line.annual_budget))
+        .set("reductions", euro(line.reductions))
+        .set("net_annual", euro(line.net_annual))
+        .set("covid_cap_percent", line.covid_cap_percent)
+        .set("covid_regime_version", regime.cap_version.map(i64::from))
+        .set("covid_base_date", regime.base_date)
+        .set("covid_increase", euro(line.covid_increase))
+        .set("extra_severance", euro(line.extra_severance))
+        .set("total", euro(line.total))
+        .set("accepted", euro(line.accepted))
+        .set("accepted_covid", euro(line.accepted_covid))
+        .set("rejected", euro(line.rejected))
+        .set("held", euro(line.held))
+        .set("other_costs", euro(line.other_costs))
+        .set(
+            "other_costs_limit",
+            line.other_costs_limit.map(Euro::amount),
+        )
+        .set("advance", euro(line.advance))
+        .set("paid", euro(line.paid))
+        .set("unduly_paid", euro(line.unduly_paid))
+        .set("deducted", euro(line.deducted))
+        .set("recovered", euro(line.recovered))
+        .set("recovery_outstanding", euro(line.recovery_outstanding))
+        .set("remaining", euro(line.remaining))
+        .set("overrun", euro(line.overrun))
+        .set("covid_attributable", euro(line.covid_attributable))
+        .set("unexplained_overrun", euro(line.unexplained_overrun))
 }
 
 /// Which budget years an event can change the figures of.
@@ -423,10 +426,7 @@ impl Projection for Budgets {
             let affected = affected(folded.event, folded.state);
             for line in affected_budget_lines(folded.state, folded.rule_book, known_on, affected) {
                 let regime = self.regimes.get(folded.dossier, line.budget, line.year);
-                changes.upsert(
-                    &BUDGET_YEARS,
-                    budget_year_row(folded.dossier, &line, regime),
-                );
+                changes.upsert(budget_year_row(folded.dossier, &line, regime));
                 let has_combination = folded
                     .state
                     .reduction_history
@@ -437,29 +437,25 @@ impl Projection for Budgets {
                         let reduction =
                             monthly_reduction(folded.state, line.budget, line.year, month);
                         changes.upsert(
-                            &BUDGET_MONTH_REDUCTIONS,
-                            vec![
-                                folded.dossier.into(),
-                                line.budget.to_string().into(),
-                                i64::from(line.year).into(),
-                                i64::from(month).into(),
-                                euro(reduction),
-                            ],
+                            Row::of(&BUDGET_MONTH_REDUCTIONS)
+                                .set("dossier", folded.dossier)
+                                .set("budget", line.budget.to_string())
+                                .set("year", i64::from(line.year))
+                                .set("month", i64::from(month))
+                                .set("reduction", euro(reduction)),
                         );
                     }
                 }
                 for (category, totals) in &line.by_category {
                     changes.upsert(
-                        &BUDGET_YEAR_CATEGORIES,
-                        vec![
-                            folded.dossier.into(),
-                            line.budget.to_string().into(),
-                            i64::from(line.year).into(),
-                            category.code().into(),
-                            euro(totals.accepted),
-                            euro(totals.rejected),
-                            euro(totals.held),
-                        ],
+                        Row::of(&BUDGET_YEAR_CATEGORIES)
+                            .set("dossier", folded.dossier)
+                            .set("budget", line.budget.to_string())
+                            .set("year", i64::from(line.year))
+                            .set("category", category.code())
+                            .set("accepted", euro(totals.accepted))
+                            .set("rejected", euro(totals.rejected))
+                            .set("held", euro(totals.held)),
                     );
                 }
             }

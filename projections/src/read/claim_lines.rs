@@ -1,5 +1,6 @@
 //! Cost-claim lines with their decision: the queue of held lines is a query on this table.
 
+use crate::Row;
 use domain::ClaimId;
 use domain::dossier::{DossierEvent as E, LineStatus};
 use event_store::RecordedEvent;
@@ -96,26 +97,27 @@ impl Projection for ClaimLines {
                         LineStatus::Held(r) => ("held", Some(r.code())),
                     };
                     changes.upsert(
-                        &CLAIM_LINES,
-                        vec![
-                            folded.dossier.into(),
-                            claim.id.to_string().into(),
-                            i64::from(line.line.line).into(),
-                            claim.budget.to_string().into(),
-                            i64::from(claim.year).into(),
-                            claim.submitted_on.into(),
-                            line.line.agreement.map(|a| a.to_string()).into(),
-                            line.line.provider.key().into(),
-                            line.line.invoice_no.as_str().into(),
-                            line.line.service_from.into(),
-                            line.line.service_to.into(),
-                            line.line.category.code().into(),
-                            line.line.nature.code().into(),
-                            euro(line.line.amount),
-                            status.into(),
-                            reason.into(),
-                            line.paid.map(|(_, paid)| euro(paid)).unwrap_or(Value::Null),
-                        ],
+                        Row::of(&CLAIM_LINES)
+                            .set("dossier", folded.dossier)
+                            .set("claim", claim.id.to_string())
+                            .set("line", i64::from(line.line.line))
+                            .set("budget", claim.budget.to_string())
+                            .set("year", i64::from(claim.year))
+                            .set("submitted_on", claim.submitted_on)
+                            .set("agreement", line.line.agreement.map(|a| a.to_string()))
+                            .set("provider", line.line.provider.key())
+                            .set("invoice_no", line.line.invoice_no.as_str())
+                            .set("service_from", line.line.service_from)
+                            .set("service_to", line.line.service_to)
+                            .set("category", line.line.category.code())
+                            .set("nature", line.line.nature.code())
+                            .set("amount", euro(line.line.amount))
+                            .set("status", status)
+                            .set("reason", reason)
+                            .set(
+                                "paid",
+                                line.paid.map(|(_, paid)| euro(paid)).unwrap_or(Value::Null),
+                            ),
                     );
                 }
             }

@@ -1,5 +1,6 @@
 //! Control cases with their evidence and findings.
 
+use crate::Row;
 use domain::dossier::{ControlSelection, DossierEvent as E};
 use event_store::RecordedEvent;
 
@@ -132,30 +133,32 @@ impl Projection for Controls {
                 .collect();
             let conclusion = case.conclusion.as_ref();
             changes.upsert(
-                &CONTROL_CASES,
-                vec![
-                    folded.dossier.into(),
-                    control.to_string().into(),
-                    opened.budget.to_string().into(),
-                    selection.into(),
-                    detail.into(),
-                    opened.kind.code().into(),
-                    opened.period_from.into(),
-                    opened.period_to.into(),
-                    opened.opened_on.into(),
-                    requested.join("; ").into(),
-                    received.join("; ").into(),
-                    i64::try_from(case.visits.len()).unwrap_or(i64::MAX).into(),
-                    conclusion.map(|c| c.concluded_on).into(),
-                    conclusion
-                        .map(|c| i64::try_from(c.findings.len()).unwrap_or(i64::MAX))
-                        .into(),
-                    conclusion.map(|c| c.letter_ref.clone()).into(),
-                    conclusion
-                        .and_then(|c| c.recovery)
-                        .map(|r| r.to_string())
-                        .into(),
-                ],
+                Row::of(&CONTROL_CASES)
+                    .set("dossier", folded.dossier)
+                    .set("control", control.to_string())
+                    .set("budget", opened.budget.to_string())
+                    .set("selection", selection)
+                    .set("selection_detail", detail)
+                    .set("kind", opened.kind.code())
+                    .set("period_from", opened.period_from)
+                    .set("period_to", opened.period_to)
+                    .set("opened_on", opened.opened_on)
+                    .set("evidence_requested", requested.join("; "))
+                    .set("evidence_received", received.join("; "))
+                    .set(
+                        "visits",
+                        i64::try_from(case.visits.len()).unwrap_or(i64::MAX),
+                    )
+                    .set("concluded_on", conclusion.map(|c| c.concluded_on))
+                    .set(
+                        "findings",
+                        conclusion.map(|c| i64::try_from(c.findings.len()).unwrap_or(i64::MAX)),
+                    )
+                    .set("letter_ref", conclusion.map(|c| c.letter_ref.clone()))
+                    .set(
+                        "recovery",
+                        conclusion.and_then(|c| c.recovery).map(|r| r.to_string()),
+                    ),
             );
             for (n, finding) in conclusion
                 .iter()
@@ -163,16 +166,14 @@ impl Projection for Controls {
                 .enumerate()
             {
                 changes.upsert(
-                    &CONTROL_FINDINGS,
-                    vec![
-                        folded.dossier.into(),
-                        control.to_string().into(),
-                        i64::try_from(n + 1).unwrap_or(i64::MAX).into(),
-                        finding.rule.as_str().into(),
-                        finding.severity.code().into(),
-                        finding.amount.map(euro).unwrap_or(Value::Null),
-                        finding.description.as_str().into(),
-                    ],
+                    Row::of(&CONTROL_FINDINGS)
+                        .set("dossier", folded.dossier)
+                        .set("control", control.to_string())
+                        .set("finding", i64::try_from(n + 1).unwrap_or(i64::MAX))
+                        .set("rule", finding.rule.as_str())
+                        .set("severity", finding.severity.code())
+                        .set("amount", finding.amount.map(euro).unwrap_or(Value::Null))
+                        .set("description", finding.description.as_str()),
                 );
             }
         });

@@ -1,5 +1,6 @@
 //! COVID-19 overrun per dossier and in total (S004-14/15), from the domain's budget line.
 
+use crate::Row;
 use std::collections::BTreeMap;
 
 use domain::dossier::BudgetLine;
@@ -155,18 +156,16 @@ impl Projection for CovidOverrun {
                     continue;
                 }
                 changes.upsert(
-                    &COVID_OVERRUN,
-                    vec![
-                        dossier.as_str().into(),
-                        line.budget.to_string().into(),
-                        i64::from(line.year).into(),
-                        line.covid_cap_percent.into(),
-                        euro(figures.cap),
-                        euro(figures.covid_accepted),
-                        euro(figures.overrun),
-                        euro(figures.covid_attributable),
-                        euro(figures.unexplained),
-                    ],
+                    Row::of(&COVID_OVERRUN)
+                        .set("dossier", dossier.as_str())
+                        .set("budget", line.budget.to_string())
+                        .set("year", i64::from(line.year))
+                        .set("cap_percent", line.covid_cap_percent)
+                        .set("cap", euro(figures.cap))
+                        .set("covid_accepted", euro(figures.covid_accepted))
+                        .set("overrun", euro(figures.overrun))
+                        .set("covid_attributable", euro(figures.covid_attributable))
+                        .set("unexplained_overrun", euro(figures.unexplained)),
                 );
                 let totals = self.totals.entry(line.year).or_default();
                 let old = previous.unwrap_or_default();
@@ -178,16 +177,14 @@ impl Projection for CovidOverrun {
                     figures.covid_attributable - old.covid_attributable;
                 totals.sum.unexplained += figures.unexplained - old.unexplained;
                 changes.upsert(
-                    &COVID_OVERRUN_TOTALS,
-                    vec![
-                        i64::from(line.year).into(),
-                        totals.lines.into(),
-                        euro(totals.sum.cap),
-                        euro(totals.sum.covid_accepted),
-                        euro(totals.sum.overrun),
-                        euro(totals.sum.covid_attributable),
-                        euro(totals.sum.unexplained),
-                    ],
+                    Row::of(&COVID_OVERRUN_TOTALS)
+                        .set("year", i64::from(line.year))
+                        .set("budget_lines", totals.lines)
+                        .set("cap", euro(totals.sum.cap))
+                        .set("covid_accepted", euro(totals.sum.covid_accepted))
+                        .set("overrun", euro(totals.sum.overrun))
+                        .set("covid_attributable", euro(totals.sum.covid_attributable))
+                        .set("unexplained_overrun", euro(totals.sum.unexplained)),
                 );
             }
         });

@@ -3,6 +3,7 @@
 //! The INSZ is stored in full: staff search by it, and a read-model table is access-controlled
 //! data, not a log. It never reaches tracing: this module logs nothing.
 
+use crate::Row;
 use domain::dossier::{BudgetKind, BudgetStatus};
 use event_store::RecordedEvent;
 
@@ -105,21 +106,21 @@ impl Projection for Dossiers {
             let name = person.and_then(|p| p.name.as_ref());
             let events = i64::try_from(event.stream_version + 1).unwrap_or(i64::MAX);
             changes.upsert(
-                &DOSSIERS,
-                vec![
-                    folded.dossier.into(),
-                    person.map(|p| p.id.to_string()).into(),
-                    person.map(|p| p.insz.expose_digits().to_owned()).into(),
-                    name.map(|n| n.family_name.clone()).into(),
-                    name.map(|n| n.given_names.clone()).into(),
-                    name.map(|n| format!("{} {}", n.given_names, n.family_name))
-                        .into(),
-                    person.map(|p| p.birth_date).into(),
-                    person.and_then(|p| p.date_of_death).into(),
-                    budget_summary(folded.state).into(),
-                    events.into(),
-                    event.recorded_at.into(),
-                ],
+                Row::of(&DOSSIERS)
+                    .set("dossier", folded.dossier)
+                    .set("person", person.map(|p| p.id.to_string()))
+                    .set("insz", person.map(|p| p.insz.expose_digits().to_owned()))
+                    .set("family_name", name.map(|n| n.family_name.clone()))
+                    .set("given_names", name.map(|n| n.given_names.clone()))
+                    .set(
+                        "name",
+                        name.map(|n| format!("{} {}", n.given_names, n.family_name)),
+                    )
+                    .set("birth_date", person.map(|p| p.birth_date))
+                    .set("date_of_death", person.and_then(|p| p.date_of_death))
+                    .set("budgets", budget_summary(folded.state))
+                    .set("events", events)
+                    .set("last_recorded_at", event.recorded_at),
             );
         });
     }

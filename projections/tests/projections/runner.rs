@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use event_store::{EventStore, ExpectedVersion, MemoryStore, RecordedEvent, StreamName};
 use projections::{
-    Column, ColumnType, Projection, ReadModelSink, RowChanges, Runner, SinkError, Table, Value,
+    Column, ColumnType, Projection, ReadModelSink, Row, RowChanges, Runner, SinkError, Table, Value,
 };
 use read_sqlite::SqliteSink;
 use store_conformance::sample_event;
@@ -55,12 +55,10 @@ impl Projection for EventsPerStream {
         let n = self.counts.entry(event.stream.to_string()).or_default();
         *n += 1;
         changes.upsert(
-            &COUNTS,
-            vec![
-                event.stream.as_str().into(),
-                (*n).into(),
-                event.recorded_at.into(),
-            ],
+            Row::of(&COUNTS)
+                .set("stream", event.stream.as_str())
+                .set("events", *n)
+                .set("last_recorded_at", event.recorded_at),
         );
     }
 }
@@ -189,7 +187,12 @@ async fn a_changed_projection_version_rebuilds_its_tables() {
     runner.catch_up(&mut fresh()).await.unwrap();
     // Rows the old version wrote that the new one would not: they must go.
     let mut stray = RowChanges::default();
-    stray.upsert(&COUNTS, vec!["gone".into(), 1.into(), Value::Null]);
+    stray.upsert(
+        Row::of(&COUNTS)
+            .set("stream", "gone")
+            .set("events", 1)
+            .set("last_recorded_at", Value::Null),
+    );
     sink.commit("events_per_stream", &stray, event_store::Position(8))
         .await
         .unwrap();

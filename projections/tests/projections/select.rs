@@ -3,7 +3,7 @@
 use chrono::{TimeZone, Utc};
 use event_store::Position;
 use projections::{
-    Column, ColumnType, Direction, Query, ReadModelSink, RowChanges, SinkError, Table, Value,
+    Column, ColumnType, Direction, Query, ReadModelSink, Row, RowChanges, SinkError, Table, Value,
 };
 use read_postgres::PostgresSink;
 use read_sqlite::SqliteSink;
@@ -86,7 +86,8 @@ async fn select_checks(sink: &dyn ReadModelSink) {
         },
     ];
     for row in &written {
-        changes.upsert(&PEOPLE, row.clone());
+        let cells = PEOPLE.columns.iter().zip(row.clone());
+        changes.upsert(cells.fold(Row::of(&PEOPLE), |r, (c, v)| r.set(c.name, v)));
     }
     sink.commit("select_test", &changes, Position(41))
         .await

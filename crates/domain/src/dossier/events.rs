@@ -107,12 +107,13 @@ coded_enum! {
     }
 }
 
-/// Cash (kostenstaat) or voucher (VAPH pays the provider).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentForm {
-    Cash,
-    Voucher,
+coded_enum! {
+    /// Cash (kostenstaat) or voucher (VAPH pays the provider).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+    pub enum PaymentForm {
+        Cash = "cash",
+        Voucher = "voucher",
+    }
 }
 
 coded_enum! {

@@ -21,6 +21,7 @@
 mod duplicates;
 mod rules;
 
+use crate::rows::Row;
 use std::collections::{BTreeMap, HashMap};
 
 use domain::Euro;
@@ -259,24 +260,23 @@ pub struct Signals {
 }
 
 impl Signals {
-    fn row(&self, signal: &Signal) -> Vec<Value> {
+    fn row(&self, signal: &Signal) -> Row {
         let raised = self.first_raised.get(&signal.id);
         let triage = self.triage.get(&signal.id);
         let evidence: Vec<String> = signal.evidence.iter().map(Uuid::to_string).collect();
-        vec![
-            signal.id.as_str().into(),
-            signal.rule.into(),
-            signal.dossier.as_str().into(),
-            signal.subject.as_str().into(),
-            signal.explanation.as_str().into(),
-            signal.amount.map(euro).unwrap_or(Value::Null),
-            evidence.join(",").into(),
-            raised.map(|r| r.at).into(),
-            raised.map(|r| r.position).into(),
-            triage.map_or("open", |t| t.status).into(),
-            triage.map(|t| t.reason.clone()).into(),
-            triage.map(|t| t.by.clone()).into(),
-        ]
+        Row::of(&SIGNALS)
+            .set("signal", signal.id.as_str())
+            .set("rule", signal.rule)
+            .set("dossier", signal.dossier.as_str())
+            .set("subject", signal.subject.as_str())
+            .set("explanation", signal.explanation.as_str())
+            .set("amount", signal.amount.map(euro).unwrap_or(Value::Null))
+            .set("evidence", evidence.join(","))
+            .set("raised_at", raised.map(|r| r.at))
+            .set("raised_position", raised.map(|r| r.position))
+            .set("triage", triage.map_or("open", |t| t.status))
+            .set("triage_reason", triage.map(|t| t.reason.clone()))
+            .set("triage_by", triage.map(|t| t.by.clone()))
     }
 
     /// Writes the difference between the signals raised before and now.
@@ -295,7 +295,7 @@ impl Signals {
                 at: event.recorded_at,
                 position: i64::try_from(event.position.0).unwrap_or(i64::MAX),
             });
-            changes.upsert(&SIGNALS, self.row(signal));
+            changes.upsert(self.row(signal));
         }
         for id in before.keys().filter(|id| !now.contains_key(*id)) {
             // The facts changed (e.g. a line was rejected after all): the signal no longer holds.
@@ -333,7 +333,7 @@ impl Signals {
             .or_else(|| self.duplicates.signal(&payload.signal))
             .cloned();
         if let Some(signal) = current {
-            changes.upsert(&SIGNALS, self.row(&signal));
+            changes.upsert(self.row(&signal));
         }
     }
 
