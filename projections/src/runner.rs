@@ -4,11 +4,17 @@
 //! ([`ReadModelSink::claim`]): with several instances on one database each projection is run
 //! by one of them, and the others keep asking, to take over when the holder goes.
 //!
-//! A runner runs all of its projections or none: Dossier's read models share one in-memory
+//! A runner claims all of its projections or none: Dossier's read models share one in-memory
 //! fold of the log (`read::fold`), which a projection joining later could not be caught up on
 //! without folding the others' events twice. So it claims them in turn and, when one is run
 //! elsewhere, releases the ones it took and asks again later. Claims never wait, so two
 //! instances cannot deadlock; whichever gets the first projection usually gets them all.
+//!
+//! Each projection fails alone: one that panics on an event is stopped (its tables stay at its
+//! last checkpoint, before that event) and the others go on. `catch_up` and `rebuild` then end
+//! in [`RunError::ProjectionFailed`]; `follow` keeps following with the others and logs it. A
+//! restart tries the stopped one again from its checkpoint (`ARCHITECTURE.md`, "the fold
+//! unit", says why the unit of failure is the projection and the unit of folding is the log).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,6 +36,16 @@ pub enum RunError {
     /// A one-off catch-up or rebuild found a projection run by another process.
     #[error("projection {0} is run by another process; stop it first or let it do the work")]
     HeldElsewhere(String),
+    /// A projection failed on an event and was stopped; the others were brought up to date.
+    /// Its tables hold what it committed before that event.
+    #[error(
+        "read model {projection} failed on the event at position {position} ({event_type}) and was stopped; the others are up to date"
+    )]
+    ProjectionFailed {
+        projection: &'static str,
+        position: u64,
+        event_type: String,
+    },
 }
 
 /// A projection's name, version and tables: what a sink needs to open it.
@@ -71,19 +87,55 @@ struct Tracked<'a> {
     projection: &'a mut dyn Projection,
     committed: Option<Position>,
     changes: RowChanges,
+    /// The event it failed on: from then on it is stopped.
+    failed: Option<RunError>,
 }
 
 impl Tracked<'_> {
     /// Folds an event in; an event the tables already hold only rebuilds the in-memory state.
+    /// A projection that panics is stopped with what it committed; its pending rows, which
+    /// may hold half of the failed event, are dropped.
     fn apply(&mut self, event: &RecordedEvent) {
-        self.projection.apply(event, &mut self.changes);
+        if self.failed.is_some() {
+            return;
+        }
+        let (projection, changes) = (&mut *self.projection, &mut self.changes);
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            projection.apply(event, changes);
+        }));
+        if applied.is_err() {
+            let projection = self.projection.name();
+            // Type and position only: a payload may hold an INSZ.
+            tracing::error!(
+                projection,
+                position = event.position.0,
+                event_type = %event.event_type,
+                "read model failed on an event and is stopped; the others go on"
+            );
+            self.changes.clear();
+            self.failed = Some(RunError::ProjectionFailed {
+                projection,
+                position: event.position.0,
+                event_type: event.event_type.clone(),
+            });
+            return;
+        }
         if self.committed.is_some_and(|c| event.position <= c) {
             self.changes.clear();
         }
     }
 
+    /// Whether it has rows to commit through `position`: a stopped projection never has.
     fn behind(&self, position: Position) -> bool {
-        self.committed.is_none_or(|c| c < position)
+        self.failed.is_none() && self.committed.is_none_or(|c| c < position)
+    }
+}
+
+/// The first projection that failed, as the error a one-off run ends in.
+fn first_failure(tracked: &mut [Tracked<'_>]) -> Result<(), RunError> {
+    match tracked.iter_mut().find_map(|t| t.failed.take()) {
+        Some(failure) => Err(failure),
+        None => Ok(()),
     }
 }
 
@@ -158,6 +210,7 @@ impl Runner {
                 projection: p,
                 committed,
                 changes: RowChanges::default(),
+                failed: None,
             });
         }
         Ok(tracked)
@@ -238,6 +291,7 @@ impl Runner {
         let mut tracked = self.track(claimed).await?;
         let end = self.catch_up_tracked(&mut tracked, Position::START).await?;
         self.complete_indexes(declared(&tracked)).await?;
+        first_failure(&mut tracked)?;
         Ok(end)
     }
 
@@ -352,6 +406,7 @@ impl Runner {
             self.commit(&mut tracked, last).await?;
         }
         self.complete_indexes(declared(&tracked)).await?;
+        first_failure(&mut tracked)?;
         Ok(RebuildStats {
             events,
             seconds: started.elapsed().as_secs_f64(),

@@ -136,17 +136,31 @@ struct Cursor {
     fold: DossierFold,
     at: Option<(Position, Uuid)>,
     current: Option<(String, DossierEvent)>,
+    /// Set while an event is folded in: still set afterwards means folding it panicked and
+    /// the state is no longer the log's.
+    broken: bool,
 }
 
 impl SharedFold {
     /// Folds `event` in unless this fold is already at it, then calls `f` with the dossier
     /// event and the state after it (`None` for other events).
+    ///
+    /// # Panics
+    /// When folding this or an earlier event panicked: every read model sharing the fold then
+    /// fails with it (the runner stops each one alone), rather than go on from a state that
+    /// is no longer the log's.
     pub fn with<R>(&self, event: &RecordedEvent, f: impl FnOnce(Option<Folded<'_>>) -> R) -> R {
         let mut cursor = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        assert!(
+            !cursor.broken,
+            "the shared dossier fold failed on an earlier event"
+        );
         let at = Some((event.position, event.event_id));
         if cursor.at != at {
+            cursor.broken = true;
             cursor.current = cursor.fold.apply(event);
             cursor.at = at;
+            cursor.broken = false;
         }
         let cursor = &*cursor;
         let folded = cursor.current.as_ref().and_then(|(dossier, decoded)| {

@@ -241,3 +241,92 @@ async fn follow_applies_events_as_they_arrive_and_stops_when_told() {
         .unwrap()
         .unwrap();
 }
+
+/// Writes one row per event, and panics on the event at `fails_at` (counted from 1): a read
+/// model with a bug.
+struct FailsAt {
+    seen: u64,
+    fails_at: u64,
+}
+
+static SEEN: Table = Table {
+    name: "seen_events",
+    doc: "One row per event seen.",
+    columns: &[Column {
+        name: "position",
+        ty: ColumnType::Integer,
+        doc: "position of the event",
+    }],
+    primary_key: &["position"],
+    indexes: &[],
+};
+
+impl Projection for FailsAt {
+    fn name(&self) -> &'static str {
+        "fails_at"
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn tables(&self) -> &'static [&'static Table] {
+        static TABLES: [&Table; 1] = [&SEEN];
+        &TABLES
+    }
+    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+        self.seen += 1;
+        changes.upsert(Row::of(&SEEN).set("position", event.position.0 as i64));
+        assert!(self.seen != self.fails_at, "a bug in this read model");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_model_that_fails_stops_alone_at_its_last_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    write(store.as_ref(), 5, 1000).await; // 5,000 events: the first pages commit
+    let sink = SqliteSink::open(dir.path().join("read.db")).unwrap();
+    let runner = Runner::new(store.clone(), Arc::new(sink.clone()));
+    let all = store
+        .read_all(event_store::Position::START, 5000)
+        .await
+        .unwrap();
+    let bad = all[2999].position;
+
+    let mut both: Vec<Box<dyn Projection>> = vec![
+        Box::new(FailsAt {
+            seen: 0,
+            fails_at: 3000,
+        }),
+        fresh().remove(0),
+    ];
+    let outcome = runner.catch_up(&mut both).await;
+    match outcome {
+        Err(projections::RunError::ProjectionFailed {
+            projection,
+            position,
+            ..
+        }) => {
+            assert_eq!(projection, "fails_at");
+            assert_eq!(position, bad.0);
+        }
+        other => panic!("expected the failure of fails_at, got {other:?}"),
+    }
+    // The other read model is complete; the failed one stopped before the bad event, with
+    // nothing of it or after it written.
+    assert_eq!(counts(&sink), expected(5, 1000));
+    let stopped = sink.checkpoint("fails_at").await.unwrap().unwrap();
+    let stopped_at = stopped
+        .position
+        .expect("a page was committed before the failure");
+    assert!(stopped_at < bad, "{stopped_at:?} < {bad:?}");
+    let conn = rusqlite::Connection::open(sink.path()).unwrap();
+    let (rows, last): (i64, i64) = conn
+        .query_row("SELECT count(*), max(position) FROM seen_events", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(last as u64, stopped_at.0);
+    assert!(rows > 0 && (rows as u64) < 3000);
+    let done = sink.checkpoint("events_per_stream").await.unwrap().unwrap();
+    assert_eq!(done.position, Some(all[4999].position));
+}
