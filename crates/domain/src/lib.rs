@@ -28,6 +28,7 @@ pub mod controls;
 pub mod decider;
 pub mod dossier;
 pub mod event;
+pub mod examples;
 pub mod person_index;
 pub mod registry;
 pub mod rejection;

@@ -6,7 +6,6 @@ mod cmd;
 mod config;
 mod progress;
 mod store_url;
-mod synthetic;
 
 use std::process::ExitCode;
 

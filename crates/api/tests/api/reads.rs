@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use domain::access::Role;
 use domain::dossier::*;
+use domain::examples;
 use domain::{AgreementId, BudgetId, ClaimId, Euro, Iban, PersonId, VoucherId};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -19,39 +20,19 @@ fn euro(text: &str) -> Euro {
     Euro::parse(text).unwrap()
 }
 
-/// The INSZ of a child born on 17/05/2012, serial `serial` (2000+ check digits).
-fn child_insz(serial: u64) -> String {
-    let base = 120_517_000 + serial;
-    format!("{base:09}{:02}", 97 - (2_000_000_000 + base) % 97)
+/// The INSZ of a child born on 17/05/2012, serial `serial`.
+fn child_insz(serial: u32) -> String {
+    examples::insz(examples::date(2012, 5, 17), serial)
+        .expose_digits()
+        .to_owned()
 }
 
 /// A cash agreement with an individual assistant from `start`.
 fn agreement(agreement: AgreementId, budget: BudgetId, start: NaiveDate) -> DossierCommand {
-    DossierCommand::RegisterAgreement(RegisterAgreement {
-        agreement,
-        budget,
-        payment: PaymentForm::Cash,
-        kind: AgreementKind::IndividualAssistant,
-        provider: Provider::Other {
-            name: "An Assistent".into(),
-        },
-        start,
-        end: None,
-        task_description: "persoonlijke assistentie thuis".into(),
-        weekly_hours: Some(rust_decimal::Decimal::from(10)),
-        care_relation: CareRelation::OneToOne,
-        covid: None,
-        worker: None,
-        signed_on: Some(start),
-        emergency: false,
-        volunteer: false,
-        party_identification: Some(PartyIdentification::Insz {
-            insz: domain::Insz::parse("85073000160").unwrap(),
-        }),
-        notice_terms: Some("onbepaalde duur".into()),
-        hourly_cost: Some(euro("18.50")),
-        payment_terms: Some("maandelijks".into()),
-    })
+    let assistant = examples::insz(examples::date(1985, 7, 30), 1);
+    DossierCommand::RegisterAgreement(examples::cash_agreement(
+        agreement, budget, start, assistant,
+    ))
 }
 
 fn cost_line(n: u32, agreement: AgreementId, month: u32, amount: &str) -> CostLine {

@@ -8,7 +8,7 @@ use domain::*;
 use uuid::Uuid;
 
 pub fn d(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).unwrap()
+    domain::examples::date(year, month, day)
 }
 
 pub fn euro(text: &str) -> Euro {
@@ -72,22 +72,7 @@ pub fn organisation(organisation: OrganisationId) -> Actor {
 
 /// A valid INSZ for someone born on `birth` (serial 001), with the 2000+ check-digit rule.
 pub fn insz_born(birth: NaiveDate) -> Insz {
-    use chrono::Datelike;
-    let base: u64 = format!(
-        "{:02}{:02}{:02}001",
-        birth.year() % 100,
-        birth.month(),
-        birth.day()
-    )
-    .parse()
-    .unwrap();
-    let prefix = if birth.year() >= 2000 {
-        2_000_000_000
-    } else {
-        0
-    };
-    let check = 97 - (prefix + base) % 97;
-    Insz::parse(&format!("{base:09}{check:02}")).unwrap()
+    domain::examples::insz(birth, 1)
 }
 
 /// The seed rule book, and three licensed organisations (a BO, a VZA, an MFC) from 2015.
@@ -259,31 +244,7 @@ pub fn assistant_insz() -> Insz {
 /// A cash agreement on `budget` with an individual assistant, signed on its start and stating
 /// everything a PAB agreement must state; adjust fields with struct update.
 pub fn cash_agreement(budget: BudgetId, start: NaiveDate) -> RegisterAgreement {
-    RegisterAgreement {
-        agreement: AGREEMENT,
-        budget,
-        payment: PaymentForm::Cash,
-        kind: AgreementKind::IndividualAssistant,
-        provider: Provider::Other {
-            name: "An Assistent".into(),
-        },
-        start,
-        end: None,
-        task_description: "persoonlijke assistentie thuis".into(),
-        weekly_hours: Some(rust_decimal::Decimal::from(10)),
-        care_relation: CareRelation::OneToOne,
-        covid: None,
-        worker: None,
-        signed_on: Some(start),
-        emergency: false,
-        volunteer: false,
-        party_identification: Some(PartyIdentification::Insz {
-            insz: assistant_insz(),
-        }),
-        notice_terms: Some("onbepaalde duur; opzeg volgens het arbeidsrecht".into()),
-        hourly_cost: Some(euro("18.50")),
-        payment_terms: Some("maandelijks, binnen 14 dagen na de prestatiestaat".into()),
-    }
+    domain::examples::cash_agreement(AGREEMENT, budget, start, assistant_insz())
 }
 
 pub fn register_agreement(command: RegisterAgreement) -> DossierCommand {

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::progress;
-use crate::synthetic::insz;
+use domain::examples::{date, insz};
 
 #[derive(Debug, clap::Args)]
 pub struct HttpBenchArgs {
@@ -47,10 +47,6 @@ struct Ready {
 struct ClientRun {
     latencies_ms: Vec<f64>,
     non_2xx: Vec<(u16, String)>,
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
 pub async fn run(args: &HttpBenchArgs) -> anyhow::Result<()> {
@@ -328,27 +324,17 @@ async fn set_up_dossier(service: &Service, i: u32, year: i32) -> anyhow::Result<
             Actor::Holder { person },
             date(year - 1, 12, 10),
             DossierCommand::RegisterAgreement(RegisterAgreement {
-                agreement,
-                budget,
-                payment: PaymentForm::Cash,
-                kind: AgreementKind::IndividualAssistant,
                 provider: Provider::Other {
                     name: "Bench Assistent".into(),
                 },
-                start: date(year, 1, 1),
-                end: None,
-                task_description: "persoonlijke assistentie thuis".into(),
                 weekly_hours: Some(Decimal::from(12)),
-                care_relation: CareRelation::OneToOne,
-                covid: None,
-                worker: None,
                 signed_on: Some(date(year - 1, 12, 10)),
-                emergency: false,
-                volunteer: false,
-                party_identification: None,
-                notice_terms: None,
-                hourly_cost: None,
-                payment_terms: None,
+                ..domain::examples::cash_agreement(
+                    agreement,
+                    budget,
+                    date(year, 1, 1),
+                    insz(date(1980, 1, 1), 1),
+                )
             }),
         ),
         (

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use crate::cmd::rebuild::open_read_sink;
 use crate::progress;
-use crate::synthetic::{Lcg, insz};
+use domain::examples::{Lcg, cents as eur_cents, date, insz, month_end};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchRebuildArgs {
@@ -37,14 +37,6 @@ pub struct BenchRebuildArgs {
     /// Dossiers whose as-of answer is timed (the median is reported).
     #[arg(long, default_value_t = 201)]
     pub asof_samples: u32,
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-}
-
-fn eur_cents(cents: i64) -> Euro {
-    Euro::parse(&format!("{}.{:02}", cents / 100, cents % 100)).expect("whole cents")
 }
 
 /// One generated dossier and where its stream stands.
@@ -109,15 +101,6 @@ impl Sealer {
 
 fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).unwrap_or_default())
-}
-
-fn month_end(year: i32, month: u32) -> NaiveDate {
-    let next = if month == 12 {
-        date(year + 1, 1, 1)
-    } else {
-        date(year, month + 1, 1)
-    };
-    next - Duration::days(1)
 }
 
 /// The facts of a dossier's first month.

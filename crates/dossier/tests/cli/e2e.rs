@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use domain::dossier::*;
+use domain::examples;
 use domain::registry::{OrganisationKind, RegistryCommand};
 use domain::{AgreementId, BudgetId, ClaimId, CombinationId, Euro, Iban, OrganisationId, PersonId};
 use serde_json::{Value, json};
@@ -112,31 +113,10 @@ impl Served {
 
 /// A cash agreement with an individual assistant from `start`.
 fn cash_agreement(agreement: AgreementId, budget: BudgetId, start: NaiveDate) -> DossierCommand {
-    DossierCommand::RegisterAgreement(RegisterAgreement {
-        agreement,
-        budget,
-        payment: PaymentForm::Cash,
-        kind: AgreementKind::IndividualAssistant,
-        provider: Provider::Other {
-            name: "An Assistent".into(),
-        },
-        start,
-        end: None,
-        task_description: "persoonlijke assistentie thuis".into(),
-        weekly_hours: Some(rust_decimal::Decimal::from(10)),
-        care_relation: CareRelation::OneToOne,
-        covid: None,
-        worker: None,
-        signed_on: Some(start),
-        emergency: false,
-        volunteer: false,
-        party_identification: Some(PartyIdentification::Insz {
-            insz: domain::Insz::parse("85073000160").unwrap(),
-        }),
-        notice_terms: Some("onbepaalde duur".into()),
-        hourly_cost: Some(euro("18.50")),
-        payment_terms: Some("maandelijks".into()),
-    })
+    let assistant = examples::insz(examples::date(1985, 7, 30), 1);
+    DossierCommand::RegisterAgreement(examples::cash_agreement(
+        agreement, budget, start, assistant,
+    ))
 }
 
 fn month_line(n: u32, agreement: AgreementId, month: u32, amount: &str) -> CostLine {

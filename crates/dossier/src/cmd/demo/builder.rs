@@ -389,13 +389,11 @@ impl<'a> Builder<'a> {
             u32::try_from(self.rng.between(1, 12)).unwrap_or(1),
             u32::try_from(self.rng.between(1, 28)).unwrap_or(1),
         );
+        let weekly_hours = Some(Decimal::from(self.rng.between(6, 20)));
+        let hourly_cost = Some(cents(self.rng.between(1_750, 2_450)));
         let command = RegisterAgreement {
-            agreement,
-            budget: case.budget,
-            payment: PaymentForm::Cash,
             kind,
             provider: provider.clone(),
-            start,
             end: covid.map(|_| date(2020, 12, 31)),
             task_description: if covid.is_some() {
                 "extra persoonlijke assistentie thuis tijdens COVID-19".into()
@@ -403,19 +401,16 @@ impl<'a> Builder<'a> {
                 "persoonlijke assistentie thuis: opstaan, verzorging, begeleiding naar school"
                     .into()
             },
-            weekly_hours: Some(Decimal::from(self.rng.between(6, 20))),
-            care_relation: CareRelation::OneToOne,
+            weekly_hours,
             covid,
-            worker: None,
             signed_on: Some(registered_on.min(start)),
-            emergency: false,
-            volunteer: false,
-            party_identification: Some(PartyIdentification::Insz {
-                insz: insz(assistant_birth, self.index % 997 + 2),
-            }),
-            notice_terms: Some("onbepaalde duur; opzeg volgens het arbeidsrecht".into()),
-            hourly_cost: Some(cents(self.rng.between(1_750, 2_450))),
-            payment_terms: Some("maandelijks, binnen 14 dagen na de prestatiestaat".into()),
+            hourly_cost,
+            ..examples::cash_agreement(
+                agreement,
+                case.budget,
+                start,
+                insz(assistant_birth, self.index % 997 + 2),
+            )
         };
         self.holder_command(
             case,
@@ -740,29 +735,12 @@ impl<'a> Builder<'a> {
             case.dossier,
             provider,
             start - Duration::days(3),
-            DossierCommand::RegisterAgreement(RegisterAgreement {
+            DossierCommand::RegisterAgreement(examples::ido_agreement(
                 agreement,
-                budget: case.budget,
-                payment: PaymentForm::Voucher,
-                kind: AgreementKind::Ido,
-                provider: Provider::Organisation {
-                    organisation: self.world.vza,
-                },
+                case.budget,
+                self.world.vza,
                 start,
-                end: None,
-                task_description: "dagondersteuning in het dagcentrum, 3 dagen per week".into(),
-                weekly_hours: Some(Decimal::from(18)),
-                care_relation: CareRelation::Group,
-                covid: None,
-                worker: None,
-                signed_on: Some(start - Duration::days(3)),
-                emergency: false,
-                volunteer: false,
-                party_identification: None,
-                notice_terms: None,
-                hourly_cost: None,
-                payment_terms: None,
-            }),
+            )),
         )
         .await?;
         self.staff_command(

@@ -25,7 +25,7 @@ use domain::registry::{OrganisationKind, RegistryCommand};
 use domain::rule_book::{Parameter, ParameterValue, PublishRuleParameter, Source};
 use domain::signals::SignalTriageCommand;
 use domain::{
-    Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Euro, Iban,
+    Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Iban,
     OrganisationId, PaymentId, PersonId, RecoveryId, UserId, VoucherId,
 };
 use event_store::{EventMetadata, EventStore, ExpectedVersion, NewEvent, ReadPages};
@@ -37,7 +37,7 @@ use uuid::Uuid;
 use crate::UsageError;
 use crate::cmd::report::{ReportKind, compute};
 use crate::progress;
-use crate::synthetic::{Lcg, insz};
+use domain::examples::{self, Lcg, cents, date, insz, month_end};
 
 mod builder;
 mod showcases;
@@ -177,21 +177,8 @@ async fn count_events(store: &dyn EventStore) -> anyhow::Result<usize> {
 // ---------------------------------------------------------------------------------------------
 // Deterministic ingredients
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
-}
-
-fn month_end(y: i32, m: u32) -> NaiveDate {
-    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    date(ny, nm, 1) - Duration::days(1)
-}
-
 fn next_month(y: i32, m: u32) -> (i32, u32) {
     if m == 12 { (y + 1, 1) } else { (y, m + 1) }
-}
-
-fn cents(c: i64) -> Euro {
-    Euro::rounded(Decimal::new(c, 2))
 }
 
 /// A small deterministic generator (PCG-style LCG): the same seed gives the same history.
@@ -201,7 +188,7 @@ struct Rng(Lcg);
 impl Rng {
     fn seeded(seed: u64) -> Self {
         let mut rng = Self(Lcg(seed ^ 0x5DEE_CE66_D1A4_F87D));
-        rng.0.next();
+        rng.0.next_value();
         rng
     }
     fn below(&mut self, n: u64) -> u64 {

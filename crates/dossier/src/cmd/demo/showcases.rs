@@ -245,27 +245,12 @@ impl Builder<'_> {
             &case,
             date(2019, 4, 1),
             DossierCommand::RegisterAgreement(RegisterAgreement {
-                agreement: ido,
-                budget: case.budget,
                 payment: PaymentForm::Cash,
-                kind: AgreementKind::Ido,
-                provider: Provider::Organisation {
-                    organisation: self.world.vza,
-                },
-                start: date(2019, 4, 1),
-                end: None,
                 task_description: "woonondersteuning, 4 nachten per week".into(),
                 weekly_hours: Some(Decimal::from(20)),
                 care_relation: CareRelation::OneToOne,
-                covid: None,
-                worker: None,
                 signed_on: Some(date(2019, 3, 25)),
-                emergency: false,
-                volunteer: false,
-                party_identification: None,
-                notice_terms: None,
-                hourly_cost: None,
-                payment_terms: None,
+                ..examples::ido_agreement(ido, case.budget, self.world.vza, date(2019, 4, 1))
             }),
         )
         .await?;
@@ -457,25 +442,13 @@ impl Builder<'_> {
             &case,
             date(2021, 1, 20),
             DossierCommand::RegisterAgreement(RegisterAgreement {
-                agreement: day_care,
-                budget: pvb,
                 payment: PaymentForm::Cash,
                 kind: AgreementKind::DayCare,
                 provider: centre.clone(),
-                start: date(2021, 2, 1),
-                end: None,
                 task_description: "dagopvang in het dagcentrum, 2 dagen per week".into(),
                 weekly_hours: Some(Decimal::from(14)),
-                care_relation: CareRelation::Group,
-                covid: None,
-                worker: None,
                 signed_on: Some(date(2021, 1, 20)),
-                emergency: false,
-                volunteer: false,
-                party_identification: None,
-                notice_terms: None,
-                hourly_cost: None,
-                payment_terms: None,
+                ..examples::ido_agreement(day_care, pvb, self.world.vza, date(2021, 2, 1))
             }),
         )
         .await?;
@@ -593,31 +566,24 @@ impl Builder<'_> {
             &case,
             start,
             DossierCommand::RegisterAgreement(RegisterAgreement {
-                agreement,
-                budget: case.budget,
-                payment: PaymentForm::Cash,
                 kind: AgreementKind::FamilyMember,
                 provider: brother.clone(),
-                start,
-                end: None,
                 task_description: "begeleiding bij vrijetijdsactiviteiten in het weekend".into(),
                 weekly_hours: Some(Decimal::from(6)),
-                care_relation: CareRelation::OneToOne,
-                covid: None,
                 worker: Some(Worker {
                     birth_date: brother_birth,
                     family_within_second_degree: true,
                     completed_two_years_secondary: true,
                 }),
-                signed_on: Some(start),
-                emergency: false,
-                volunteer: false,
-                party_identification: Some(PartyIdentification::Insz {
-                    insz: insz(brother_birth, self.index % 997 + 2),
-                }),
                 notice_terms: Some("bepaalde duur van een jaar".into()),
                 hourly_cost: Some(cents(1_400)),
                 payment_terms: Some("maandelijks".into()),
+                ..examples::cash_agreement(
+                    agreement,
+                    case.budget,
+                    start,
+                    insz(brother_birth, self.index % 997 + 2),
+                )
             }),
         )
         .await?;
