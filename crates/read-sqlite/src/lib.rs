@@ -42,6 +42,19 @@ struct Inner {
     crash_before_checkpoint: AtomicBool,
 }
 
+impl Inner {
+    /// The tables a commit may write: those opened or reset through this sink.
+    fn remember(&self, tables: &[&'static Table]) {
+        let mut known = self
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for t in tables {
+            known.insert(t.name, t);
+        }
+    }
+}
+
 fn unavailable(e: impl std::fmt::Display) -> SinkError {
     SinkError::Unavailable(e.to_string())
 }
@@ -236,13 +249,7 @@ impl ReadModelSink for SqliteSink {
                     .map_err(unavailable)?;
             }
             tx.commit().map_err(unavailable)?;
-            let mut known = inner
-                .tables
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for t in tables {
-                known.insert(t.name, t);
-            }
+            inner.remember(&tables);
             Ok(checkpoint)
         })
         .await
@@ -266,13 +273,7 @@ impl ReadModelSink for SqliteSink {
             tx.execute(&SQL.reset_checkpoint(), params![projection, version])
                 .map_err(unavailable)?;
             tx.commit().map_err(unavailable)?;
-            let mut known = inner
-                .tables
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for t in tables {
-                known.insert(t.name, t);
-            }
+            inner.remember(&tables);
             Ok(())
         })
         .await
