@@ -55,6 +55,17 @@ impl WriteContext {
         }
     }
 
+    /// The context of a write by `actor`, its metadata strings taken from the actor itself.
+    pub fn of(actor: domain::Actor, correlation_id: Uuid, reason: Option<String>) -> Self {
+        Self {
+            actor_id: actor.id_text(),
+            actor_role: actor.kind_code().to_owned(),
+            correlation_id,
+            causation_id: None,
+            reason,
+        }
+    }
+
     /// The correlation id of a request that carried an idempotency key: derived from the user,
     /// the key and the request, so a retry, even after a restart, has the same one. Version-5
     /// UUIDs mark such ids (ordinary correlation ids are version 7); the executor answers a

@@ -227,6 +227,34 @@ impl Service {
             .await
     }
 
+    /// Records facts of `dossier` taken over from `source`, a system before Dossier, as the
+    /// migration actor: the one path by which history that was not decided here enters the log
+    /// (see `domain::dossier::MigrateHistory`). The metadata names the source as the reason.
+    ///
+    /// # Errors
+    /// See [`ExecuteError`]: a refusal (no such dossier, no facts, a registration among them),
+    /// contention or a store failure.
+    pub async fn migrate(
+        &self,
+        dossier: DossierId,
+        source: &str,
+        facts: Vec<domain::dossier::DossierEvent>,
+        today: NaiveDate,
+        correlation_id: Uuid,
+    ) -> Result<Executed<Dossier>, CommandError> {
+        let write = WriteContext::of(
+            Actor::Migration,
+            correlation_id,
+            Some(format!("overgenomen uit {source}")),
+        );
+        let command = DossierCommand::MigrateHistory(domain::dossier::MigrateHistory {
+            source: source.to_owned(),
+            facts,
+        });
+        self.execute::<DossierStream>(&dossier, &command, Actor::Migration, today, &write, None)
+            .await
+    }
+
     /// Registers a person in a dossier, and in the person index so that no other dossier can
     /// register the same INSZ: the dossier's own rules are checked first (nothing is claimed
     /// for a refused registration), then the person's index stream is claimed, then the person

@@ -67,12 +67,41 @@ pub enum Actor {
     System,
     /// A fraud investigator: triages fraud signals; never changes a dossier.
     Investigator { user: UserId },
+    /// History taken over from a system before Dossier (`app::Service::migrate`): the only
+    /// actor that may record migrated facts, and only that.
+    Migration,
 }
 
 impl Actor {
     /// Staff, administrators and the system act for VAPH.
     pub fn is_agency(self) -> bool {
         matches!(self, Self::Staff { .. } | Self::Admin { .. } | Self::System)
+    }
+
+    /// The actor's kind as the event metadata records it (`actor_role`).
+    pub const fn kind_code(self) -> &'static str {
+        match self {
+            Self::Staff { .. } => "staff",
+            Self::Admin { .. } => "admin",
+            Self::Holder { .. } => "holder",
+            Self::Organisation { .. } => "organisation",
+            Self::System => "system",
+            Self::Investigator { .. } => "investigator",
+            Self::Migration => "migration",
+        }
+    }
+
+    /// Who acted, as the event metadata records it (`actor_id`): the id of the user, person or
+    /// organisation, or the kind for the system and migration.
+    pub fn id_text(self) -> String {
+        match self {
+            Self::Staff { user } | Self::Admin { user } | Self::Investigator { user } => {
+                user.to_string()
+            }
+            Self::Holder { person } => person.to_string(),
+            Self::Organisation { organisation } => organisation.to_string(),
+            Self::System | Self::Migration => self.kind_code().to_owned(),
+        }
     }
 }
 

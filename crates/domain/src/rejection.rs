@@ -74,6 +74,14 @@ reasons! {
     ReasonRequired => "REASON_REQUIRED", "-",
         nl: "Vermeld een reden of referentie.",
         en: "State a reason or reference.";
+    /// A migration carries at least one fact.
+    MigrationEmpty => "MIGRATION_EMPTY", "-",
+        nl: "Een migratie bevat minstens één feit uit het vorige systeem.",
+        en: "A migration holds at least one fact from the previous system.";
+    /// Registering a person claims the INSZ in the person index: a migration cannot.
+    MigrationCannotRegister => "MIGRATION_CANNOT_REGISTER", "-",
+        nl: "Een persoon wordt geregistreerd via de personenindex, niet via een migratie.",
+        en: "A person is registered through the person index, not by a migration.";
     /// A person's name needs a family name and a given name, each at most 200 characters.
     PersonNameInvalid => "PERSON_NAME_INVALID", "-",
         nl: "Vul een familienaam en een voornaam in (elk hoogstens 200 tekens).",

@@ -16,21 +16,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 /// A valid INSZ for someone born on `birth` (serial 001).
 fn insz_born(birth: NaiveDate) -> Insz {
-    use chrono::Datelike;
-    let base: u64 = format!(
-        "{:02}{:02}{:02}001",
-        birth.year() % 100,
-        birth.month(),
-        birth.day()
-    )
-    .parse()
-    .unwrap();
-    let prefix = if birth.year() >= 2000 {
-        2_000_000_000
-    } else {
-        0
-    };
-    Insz::parse(&format!("{base:09}{:02}", 97 - (prefix + base) % 97)).unwrap()
+    domain::examples::insz(birth, 1)
 }
 
 fn staff() -> (Actor, WriteContext) {
@@ -375,4 +361,64 @@ async fn a_keyed_retry_of_a_draw_draws_the_same_sample_and_opens_nothing_twice()
         store.read_all(Position::START, 10_000).await.unwrap().len(),
         events
     );
+}
+
+#[tokio::test]
+async fn migrated_history_enters_only_through_the_migration_path_as_the_migration_actor() {
+    use domain::dossier::{AssistanceRecorded, AssistanceThreshold, DossierEvent, MigrateHistory};
+    let (store, service) = service().await;
+    let dossier = open_dossier(&service, d(1980, 5, 1)).await;
+    let stream = app::models::dossier_stream(dossier);
+    let before = store.read_stream(&stream, 0, 100).await.unwrap().len();
+    let fact = DossierEvent::from(AssistanceRecorded {
+        organisation: domain::OrganisationId::from_uuid(Uuid::from_u128(0x40)),
+        threshold: AssistanceThreshold::LowThreshold,
+        description: "infosessie (uit het vorige systeem)".into(),
+        fee: domain::examples::cents(7_500),
+        provided_on: d(2019, 1, 21),
+    });
+
+    let (actor, write) = staff();
+    let by_staff = DossierCommand::MigrateHistory(MigrateHistory {
+        source: "vorig systeem".into(),
+        facts: vec![fact.clone()],
+    });
+    let refused = service
+        .dossier_command(dossier, &by_staff, actor, d(2026, 1, 5), &write, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, ExecuteError::Rejected(r) if r.code() == "NOT_AUTHORISED"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.read_stream(&stream, 0, 100).await.unwrap().len(),
+        before
+    );
+
+    service
+        .migrate(
+            dossier,
+            "het dossiersysteem van de bijstandsorganisatie",
+            vec![fact],
+            d(2026, 1, 5),
+            Uuid::now_v7(),
+        )
+        .await
+        .unwrap();
+    let events = store.read_stream(&stream, 0, 100).await.unwrap();
+    assert_eq!(events.len(), before + 1);
+    let migrated = events.last().unwrap();
+    assert_eq!(migrated.event_type, "BoAssistanceRecorded");
+    let meta = migrated.metadata().unwrap();
+    assert_eq!(
+        (meta.actor_id.as_str(), meta.actor_role.as_str()),
+        ("migration", "migration")
+    );
+    assert_eq!(
+        meta.reason.as_deref(),
+        Some("overgenomen uit het dossiersysteem van de bijstandsorganisatie")
+    );
+    let (state, _) = service.dossier(dossier).await.unwrap();
+    assert_eq!(state.assistance.len(), 1);
 }

@@ -84,6 +84,7 @@ pub enum DossierCommand {
     RecordInspectionVisit(RecordInspectionVisit),
     ConcludeControl(ConcludeControl),
     ReportSuspectedFraud(ReportSuspectedFraud),
+    MigrateHistory(MigrateHistory),
 }
 
 /// Open the dossier of a person with a disability.
@@ -656,4 +657,18 @@ pub struct ReportSuspectedFraud {
     pub suspicion: Suspicion,
     pub narrative: String,
     pub reported_on: NaiveDate,
+}
+
+/// Facts of this dossier taken over from a system before Dossier, recorded as they were: only
+/// the migration actor may send it (`app::Service::migrate`), and the deciders' rules do not
+/// apply to what happened before (a fee the old system recorded stays recorded, for the
+/// signals to find).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrateHistory {
+    /// The system the facts come from, e.g. "dossiersysteem bijstandsorganisatie".
+    pub source: String,
+    /// The facts, as current dossier events, in the order they happened.
+    #[schemars(with = "Vec<serde_json::Value>")]
+    pub facts: Vec<super::events::DossierEvent>,
 }

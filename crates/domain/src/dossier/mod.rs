@@ -24,6 +24,7 @@ mod combination;
 mod commands;
 mod control;
 mod events;
+mod migration;
 mod money;
 mod money_state;
 mod person;
@@ -151,6 +152,7 @@ pub fn decide(
         C::RecordInspectionVisit(c) => control::record_visit(c, state, ctx),
         C::ConcludeControl(c) => control::conclude(c, state, ctx),
         C::ReportSuspectedFraud(c) => control::report_fraud(c, state, ctx),
+        C::MigrateHistory(c) => migration::migrate(c, state, ctx),
     }
 }
 

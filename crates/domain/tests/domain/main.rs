@@ -10,6 +10,7 @@ mod controls;
 mod docs;
 mod events_doc;
 mod fixtures;
+mod migration;
 mod money;
 mod organisations;
 mod person_index;

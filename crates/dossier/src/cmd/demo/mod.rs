@@ -28,7 +28,7 @@ use domain::{
     Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Iban,
     OrganisationId, PaymentId, PersonId, RecoveryId, UserId, VoucherId,
 };
-use event_store::{EventMetadata, EventStore, ExpectedVersion, NewEvent, ReadPages};
+use event_store::{EventStore, ReadPages};
 use futures::StreamExt;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -342,21 +342,7 @@ impl World {
 }
 
 fn write_context(actor: Actor, correlation_id: Uuid) -> WriteContext {
-    let (actor_id, actor_role) = match actor {
-        Actor::Staff { user } => (user.to_string(), "staff"),
-        Actor::Admin { user } => (user.to_string(), "admin"),
-        Actor::Investigator { user } => (user.to_string(), "investigator"),
-        Actor::Holder { person } => (person.to_string(), "holder"),
-        Actor::Organisation { organisation } => (organisation.to_string(), "organisation"),
-        Actor::System => ("system".to_owned(), "system"),
-    };
-    WriteContext {
-        actor_id,
-        actor_role: actor_role.to_owned(),
-        correlation_id,
-        causation_id: None,
-        reason: Some("demo history".into()),
-    }
+    WriteContext::of(actor, correlation_id, Some("demo history".into()))
 }
 
 /// A refused command is a bug in the demo: say which and why.

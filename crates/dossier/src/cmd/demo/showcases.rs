@@ -610,9 +610,10 @@ impl Builder<'_> {
     }
 
     /// F23: a record of the bijstandsorganisatie from before this system, migrated into the
-    /// dossier: a fee for low-threshold help. No command can record it (the decider refuses
-    /// it, S000-08); history migrated from the previous system is how such a fact reaches the
-    /// log, so it is appended as a migration, with its own actor and reason.
+    /// dossier: a fee for low-threshold help. No staff or organisation command can record it
+    /// (the decider refuses it, S000-08); history migrated from the previous system is how such
+    /// a fact reaches the log, so it comes through the service's migration path, as the
+    /// migration actor.
     pub(super) async fn f23_fee_for_low_threshold_help(&mut self) -> anyhow::Result<()> {
         let birth = self.adult_birth();
         let mut case = self.pvb_case(birth, 2019, 3_400_000).await?;
@@ -651,28 +652,16 @@ impl Builder<'_> {
             fee: cents(7_500),
             provided_on: date(2019, 1, 21),
         });
-        let stored = domain::event::Event::Dossier(migrated).to_stored()?;
-        let (_, version) = self.service.dossier(case.dossier).await?;
-        let metadata = EventMetadata {
-            actor_id: "migration".into(),
-            actor_role: "system".into(),
-            correlation_id: self.correlation,
-            causation_id: None,
-            reason: Some("overgenomen uit het dossiersysteem van de bijstandsorganisatie".into()),
-        };
-        let event = NewEvent::new(
-            self.id(),
-            stored.event_type,
-            stored.schema_version,
-            &stored.payload,
-            &metadata,
-        )?;
-        let stream = app::models::dossier_stream(case.dossier);
-        let expected = version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
         self.service
-            .store()
-            .append(&stream, expected, &[event])
-            .await?;
+            .migrate(
+                case.dossier,
+                "het dossiersysteem van de bijstandsorganisatie",
+                vec![migrated],
+                date(2020, 7, 1),
+                self.correlation,
+            )
+            .await
+            .map_err(|e| refused("migrate the 2019 infosessie", e))?;
         Ok(())
     }
 

@@ -1,0 +1,38 @@
+//! History taken over from a system before Dossier. What the old system recorded happened: it is
+//! recorded as it was, not decided again, so a fact today's rules refuse (a fee for
+//! low-threshold help, S000-08) reaches the log only this way and stays visible to the signals.
+//! The path is narrow: only [`crate::Actor::Migration`], only into an opened dossier, never a
+//! registration (that claims the INSZ in the person index), always naming the source.
+
+use super::commands::MigrateHistory;
+use super::events::DossierEvent;
+use super::require_reason;
+use super::state::Dossier;
+use crate::rejection::{Reason, Rejection};
+use crate::{Actor, Context};
+
+pub(super) fn migrate(
+    command: &MigrateHistory,
+    state: &Dossier,
+    ctx: &Context<'_>,
+) -> Result<Vec<DossierEvent>, Rejection> {
+    if ctx.actor != Actor::Migration {
+        return Err(Reason::NotAuthorised {
+            action: "record history migrated from a previous system",
+        }
+        .into());
+    }
+    state.registered_person()?;
+    require_reason(&command.source)?;
+    if command.facts.is_empty() {
+        return Err(Reason::MigrationEmpty.into());
+    }
+    if command
+        .facts
+        .iter()
+        .any(|fact| matches!(fact, DossierEvent::PersonRegistered(_)))
+    {
+        return Err(Reason::MigrationCannotRegister.into());
+    }
+    Ok(command.facts.clone())
+}
