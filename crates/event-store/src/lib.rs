@@ -24,7 +24,7 @@ pub mod verify;
 
 pub use error::StoreError;
 pub use hash::EventHash;
-pub use memory::MemoryStore;
+pub use memory::{HistoryClock, MemoryStore};
 pub use pages::{LogPages, ReadPages, StreamPages};
 pub use port::{EventStore, ImportOutcome};
 pub use subscription::Subscription;

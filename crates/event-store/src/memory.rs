@@ -2,11 +2,12 @@
 //! conformance suite's reference.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -25,6 +26,29 @@ pub struct MemoryStore {
     log: Mutex<Log>,
     /// The position of the last event, so followers wake on appends.
     head: watch::Sender<u64>,
+    /// Where recorded-at times come from: the wall clock unless a history is being generated.
+    clock: Option<HistoryClock>,
+}
+
+/// A clock its owner sets: a history generated command by command at its business dates
+/// (the benchmark's) is recorded at those dates, so "what was known on T" has an answer
+/// after it is imported into a real store. Shared by clones.
+#[derive(Debug, Clone)]
+pub struct HistoryClock(Arc<AtomicI64>);
+
+impl HistoryClock {
+    pub fn starting_at(at: DateTime<Utc>) -> Self {
+        Self(Arc::new(AtomicI64::new(at.timestamp_micros())))
+    }
+
+    /// Appends from now on are recorded at `at` (or later: a stream's times never go back).
+    pub fn set(&self, at: DateTime<Utc>) {
+        self.0.store(at.timestamp_micros(), Ordering::Relaxed);
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.0.load(Ordering::Relaxed)).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -35,6 +59,11 @@ struct Log {
 }
 
 impl Log {
+    fn last_recorded_at(&self, stream: &StreamName) -> Option<DateTime<Utc>> {
+        let last = *self.by_stream.get(stream)?.last()?;
+        Some(self.events[last].recorded_at)
+    }
+
     fn head(&self, stream: &StreamName) -> Option<StreamHead> {
         let last = *self.by_stream.get(stream)?.last()?;
         let e = &self.events[last];
@@ -68,6 +97,16 @@ impl MemoryStore {
         Self {
             log: Mutex::new(Log::default()),
             head: watch::channel(0).0,
+            clock: None,
+        }
+    }
+
+    /// A store that records appends at the time `clock` is set to, never earlier than the
+    /// stream's last event: a scratch store for a generated history.
+    pub fn recording_at(clock: HistoryClock) -> Self {
+        Self {
+            clock: Some(clock),
+            ..Self::new()
         }
     }
 
@@ -99,7 +138,13 @@ impl EventStore for MemoryStore {
         }
         let head = log.head(stream);
         check_expected(stream, expected, head.map(|h| h.version))?;
-        let written: Vec<RecordedEvent> = seal(stream, head, events, Utc::now())
+        let at = match &self.clock {
+            None => Utc::now(),
+            Some(clock) => log
+                .last_recorded_at(stream)
+                .map_or(clock.now(), |last| last.max(clock.now())),
+        };
+        let written: Vec<RecordedEvent> = seal(stream, head, events, at)
             .into_iter()
             .map(|e| log.push(e))
             .collect();
@@ -174,5 +219,63 @@ impl EventStore for MemoryStore {
 
     fn describe(&self) -> String {
         "memory".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::types::EventMetadata;
+
+    fn one() -> Vec<NewEvent> {
+        let meta = EventMetadata {
+            actor_id: "t".into(),
+            actor_role: "staff".into(),
+            correlation_id: Uuid::nil(),
+            causation_id: None,
+            reason: None,
+        };
+        vec![NewEvent::new(Uuid::now_v7(), "Tested", 1, &serde_json::json!({}), &meta).unwrap()]
+    }
+
+    #[tokio::test]
+    async fn a_history_clock_records_at_its_time_and_a_stream_never_goes_back() {
+        let day = |d| Utc.with_ymd_and_hms(2020, 3, d, 9, 0, 0).unwrap();
+        let clock = HistoryClock::starting_at(day(10));
+        let store = MemoryStore::recording_at(clock.clone());
+        let (a, b) = (
+            StreamName::parse("a").unwrap(),
+            StreamName::parse("b").unwrap(),
+        );
+        store
+            .append(&a, ExpectedVersion::Any, &one())
+            .await
+            .unwrap();
+        clock.set(day(2));
+        store
+            .append(&a, ExpectedVersion::Any, &one())
+            .await
+            .unwrap();
+        store
+            .append(&b, ExpectedVersion::Any, &one())
+            .await
+            .unwrap();
+        let times: Vec<_> = store
+            .read_all(Position::START, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.stream.to_string(), e.recorded_at))
+            .collect();
+        assert_eq!(
+            times,
+            [
+                ("a".to_owned(), day(10)),
+                ("a".to_owned(), day(10)),
+                ("b".to_owned(), day(2))
+            ]
+        );
     }
 }

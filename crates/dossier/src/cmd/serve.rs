@@ -34,8 +34,13 @@ pub async fn run(
     service.ensure_rule_book(today).await?;
     if args.demo {
         if empty {
-            let summary =
-                crate::cmd::demo::populate(service.clone(), args.demo_dossiers, true).await?;
+            let summary = crate::cmd::demo::populate(
+                service.clone(),
+                args.demo_dossiers,
+                crate::cmd::demo::Recording::AsWritten,
+                true,
+            )
+            .await?;
             println!("{summary}");
             println!("demo: one user per role (tokens are shown once):");
             for role in Role::ALL {

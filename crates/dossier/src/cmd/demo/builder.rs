@@ -4,10 +4,16 @@
 use super::*;
 
 impl<'a> Builder<'a> {
-    pub(super) fn new(service: &'a Service, world: &'a World, index: u32) -> Self {
+    pub(super) fn new(
+        service: &'a Service,
+        world: &'a World,
+        recording: &'a Recording,
+        index: u32,
+    ) -> Self {
         Self {
             service,
             world,
+            recording,
             rng: Rng::seeded(u64::from(index) + 1),
             index,
             ids: 0,
@@ -49,6 +55,7 @@ impl<'a> Builder<'a> {
             .ok()
             .and_then(|v| v.get("command").and_then(Json::as_str).map(str::to_owned))
             .unwrap_or_default();
+        self.recording.on(today);
         let done = self
             .service
             .dossier_command(

@@ -28,7 +28,7 @@ use domain::{
     Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Iban,
     OrganisationId, PaymentId, PersonId, RecoveryId, UserId, VoucherId,
 };
-use event_store::{EventStore, ReadPages};
+use event_store::{EventStore, HistoryClock, ReadPages};
 use futures::StreamExt;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -37,7 +37,8 @@ use uuid::Uuid;
 use crate::UsageError;
 use crate::cmd::report::{ReportKind, compute};
 use crate::progress;
-use domain::examples::{self, Lcg, cents, date, insz, month_end};
+pub(crate) use domain::examples::date;
+use domain::examples::{self, Lcg, cents, insz, month_end};
 
 mod builder;
 mod showcases;
@@ -78,14 +79,40 @@ impl std::fmt::Display for DemoSummary {
 
 /// How many dossiers run at once: commands of different dossiers share the store's group commit.
 const CONCURRENT_DOSSIERS: usize = 8;
+/// The first business date of the history, before the first dossier opens (autumn 2018): the
+/// rule book is seeded and the organisations licensed.
+pub const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2018, 10, 1) {
+    Some(day) => day,
+    None => panic!("a valid date"),
+};
 /// The last business date of the history.
 const LAST_MONTH: (i32, u32) = (2026, 9);
 
 pub async fn run(store: Arc<dyn EventStore>, args: &DemoArgs) -> anyhow::Result<()> {
     let service = Arc::new(Service::new(store.clone(), 10_000));
-    let summary = populate(service, args.dossiers, true).await?;
+    let summary = populate(service, args.dossiers, Recording::AsWritten, true).await?;
     println!("{summary}");
     Ok(())
+}
+
+/// When the history's events are recorded.
+#[derive(Debug, Clone)]
+pub enum Recording {
+    /// At the time each is written (the store's own clock): `dossier demo`, `serve --demo`.
+    AsWritten,
+    /// At its business date, by setting the clock of a [`event_store::MemoryStore`] made with
+    /// it before each command; the plans then run one at a time. For a history that is then
+    /// imported into another store (`dossier bench rebuild`).
+    AtBusinessDates(HistoryClock),
+}
+
+impl Recording {
+    /// Before a command of `today`: a business-date clock moves to 09:00 of that day.
+    fn on(&self, today: NaiveDate) {
+        if let Self::AtBusinessDates(clock) = self {
+            clock.set(today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc());
+        }
+    }
 }
 
 /// Writes the demo history into the service's store.
@@ -96,6 +123,7 @@ pub async fn run(store: Arc<dyn EventStore>, args: &DemoArgs) -> anyhow::Result<
 pub async fn populate(
     service: Arc<Service>,
     dossiers: u32,
+    recording: Recording,
     show_progress: bool,
 ) -> anyhow::Result<DemoSummary> {
     if !service.dossier_ids().await?.is_empty() {
@@ -105,9 +133,14 @@ pub async fn populate(
         ))
         .into());
     }
-    let start = date(2019, 1, 2);
+    let start = FIRST_DAY;
+    recording.on(start);
     service.ensure_rule_book(start).await?;
     let world = World::license(&service).await?;
+    let concurrent = match recording {
+        Recording::AsWritten => CONCURRENT_DOSSIERS,
+        Recording::AtBusinessDates(_) => 1,
+    };
     let bar = if show_progress {
         progress::bar(Some(u64::from(dossiers)), "dossiers")
     } else {
@@ -138,15 +171,16 @@ pub async fn populate(
     let mut results = futures::stream::iter(plans.into_iter().map(|plan| {
         let service = service.clone();
         let world = world.clone();
+        let recording = recording.clone();
         async move {
-            let mut case = Builder::new(&service, &world, plan.index);
+            let mut case = Builder::new(&service, &world, &recording, plan.index);
             case.build(plan.kind)
                 .await
                 .with_context(|| format!("demo dossier {} ({:?})", plan.index, plan.kind))?;
             Ok::<_, anyhow::Error>(case.dossiers_opened)
         }
     }))
-    .buffer_unordered(CONCURRENT_DOSSIERS);
+    .buffer_unordered(concurrent);
     let mut opened = 0;
     while let Some(result) = results.next().await {
         let opened_by_plan = result?;
@@ -155,7 +189,9 @@ pub async fn populate(
     }
     drop(results);
     bar.finish_and_clear();
+    recording.on(date(2024, 11, 15));
     publish_new_half_day_rate(&service).await?;
+    recording.on(month_end(LAST_MONTH.0, LAST_MONTH.1));
     let signals = triage_some_signals(&service).await?;
     Ok(DemoSummary {
         dossiers: opened,
@@ -331,7 +367,7 @@ impl World {
                         licensed_from,
                     },
                     staff,
-                    date(2019, 1, 2),
+                    FIRST_DAY,
                     &write_context(staff, Uuid::now_v7()),
                 )
                 .await
@@ -438,6 +474,7 @@ struct Case {
 struct Builder<'a> {
     service: &'a Service,
     world: &'a World,
+    recording: &'a Recording,
     rng: Rng,
     index: u32,
     ids: u128,

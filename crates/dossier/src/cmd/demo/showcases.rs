@@ -652,6 +652,7 @@ impl Builder<'_> {
             fee: cents(7_500),
             provided_on: date(2019, 1, 21),
         });
+        self.recording.on(date(2020, 7, 1));
         self.service
             .migrate(
                 case.dossier,
