@@ -99,20 +99,20 @@ impl<'a> Builder<'a> {
             Kind::CovidOverrun => self.covid_overrun().await,
             Kind::Combination => self.combination().await,
             Kind::Control => self.control().await,
-            Kind::F1 => self.f1_unexplained_overrun().await,
-            Kind::F2 => self.f2_covid_cost_after_window().await,
-            Kind::F5 => self.f5_extra_charges_in_freeze().await,
             Kind::F7 => self.f7_ido_ended_in_freeze().await,
-            Kind::F8 => self.f8_cost_before_agreement().await,
             Kind::F9 => self.f9_cost_after_death().await,
-            Kind::F11 => self.f11_other_costs_over_limit().await,
             Kind::F13 => self.f13_attest_after_start().await,
-            Kind::F14 => self.f14_day_care_on_pab().await,
-            Kind::F17F18 => self.f17_f18_school_costs_on_pab().await,
             Kind::F19 => self.f19_invoice_in_two_dossiers().await,
-            Kind::F21 => self.f21_minor_family_member().await,
             Kind::F23 => self.f23_fee_for_low_threshold_help().await,
             Kind::F32 => self.f32_unauthorised_signature().await,
+            Kind::F1
+            | Kind::F2
+            | Kind::F5
+            | Kind::F8
+            | Kind::F11
+            | Kind::F14
+            | Kind::F17F18
+            | Kind::F21 => self.overridden(kind).await,
         }
     }
 

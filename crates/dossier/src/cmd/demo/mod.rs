@@ -12,7 +12,8 @@
 //! the same history (event ids and recorded-at times are those of the run).
 //!
 //! This file holds the entry points, the plan and the world; `builder.rs` the history builder,
-//! `showcases.rs` the showcase cases.
+//! `overridden.rs` the showcases of one shape (a refused line accepted by override) as a table,
+//! `showcases.rs` the other showcase cases.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,6 +42,7 @@ pub(crate) use domain::examples::date;
 use domain::examples::{self, Lcg, cents, insz, month_end};
 
 mod builder;
+mod overridden;
 mod showcases;
 
 #[derive(Debug, clap::Args)]

@@ -188,113 +188,43 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// F1: in 2020 a line above the exhausted budget, refused, then accepted by a staff override;
-    /// no COVID-19 costs explain the overrun.
-    pub(super) async fn f1_unexplained_overrun(&mut self) -> anyhow::Result<()> {
-        let birth = self.child_birth(2019);
-        let mut case = self.pab_case(birth, 2019, 2_400_000).await?;
-        self.monthly_claims(&mut case, (2019, 2), (2020, 11), 950)
-            .await?;
-        let december = self.annual_of(&case, 2020) / 12;
-        let lines = vec![
-            self.line(&mut case, 1, (2020, 12), december),
-            self.line(&mut case, 2, (2020, 12), december * 3),
-        ];
-        let submitted = self.claim(&case, 2020, date(2021, 1, 12), lines).await?;
-        self.override_to_accepted(
-            &case,
-            submitted,
-            2,
-            date(2021, 2, 3),
-            "eindejaarsafrekening assistent; akkoord teamverantwoordelijke",
-        )
-        .await
-    }
-
-    /// F2: a COVID-19 cost for July 2021, after the extended window, accepted by override.
-    pub(super) async fn f2_covid_cost_after_window(&mut self) -> anyhow::Result<()> {
-        let birth = self.child_birth(2019);
-        let mut case = self.pab_case(birth, 2019, 3_000_000).await?;
-        self.monthly_claims(&mut case, (2019, 2), (2020, 9), 900)
-            .await?;
-        let (covid_agreement, _) = self.covid_agreement_and_increase(&case).await?;
-        self.monthly_claims(&mut case, (2020, 10), (2021, 6), 900)
-            .await?;
-        let mut line = self.line(&mut case, 1, (2021, 7), 42_000);
-        line.agreement = Some(covid_agreement);
-        line.category = CostCategory::Covid;
-        let submitted = self
-            .claim(&case, 2021, date(2021, 8, 9), vec![line])
-            .await?;
-        self.override_to_accepted(
-            &case,
-            submitted,
-            1,
-            date(2021, 8, 30),
-            "COVID-19-maatregel verlengd volgens de budgethouder",
-        )
-        .await
-    }
-
-    /// A PVB with a cash IDO with the licensed provider from 2019.
-    pub(super) async fn pvb_with_ido(&mut self) -> anyhow::Result<(Case, AgreementId)> {
-        let birth = self.adult_birth();
-        let case = self.pvb_case(birth, 2019, 3_600_000).await?;
+    /// A PVB from `start_year` with a cash IDO with the licensed provider from 1 April.
+    pub(super) async fn pvb_with_ido(
+        &mut self,
+        birth: NaiveDate,
+        start_year: i32,
+        annual: i64,
+    ) -> anyhow::Result<(Case, AgreementId)> {
+        let case = self.pvb_case(birth, start_year, annual).await?;
         let ido = AgreementId::from_uuid(self.id());
+        let from = date(start_year, 4, 1);
         self.holder_command(
             &case,
-            date(2019, 4, 1),
+            from,
             DossierCommand::RegisterAgreement(RegisterAgreement {
                 payment: PaymentForm::Cash,
                 task_description: "woonondersteuning, 4 nachten per week".into(),
                 weekly_hours: Some(Decimal::from(20)),
                 care_relation: CareRelation::OneToOne,
-                signed_on: Some(date(2019, 3, 25)),
-                ..examples::ido_agreement(ido, case.budget, self.world.vza, date(2019, 4, 1))
+                signed_on: Some(date(start_year, 3, 25)),
+                ..examples::ido_agreement(ido, case.budget, self.world.vza, from)
             }),
         )
         .await?;
         self.staff_command(
             &case,
-            date(2019, 4, 10),
+            date(start_year, 4, 10),
             DossierCommand::ApproveAgreement(ApproveAgreement { agreement: ido }),
         )
         .await?;
         Ok((case, ido))
     }
 
-    /// F5: extra charges of the provider for September 2020, refused (freeze on extra charges)
-    /// and accepted by override.
-    pub(super) async fn f5_extra_charges_in_freeze(&mut self) -> anyhow::Result<()> {
-        let (mut case, ido) = self.pvb_with_ido().await?;
-        self.monthly_claims(&mut case, (2019, 3), (2020, 8), 500)
-            .await?;
-        let mut extra = self.line(&mut case, 1, (2020, 9), 18_500);
-        extra.agreement = Some(ido);
-        extra.provider = Provider::Organisation {
-            organisation: self.world.vza,
-        };
-        extra.nature = CostNature::ExtraCharges;
-        extra.invoice_date = date(2020, 9, 18);
-        extra.service_to = date(2020, 9, 18);
-        extra.evidence_ref = "factuur meerkosten september".into();
-        let submitted = self
-            .claim(&case, 2020, date(2021, 1, 21), vec![extra])
-            .await?;
-        self.override_to_accepted(
-            &case,
-            submitted,
-            1,
-            date(2021, 2, 8),
-            "meerkosten voor extra nachtpermanentie, akkoord",
-        )
-        .await
-    }
-
     /// F7: an IDO terminated in June 2020 to end on 31/08/2020, inside the freeze that was
     /// published only on 30/09/2020.
     pub(super) async fn f7_ido_ended_in_freeze(&mut self) -> anyhow::Result<()> {
-        let (mut case, ido) = self.pvb_with_ido().await?;
+        let birth = self.adult_birth();
+        let (mut case, ido) = self.pvb_with_ido(birth, 2019, 3_600_000).await?;
         self.monthly_claims(&mut case, (2019, 3), (2020, 5), 500)
             .await?;
         self.holder_command(
@@ -309,39 +239,6 @@ impl Builder<'_> {
         .await?;
         self.monthly_claims(&mut case, (2020, 6), (2020, 12), 500)
             .await
-    }
-
-    /// F8: costs of the month before the agreement started, accepted by override.
-    pub(super) async fn f8_cost_before_agreement(&mut self) -> anyhow::Result<()> {
-        let birth = self.adult_birth();
-        let mut case = self.pvb_case(birth, 2021, 2_600_000).await?;
-        self.monthly_claims(&mut case, (2021, 3), (2021, 12), 900)
-            .await?;
-        let name = self.name();
-        let (agreement, provider) = self
-            .cash_agreement(
-                &case,
-                date(2022, 3, 1),
-                date(2022, 3, 1),
-                None,
-                &name,
-                AgreementKind::NaturalOrLegalPerson,
-            )
-            .await?;
-        case.agreement = agreement;
-        case.provider = provider;
-        let line = self.line(&mut case, 1, (2022, 2), 61_000);
-        let submitted = self
-            .claim(&case, 2022, date(2022, 3, 14), vec![line])
-            .await?;
-        self.override_to_accepted(
-            &case,
-            submitted,
-            1,
-            date(2022, 4, 4),
-            "prestaties vóór de ondertekening; toch aanvaard",
-        )
-        .await
     }
 
     /// F9: June 2022 claimed and accepted; the death on 31/05/2022 recorded only in July.
@@ -362,32 +259,6 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// F11: PAB other costs above 5 % of the annual budget, accepted by override.
-    pub(super) async fn f11_other_costs_over_limit(&mut self) -> anyhow::Result<()> {
-        let birth = self.child_birth(2022);
-        let mut case = self.pab_case(birth, 2022, 2_000_000).await?;
-        self.monthly_claims(&mut case, (2022, 2), (2022, 10), 800)
-            .await?;
-        let mut other = self.line(&mut case, 1, (2022, 11), 130_000);
-        other.agreement = None;
-        other.category = CostCategory::Other;
-        other.provider = Provider::Other {
-            name: "Hulpmiddelenwinkel Mobiel bv".into(),
-        };
-        other.evidence_ref = "kasticket aangepaste fiets".into();
-        let submitted = self
-            .claim(&case, 2022, date(2022, 12, 5), vec![other])
-            .await?;
-        self.override_to_accepted(
-            &case,
-            submitted,
-            1,
-            date(2022, 12, 19),
-            "aangepaste fiets, eenmalig aanvaard",
-        )
-        .await
-    }
-
     /// F13: a corrected de-registration attest, received after the PAB had started.
     pub(super) async fn f13_attest_after_start(&mut self) -> anyhow::Result<()> {
         let birth = self.child_birth(2023);
@@ -404,111 +275,6 @@ impl Builder<'_> {
         .await?;
         self.monthly_claims(&mut case, (2023, 2), (2024, 6), 930)
             .await
-    }
-
-    /// F14: a PAB holder who turned 18 also gets a PVB with day care; the day-care invoice is
-    /// claimed on the PAB and accepted by override.
-    pub(super) async fn f14_day_care_on_pab(&mut self) -> anyhow::Result<()> {
-        let birth = date(2002, 9, 1);
-        let mut case = self.pab_case(birth, 2020, 2_600_000).await?;
-        self.monthly_claims(&mut case, (2020, 2), (2020, 12), 900)
-            .await?;
-        let pvb = BudgetId::from_uuid(self.id());
-        self.staff_command(
-            &case,
-            date(2021, 1, 15),
-            DossierCommand::MakePvbAvailable(MakePvbAvailable {
-                budget: pvb,
-                letter_date: date(2021, 1, 15),
-                annual_amount: cents(1_800_000),
-                route: PvbRoute::PriorityGroup,
-            }),
-        )
-        .await?;
-        self.staff_command(
-            &case,
-            date(2021, 1, 28),
-            DossierCommand::StartBudget(StartBudget {
-                budget: pvb,
-                start_date: date(2021, 2, 1),
-            }),
-        )
-        .await?;
-        let day_care = AgreementId::from_uuid(self.id());
-        let centre = Provider::Organisation {
-            organisation: self.world.vza,
-        };
-        self.holder_command(
-            &case,
-            date(2021, 1, 20),
-            DossierCommand::RegisterAgreement(RegisterAgreement {
-                payment: PaymentForm::Cash,
-                kind: AgreementKind::DayCare,
-                provider: centre.clone(),
-                task_description: "dagopvang in het dagcentrum, 2 dagen per week".into(),
-                weekly_hours: Some(Decimal::from(14)),
-                signed_on: Some(date(2021, 1, 20)),
-                ..examples::ido_agreement(day_care, pvb, self.world.vza, date(2021, 2, 1))
-            }),
-        )
-        .await?;
-        self.staff_command(
-            &case,
-            date(2021, 1, 27),
-            DossierCommand::ApproveAgreement(ApproveAgreement {
-                agreement: day_care,
-            }),
-        )
-        .await?;
-        let mut line = self.line(&mut case, 1, (2021, 2), 52_000);
-        line.agreement = Some(day_care);
-        line.provider = centre;
-        let submitted = self
-            .claim(&case, 2021, date(2021, 3, 8), vec![line])
-            .await?;
-        self.override_to_accepted(
-            &case,
-            submitted,
-            1,
-            date(2021, 3, 22),
-            "factuur dagcentrum; budget nagekeken",
-        )
-        .await
-    }
-
-    /// F17, F18: TOAH and GO boarding-school costs on a PAB, accepted by override.
-    pub(super) async fn f17_f18_school_costs_on_pab(&mut self) -> anyhow::Result<()> {
-        let birth = self.child_birth(2021);
-        let mut case = self.pab_case(birth, 2021, 2_900_000).await?;
-        self.monthly_claims(&mut case, (2021, 2), (2021, 9), 850)
-            .await?;
-        let mut toah = self.line(&mut case, 1, (2021, 10), 21_000);
-        toah.nature = CostNature::TemporaryHomeEducation;
-        let mut boarding = self.line(&mut case, 2, (2021, 10), 34_000);
-        boarding.nature = CostNature::GoBoardingSchool;
-        boarding.provider = Provider::Other {
-            name: "Internaat GO! De Horizon".into(),
-        };
-        let submitted = self
-            .claim(&case, 2021, date(2021, 11, 8), vec![toah, boarding])
-            .await?;
-        let (claim, done) = submitted;
-        self.override_to_accepted(
-            &case,
-            (claim, done.clone()),
-            1,
-            date(2021, 11, 29),
-            "onderwijs aan huis tijdens ziekenhuisopname",
-        )
-        .await?;
-        self.override_to_accepted(
-            &case,
-            (claim, done),
-            2,
-            date(2021, 11, 29),
-            "internaatskosten, volgens de moeder afgesproken",
-        )
-        .await
     }
 
     /// F19: a cleaning company bills the same invoice in two dossiers; each accepts it.
@@ -548,65 +314,6 @@ impl Builder<'_> {
                 .await?;
         }
         Ok(())
-    }
-
-    /// F21: the brother, a minor in the month before his agreement began, paid by override.
-    pub(super) async fn f21_minor_family_member(&mut self) -> anyhow::Result<()> {
-        let birth = self.child_birth(2021);
-        let mut case = self.pab_case(birth, 2021, 3_100_000).await?;
-        self.monthly_claims(&mut case, (2021, 2), (2022, 4), 800)
-            .await?;
-        let brother_birth = date(2004, 5, 1);
-        let agreement = AgreementId::from_uuid(self.id());
-        let brother = Provider::Other {
-            name: "broer van de budgethouder".into(),
-        };
-        let start = date(2022, 5, 1);
-        self.holder_command(
-            &case,
-            start,
-            DossierCommand::RegisterAgreement(RegisterAgreement {
-                kind: AgreementKind::FamilyMember,
-                provider: brother.clone(),
-                task_description: "begeleiding bij vrijetijdsactiviteiten in het weekend".into(),
-                weekly_hours: Some(Decimal::from(6)),
-                worker: Some(Worker {
-                    birth_date: brother_birth,
-                    family_within_second_degree: true,
-                    completed_two_years_secondary: true,
-                }),
-                notice_terms: Some("bepaalde duur van een jaar".into()),
-                hourly_cost: Some(cents(1_400)),
-                payment_terms: Some("maandelijks".into()),
-                ..examples::cash_agreement(
-                    agreement,
-                    case.budget,
-                    start,
-                    insz(brother_birth, self.index % 997 + 2),
-                )
-            }),
-        )
-        .await?;
-        self.staff_command(
-            &case,
-            start + Duration::days(7),
-            DossierCommand::ApproveAgreement(ApproveAgreement { agreement }),
-        )
-        .await?;
-        case.agreement = agreement;
-        case.provider = brother;
-        let line = self.line(&mut case, 1, (2022, 4), 33_600);
-        let submitted = self
-            .claim(&case, 2022, date(2022, 5, 16), vec![line])
-            .await?;
-        self.override_to_accepted(
-            &case,
-            submitted,
-            1,
-            date(2022, 6, 1),
-            "weekendbegeleiding april, bewijs van prestaties ontvangen",
-        )
-        .await
     }
 
     /// F23: a record of the bijstandsorganisatie from before this system, migrated into the
