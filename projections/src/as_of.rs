@@ -9,7 +9,7 @@ use domain::dossier::{BudgetLine, Dossier, DossierEvent as E};
 use event_store::{EventStore, Position, ReadPages, RecordedEvent, StoreError, StreamName};
 
 use crate::read::budgets::{CovidRegimes, budget_lines};
-use crate::read::fold::{DOSSIER_STREAM_PREFIX, RULE_BOOK_STREAM, decode, known_on};
+use crate::read::fold::{DOSSIER_STREAM_PREFIX, Folding, RULE_BOOK_STREAM, decode, known_on};
 use crate::read::signals::{Signal, Signals};
 use crate::{Projection, RowChanges};
 
@@ -97,7 +97,7 @@ pub fn fold_dossier(
     as_of: AsOf,
 ) -> DossierView {
     let recorded_in_time = |e: &&RecordedEvent| as_of.known_at.is_none_or(|t| e.recorded_at <= t);
-    let mut signals = Signals::default();
+    let mut signals = Folding::<Signals>::default();
     let mut changes = RowChanges::default();
     // The rule book, as known at the cut-off, feeds the signals' own fold.
     for event in rule_book_events.iter().filter(recorded_in_time) {
@@ -152,7 +152,7 @@ pub fn fold_dossier(
         last_position,
         budget_lines: budget_lines(&state, &rule_book, known_on),
         covid_regimes,
-        signals: signals.of_dossier(dossier),
+        signals: signals.model().of_dossier(dossier),
         state,
     }
 }

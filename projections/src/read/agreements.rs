@@ -8,9 +8,9 @@ use domain::rule_book::{Parameter, ParameterValue};
 use event_store::RecordedEvent;
 
 use super::col;
-use super::fold::{SharedFold, known_on};
+use super::fold::{DossierReadModel, Folded, known_on};
 use crate::rows::ColumnType::{Boolean, Date, Text};
-use crate::{Projection, RowChanges, Table};
+use crate::{RowChanges, Table};
 
 pub static AGREEMENTS: Table = Table {
     name: "agreements",
@@ -144,56 +144,37 @@ pub fn agreement_row(
 
 /// Read model: agreements and IDO status.
 #[derive(Debug, Default)]
-pub struct Agreements {
-    pub(crate) fold: SharedFold,
-}
+pub struct Agreements;
 
-impl Agreements {
-    /// This read model folding dossiers with others ([`SharedFold`]).
-    pub fn sharing(fold: SharedFold) -> Self {
-        Self { fold }
-    }
-}
+impl DossierReadModel for Agreements {
+    const NAME: &'static str = "agreements";
+    const VERSION: u32 = 1;
+    const TABLES: &'static [&'static Table] = &[&AGREEMENTS];
 
-impl Projection for Agreements {
-    fn name(&self) -> &'static str {
-        "agreements"
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 1] = [&AGREEMENTS];
-        &TABLES
-    }
-
-    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        event: &RecordedEvent,
+        changes: &mut RowChanges,
+    ) {
         let known_on = known_on(event);
-        let fold = self.fold.clone();
-        fold.with(event, |folded| {
-            let Some(folded) = folded else {
-                return;
-            };
-            use domain::dossier::DossierEvent as E;
-            let touched = match folded.event {
-                E::AgreementRegistered(e) => e.agreement,
-                E::AgreementApproved(e) => e.agreement,
-                E::AgreementRejected(e) => e.agreement,
-                E::AgreementAmended(e) => e.agreement,
-                E::AgreementNoticeGiven(e) => e.agreement,
-                E::AgreementTerminated(e) => e.agreement,
-                _ => return,
-            };
-            if let Some(agreement) = folded.state.agreements.get(&touched) {
-                changes.upsert(agreement_row(
-                    folded.dossier,
-                    agreement,
-                    folded.rule_book,
-                    known_on,
-                ));
-            }
-        });
+        use domain::dossier::DossierEvent as E;
+        let touched = match folded.event {
+            E::AgreementRegistered(e) => e.agreement,
+            E::AgreementApproved(e) => e.agreement,
+            E::AgreementRejected(e) => e.agreement,
+            E::AgreementAmended(e) => e.agreement,
+            E::AgreementNoticeGiven(e) => e.agreement,
+            E::AgreementTerminated(e) => e.agreement,
+            _ => return,
+        };
+        if let Some(agreement) = folded.state.agreements.get(&touched) {
+            changes.upsert(agreement_row(
+                folded.dossier,
+                agreement,
+                folded.rule_book,
+                known_on,
+            ));
+        }
     }
 }

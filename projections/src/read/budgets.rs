@@ -9,10 +9,10 @@ use domain::rule_book::Parameter;
 use domain::{BudgetId, Euro};
 use event_store::RecordedEvent;
 
-use super::fold::{SharedFold, known_on};
+use super::fold::{DossierReadModel, Folded, known_on};
 use super::{col, euro};
 use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
-use crate::{Projection, RowChanges, Table};
+use crate::{RowChanges, Table};
 
 pub static BUDGET_YEARS: Table = Table {
     name: "budget_years",
@@ -382,83 +382,61 @@ pub fn budget_lines(
 /// Read model: budget per dossier per budget year.
 #[derive(Debug, Default)]
 pub struct Budgets {
-    pub(crate) fold: SharedFold,
     regimes: CovidRegimes,
 }
 
-impl Budgets {
-    /// This read model folding dossiers with others ([`SharedFold`]).
-    pub fn sharing(fold: SharedFold) -> Self {
-        Self {
-            fold,
-            ..Self::default()
-        }
-    }
-}
+impl DossierReadModel for Budgets {
+    const NAME: &'static str = "budgets";
+    // 2: monthly combination reductions.
+    const VERSION: u32 = 2;
+    const TABLES: &'static [&'static Table] = &[
+        &BUDGET_YEARS,
+        &BUDGET_YEAR_CATEGORIES,
+        &BUDGET_MONTH_REDUCTIONS,
+    ];
 
-impl Projection for Budgets {
-    fn name(&self) -> &'static str {
-        "budgets"
-    }
-
-    fn version(&self) -> u32 {
-        // 2: monthly combination reductions.
-        2
-    }
-
-    fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 3] = [
-            &BUDGET_YEARS,
-            &BUDGET_YEAR_CATEGORIES,
-            &BUDGET_MONTH_REDUCTIONS,
-        ];
-        &TABLES
-    }
-
-    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        event: &RecordedEvent,
+        changes: &mut RowChanges,
+    ) {
         let known_on = known_on(event);
-        let fold = self.fold.clone();
-        fold.with(event, |folded| {
-            let Some(folded) = folded else {
-                return;
-            };
-            self.regimes.apply(folded.dossier, folded.event);
-            let affected = affected(folded.event, folded.state);
-            for line in affected_budget_lines(folded.state, folded.rule_book, known_on, affected) {
-                let regime = self.regimes.get(folded.dossier, line.budget, line.year);
-                changes.upsert(budget_year_row(folded.dossier, &line, regime));
-                let has_combination = folded
-                    .state
-                    .reduction_history
-                    .iter()
-                    .any(|p| p.budget == line.budget);
-                if has_combination {
-                    for month in 1..=12 {
-                        let reduction =
-                            monthly_reduction(folded.state, line.budget, line.year, month);
-                        changes.upsert(
-                            Row::of(&BUDGET_MONTH_REDUCTIONS)
-                                .set("dossier", folded.dossier)
-                                .set("budget", line.budget.to_string())
-                                .set("year", i64::from(line.year))
-                                .set("month", i64::from(month))
-                                .set("reduction", euro(reduction)),
-                        );
-                    }
-                }
-                for (category, totals) in &line.by_category {
+        self.regimes.apply(folded.dossier, folded.event);
+        let affected = affected(folded.event, folded.state);
+        for line in affected_budget_lines(folded.state, folded.rule_book, known_on, affected) {
+            let regime = self.regimes.get(folded.dossier, line.budget, line.year);
+            changes.upsert(budget_year_row(folded.dossier, &line, regime));
+            let has_combination = folded
+                .state
+                .reduction_history
+                .iter()
+                .any(|p| p.budget == line.budget);
+            if has_combination {
+                for month in 1..=12 {
+                    let reduction = monthly_reduction(folded.state, line.budget, line.year, month);
                     changes.upsert(
-                        Row::of(&BUDGET_YEAR_CATEGORIES)
+                        Row::of(&BUDGET_MONTH_REDUCTIONS)
                             .set("dossier", folded.dossier)
                             .set("budget", line.budget.to_string())
                             .set("year", i64::from(line.year))
-                            .set("category", category.code())
-                            .set("accepted", euro(totals.accepted))
-                            .set("rejected", euro(totals.rejected))
-                            .set("held", euro(totals.held)),
+                            .set("month", i64::from(month))
+                            .set("reduction", euro(reduction)),
                     );
                 }
             }
-        });
+            for (category, totals) in &line.by_category {
+                changes.upsert(
+                    Row::of(&BUDGET_YEAR_CATEGORIES)
+                        .set("dossier", folded.dossier)
+                        .set("budget", line.budget.to_string())
+                        .set("year", i64::from(line.year))
+                        .set("category", category.code())
+                        .set("accepted", euro(totals.accepted))
+                        .set("rejected", euro(totals.rejected))
+                        .set("held", euro(totals.held)),
+                );
+            }
+        }
     }
 }

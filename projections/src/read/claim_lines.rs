@@ -5,10 +5,10 @@ use domain::ClaimId;
 use domain::dossier::{DossierEvent as E, LineStatus};
 use event_store::RecordedEvent;
 
-use super::fold::SharedFold;
+use super::fold::{DossierReadModel, Folded};
 use super::{col, euro};
 use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
-use crate::{Projection, RowChanges, Table, Value};
+use crate::{RowChanges, Table, Value};
 
 pub static CLAIM_LINES: Table = Table {
     name: "claim_lines",
@@ -50,77 +50,58 @@ fn touched_claim(event: &E) -> Option<ClaimId> {
 
 /// Read model: claim lines.
 #[derive(Debug, Default)]
-pub struct ClaimLines {
-    pub(crate) fold: SharedFold,
-}
+pub struct ClaimLines;
 
-impl ClaimLines {
-    /// This read model folding dossiers with others ([`SharedFold`]).
-    pub fn sharing(fold: SharedFold) -> Self {
-        Self { fold }
-    }
-}
+impl DossierReadModel for ClaimLines {
+    const NAME: &'static str = "claim_lines";
+    const VERSION: u32 = 1;
+    const TABLES: &'static [&'static Table] = &[&CLAIM_LINES];
 
-impl Projection for ClaimLines {
-    fn name(&self) -> &'static str {
-        "claim_lines"
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 1] = [&CLAIM_LINES];
-        &TABLES
-    }
-
-    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
-        let fold = self.fold.clone();
-        fold.with(event, |folded| {
-            let Some(folded) = folded else {
-                return;
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        _event: &RecordedEvent,
+        changes: &mut RowChanges,
+    ) {
+        let claims: Vec<ClaimId> = match folded.event {
+            E::PaymentOrdered(e) => e.lines.iter().map(|l| l.claim).collect(),
+            other => touched_claim(other).into_iter().collect(),
+        };
+        for claim_id in claims {
+            let Some(claim) = folded.state.claims.get(&claim_id) else {
+                continue;
             };
-            let claims: Vec<ClaimId> = match folded.event {
-                E::PaymentOrdered(e) => e.lines.iter().map(|l| l.claim).collect(),
-                other => touched_claim(other).into_iter().collect(),
-            };
-            for claim_id in claims {
-                let Some(claim) = folded.state.claims.get(&claim_id) else {
-                    continue;
+            for line in claim.lines.values() {
+                let (status, reason) = match line.status {
+                    LineStatus::Undecided => ("undecided", None),
+                    LineStatus::Accepted => ("accepted", None),
+                    LineStatus::Rejected(r) => ("rejected", Some(r.code())),
+                    LineStatus::Held(r) => ("held", Some(r.code())),
                 };
-                for line in claim.lines.values() {
-                    let (status, reason) = match line.status {
-                        LineStatus::Undecided => ("undecided", None),
-                        LineStatus::Accepted => ("accepted", None),
-                        LineStatus::Rejected(r) => ("rejected", Some(r.code())),
-                        LineStatus::Held(r) => ("held", Some(r.code())),
-                    };
-                    changes.upsert(
-                        Row::of(&CLAIM_LINES)
-                            .set("dossier", folded.dossier)
-                            .set("claim", claim.id.to_string())
-                            .set("line", i64::from(line.line.line))
-                            .set("budget", claim.budget.to_string())
-                            .set("year", i64::from(claim.year))
-                            .set("submitted_on", claim.submitted_on)
-                            .set("agreement", line.line.agreement.map(|a| a.to_string()))
-                            .set("provider", line.line.provider.key())
-                            .set("invoice_no", line.line.invoice_no.as_str())
-                            .set("service_from", line.line.service_from)
-                            .set("service_to", line.line.service_to)
-                            .set("category", line.line.category.code())
-                            .set("nature", line.line.nature.code())
-                            .set("amount", euro(line.line.amount))
-                            .set("status", status)
-                            .set("reason", reason)
-                            .set(
-                                "paid",
-                                line.paid.map(|(_, paid)| euro(paid)).unwrap_or(Value::Null),
-                            ),
-                    );
-                }
+                changes.upsert(
+                    Row::of(&CLAIM_LINES)
+                        .set("dossier", folded.dossier)
+                        .set("claim", claim.id.to_string())
+                        .set("line", i64::from(line.line.line))
+                        .set("budget", claim.budget.to_string())
+                        .set("year", i64::from(claim.year))
+                        .set("submitted_on", claim.submitted_on)
+                        .set("agreement", line.line.agreement.map(|a| a.to_string()))
+                        .set("provider", line.line.provider.key())
+                        .set("invoice_no", line.line.invoice_no.as_str())
+                        .set("service_from", line.line.service_from)
+                        .set("service_to", line.line.service_to)
+                        .set("category", line.line.category.code())
+                        .set("nature", line.line.nature.code())
+                        .set("amount", euro(line.line.amount))
+                        .set("status", status)
+                        .set("reason", reason)
+                        .set(
+                            "paid",
+                            line.paid.map(|(_, paid)| euro(paid)).unwrap_or(Value::Null),
+                        ),
+                );
             }
-        });
+        }
     }
 }

@@ -4,10 +4,10 @@ use crate::Row;
 use domain::dossier::{ControlSelection, DossierEvent as E};
 use event_store::RecordedEvent;
 
-use super::fold::SharedFold;
+use super::fold::{DossierReadModel, Folded};
 use super::{col, euro};
 use crate::rows::ColumnType::{Date, Decimal, Integer, Text};
-use crate::{Projection, RowChanges, Table, Value};
+use crate::{RowChanges, Table, Value};
 
 pub static CONTROL_CASES: Table = Table {
     name: "control_cases",
@@ -68,114 +68,95 @@ pub static CONTROL_FINDINGS: Table = Table {
 
 /// Read model: control cases.
 #[derive(Debug, Default)]
-pub struct Controls {
-    pub(crate) fold: SharedFold,
-}
+pub struct Controls;
 
-impl Controls {
-    /// This read model folding dossiers with others ([`SharedFold`]).
-    pub fn sharing(fold: SharedFold) -> Self {
-        Self { fold }
-    }
-}
+impl DossierReadModel for Controls {
+    const NAME: &'static str = "control_cases";
+    const VERSION: u32 = 1;
+    const TABLES: &'static [&'static Table] = &[&CONTROL_CASES, &CONTROL_FINDINGS];
 
-impl Projection for Controls {
-    fn name(&self) -> &'static str {
-        "control_cases"
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 2] = [&CONTROL_CASES, &CONTROL_FINDINGS];
-        &TABLES
-    }
-
-    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
-        let fold = self.fold.clone();
-        fold.with(event, |folded| {
-            let Some(folded) = folded else {
-                return;
-            };
-            let control = match folded.event {
-                E::ControlCaseOpened(e) => e.control,
-                E::EvidenceRequested(e) => e.control,
-                E::EvidenceReceived(e) => e.control,
-                E::InspectionVisitHeld(e) => e.control,
-                E::ControlConcluded(e) => e.control,
-                _ => return,
-            };
-            let Some(case) = folded.state.controls.get(&control) else {
-                return;
-            };
-            let opened = &case.opened;
-            let (selection, detail) = match &opened.selection {
-                ControlSelection::RandomSample { sample, seed } => {
-                    ("random_sample", format!("{sample} seed {seed}"))
-                }
-                ControlSelection::Signal { signal, evidence } => {
-                    ("signal", format!("{signal}: {}", evidence.join(", ")))
-                }
-                ControlSelection::Zorginspectie => ("zorginspectie", String::new()),
-                ControlSelection::Report { report } => ("report", report.to_string()),
-            };
-            let requested: Vec<String> = case
-                .requests
-                .iter()
-                .flat_map(|r| r.documents.iter().cloned())
-                .collect();
-            let received: Vec<String> = case
-                .evidence
-                .iter()
-                .map(|(reference, sha)| format!("{reference} {sha}"))
-                .collect();
-            let conclusion = case.conclusion.as_ref();
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        _event: &RecordedEvent,
+        changes: &mut RowChanges,
+    ) {
+        let control = match folded.event {
+            E::ControlCaseOpened(e) => e.control,
+            E::EvidenceRequested(e) => e.control,
+            E::EvidenceReceived(e) => e.control,
+            E::InspectionVisitHeld(e) => e.control,
+            E::ControlConcluded(e) => e.control,
+            _ => return,
+        };
+        let Some(case) = folded.state.controls.get(&control) else {
+            return;
+        };
+        let opened = &case.opened;
+        let (selection, detail) = match &opened.selection {
+            ControlSelection::RandomSample { sample, seed } => {
+                ("random_sample", format!("{sample} seed {seed}"))
+            }
+            ControlSelection::Signal { signal, evidence } => {
+                ("signal", format!("{signal}: {}", evidence.join(", ")))
+            }
+            ControlSelection::Zorginspectie => ("zorginspectie", String::new()),
+            ControlSelection::Report { report } => ("report", report.to_string()),
+        };
+        let requested: Vec<String> = case
+            .requests
+            .iter()
+            .flat_map(|r| r.documents.iter().cloned())
+            .collect();
+        let received: Vec<String> = case
+            .evidence
+            .iter()
+            .map(|(reference, sha)| format!("{reference} {sha}"))
+            .collect();
+        let conclusion = case.conclusion.as_ref();
+        changes.upsert(
+            Row::of(&CONTROL_CASES)
+                .set("dossier", folded.dossier)
+                .set("control", control.to_string())
+                .set("budget", opened.budget.to_string())
+                .set("selection", selection)
+                .set("selection_detail", detail)
+                .set("kind", opened.kind.code())
+                .set("period_from", opened.period_from)
+                .set("period_to", opened.period_to)
+                .set("opened_on", opened.opened_on)
+                .set("evidence_requested", requested.join("; "))
+                .set("evidence_received", received.join("; "))
+                .set(
+                    "visits",
+                    i64::try_from(case.visits.len()).unwrap_or(i64::MAX),
+                )
+                .set("concluded_on", conclusion.map(|c| c.concluded_on))
+                .set(
+                    "findings",
+                    conclusion.map(|c| i64::try_from(c.findings.len()).unwrap_or(i64::MAX)),
+                )
+                .set("letter_ref", conclusion.map(|c| c.letter_ref.clone()))
+                .set(
+                    "recovery",
+                    conclusion.and_then(|c| c.recovery).map(|r| r.to_string()),
+                ),
+        );
+        for (n, finding) in conclusion
+            .iter()
+            .flat_map(|c| c.findings.iter())
+            .enumerate()
+        {
             changes.upsert(
-                Row::of(&CONTROL_CASES)
+                Row::of(&CONTROL_FINDINGS)
                     .set("dossier", folded.dossier)
                     .set("control", control.to_string())
-                    .set("budget", opened.budget.to_string())
-                    .set("selection", selection)
-                    .set("selection_detail", detail)
-                    .set("kind", opened.kind.code())
-                    .set("period_from", opened.period_from)
-                    .set("period_to", opened.period_to)
-                    .set("opened_on", opened.opened_on)
-                    .set("evidence_requested", requested.join("; "))
-                    .set("evidence_received", received.join("; "))
-                    .set(
-                        "visits",
-                        i64::try_from(case.visits.len()).unwrap_or(i64::MAX),
-                    )
-                    .set("concluded_on", conclusion.map(|c| c.concluded_on))
-                    .set(
-                        "findings",
-                        conclusion.map(|c| i64::try_from(c.findings.len()).unwrap_or(i64::MAX)),
-                    )
-                    .set("letter_ref", conclusion.map(|c| c.letter_ref.clone()))
-                    .set(
-                        "recovery",
-                        conclusion.and_then(|c| c.recovery).map(|r| r.to_string()),
-                    ),
+                    .set("finding", i64::try_from(n + 1).unwrap_or(i64::MAX))
+                    .set("rule", finding.rule.as_str())
+                    .set("severity", finding.severity.code())
+                    .set("amount", finding.amount.map(euro).unwrap_or(Value::Null))
+                    .set("description", finding.description.as_str()),
             );
-            for (n, finding) in conclusion
-                .iter()
-                .flat_map(|c| c.findings.iter())
-                .enumerate()
-            {
-                changes.upsert(
-                    Row::of(&CONTROL_FINDINGS)
-                        .set("dossier", folded.dossier)
-                        .set("control", control.to_string())
-                        .set("finding", i64::try_from(n + 1).unwrap_or(i64::MAX))
-                        .set("rule", finding.rule.as_str())
-                        .set("severity", finding.severity.code())
-                        .set("amount", finding.amount.map(euro).unwrap_or(Value::Null))
-                        .set("description", finding.description.as_str()),
-                );
-            }
-        });
+        }
     }
 }

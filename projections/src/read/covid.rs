@@ -8,10 +8,10 @@ use domain::{BudgetId, Euro};
 use event_store::RecordedEvent;
 
 use super::budgets::{affected, affected_budget_lines};
-use super::fold::{SharedFold, known_on};
+use super::fold::{DossierReadModel, Folded, known_on};
 use super::{col, euro};
 use crate::rows::ColumnType::{Decimal, Integer, Text};
-use crate::{Projection, RowChanges, Table};
+use crate::{RowChanges, Table};
 
 pub static COVID_OVERRUN: Table = Table {
     name: "covid_overrun",
@@ -107,86 +107,64 @@ fn concerns_covid(line: &BudgetLine) -> bool {
 /// Read model: COVID-19 overrun totals.
 #[derive(Debug, Default)]
 pub struct CovidOverrun {
-    pub(crate) fold: SharedFold,
     per_line: BTreeMap<(String, BudgetId, i32), Figures>,
     totals: BTreeMap<i32, Totals>,
 }
 
-impl CovidOverrun {
-    /// This read model folding dossiers with others ([`SharedFold`]).
-    pub fn sharing(fold: SharedFold) -> Self {
-        Self {
-            fold,
-            ..Self::default()
-        }
-    }
-}
+impl DossierReadModel for CovidOverrun {
+    const NAME: &'static str = "covid_overrun";
+    const VERSION: u32 = 1;
+    const TABLES: &'static [&'static Table] = &[&COVID_OVERRUN, &COVID_OVERRUN_TOTALS];
 
-impl Projection for CovidOverrun {
-    fn name(&self) -> &'static str {
-        "covid_overrun"
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 2] = [&COVID_OVERRUN, &COVID_OVERRUN_TOTALS];
-        &TABLES
-    }
-
-    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        event: &RecordedEvent,
+        changes: &mut RowChanges,
+    ) {
         let known_on = known_on(event);
-        let fold = self.fold.clone();
-        fold.with(event, |folded| {
-            let Some(folded) = folded else {
-                return;
-            };
-            let dossier = folded.dossier.to_owned();
-            let affected = affected(folded.event, folded.state);
-            for line in affected_budget_lines(folded.state, folded.rule_book, known_on, affected) {
-                if !concerns_covid(&line) {
-                    continue;
-                }
-                let figures = Figures::of(&line);
-                let key = (dossier.clone(), line.budget, line.year);
-                let previous = self.per_line.insert(key, figures);
-                if previous == Some(figures) {
-                    continue;
-                }
-                changes.upsert(
-                    Row::of(&COVID_OVERRUN)
-                        .set("dossier", dossier.as_str())
-                        .set("budget", line.budget.to_string())
-                        .set("year", i64::from(line.year))
-                        .set("cap_percent", line.covid_cap_percent)
-                        .set("cap", euro(figures.cap))
-                        .set("covid_accepted", euro(figures.covid_accepted))
-                        .set("overrun", euro(figures.overrun))
-                        .set("covid_attributable", euro(figures.covid_attributable))
-                        .set("unexplained_overrun", euro(figures.unexplained)),
-                );
-                let totals = self.totals.entry(line.year).or_default();
-                let old = previous.unwrap_or_default();
-                totals.lines += i64::from(previous.is_none());
-                totals.sum.cap += figures.cap - old.cap;
-                totals.sum.covid_accepted += figures.covid_accepted - old.covid_accepted;
-                totals.sum.overrun += figures.overrun - old.overrun;
-                totals.sum.covid_attributable +=
-                    figures.covid_attributable - old.covid_attributable;
-                totals.sum.unexplained += figures.unexplained - old.unexplained;
-                changes.upsert(
-                    Row::of(&COVID_OVERRUN_TOTALS)
-                        .set("year", i64::from(line.year))
-                        .set("budget_lines", totals.lines)
-                        .set("cap", euro(totals.sum.cap))
-                        .set("covid_accepted", euro(totals.sum.covid_accepted))
-                        .set("overrun", euro(totals.sum.overrun))
-                        .set("covid_attributable", euro(totals.sum.covid_attributable))
-                        .set("unexplained_overrun", euro(totals.sum.unexplained)),
-                );
+        let dossier = folded.dossier.to_owned();
+        let affected = affected(folded.event, folded.state);
+        for line in affected_budget_lines(folded.state, folded.rule_book, known_on, affected) {
+            if !concerns_covid(&line) {
+                continue;
             }
-        });
+            let figures = Figures::of(&line);
+            let key = (dossier.clone(), line.budget, line.year);
+            let previous = self.per_line.insert(key, figures);
+            if previous == Some(figures) {
+                continue;
+            }
+            changes.upsert(
+                Row::of(&COVID_OVERRUN)
+                    .set("dossier", dossier.as_str())
+                    .set("budget", line.budget.to_string())
+                    .set("year", i64::from(line.year))
+                    .set("cap_percent", line.covid_cap_percent)
+                    .set("cap", euro(figures.cap))
+                    .set("covid_accepted", euro(figures.covid_accepted))
+                    .set("overrun", euro(figures.overrun))
+                    .set("covid_attributable", euro(figures.covid_attributable))
+                    .set("unexplained_overrun", euro(figures.unexplained)),
+            );
+            let totals = self.totals.entry(line.year).or_default();
+            let old = previous.unwrap_or_default();
+            totals.lines += i64::from(previous.is_none());
+            totals.sum.cap += figures.cap - old.cap;
+            totals.sum.covid_accepted += figures.covid_accepted - old.covid_accepted;
+            totals.sum.overrun += figures.overrun - old.overrun;
+            totals.sum.covid_attributable += figures.covid_attributable - old.covid_attributable;
+            totals.sum.unexplained += figures.unexplained - old.unexplained;
+            changes.upsert(
+                Row::of(&COVID_OVERRUN_TOTALS)
+                    .set("year", i64::from(line.year))
+                    .set("budget_lines", totals.lines)
+                    .set("cap", euro(totals.sum.cap))
+                    .set("covid_accepted", euro(totals.sum.covid_accepted))
+                    .set("overrun", euro(totals.sum.overrun))
+                    .set("covid_attributable", euro(totals.sum.covid_attributable))
+                    .set("unexplained_overrun", euro(totals.sum.unexplained)),
+            );
+        }
     }
 }

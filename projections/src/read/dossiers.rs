@@ -8,9 +8,9 @@ use domain::dossier::{BudgetKind, BudgetStatus};
 use event_store::RecordedEvent;
 
 use super::col;
-use super::fold::SharedFold;
+use super::fold::{DossierReadModel, Folded};
 use crate::rows::ColumnType::{Date, Integer, Text, Timestamp};
-use crate::{Projection, RowChanges, Table};
+use crate::{RowChanges, Table};
 
 pub static DOSSIERS: Table = Table {
     name: "dossiers",
@@ -70,58 +70,39 @@ fn budget_summary(state: &domain::dossier::Dossier) -> String {
 
 /// Read model: dossier search.
 #[derive(Debug, Default)]
-pub struct Dossiers {
-    pub(crate) fold: SharedFold,
-}
+pub struct Dossiers;
 
-impl Dossiers {
-    /// This read model folding dossiers with others ([`SharedFold`]).
-    pub fn sharing(fold: SharedFold) -> Self {
-        Self { fold }
-    }
-}
+impl DossierReadModel for Dossiers {
+    const NAME: &'static str = "dossiers";
+    // 2: names.
+    const VERSION: u32 = 2;
+    const TABLES: &'static [&'static Table] = &[&DOSSIERS];
 
-impl Projection for Dossiers {
-    fn name(&self) -> &'static str {
-        "dossiers"
-    }
-
-    fn version(&self) -> u32 {
-        // 2: names.
-        2
-    }
-
-    fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 1] = [&DOSSIERS];
-        &TABLES
-    }
-
-    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
-        let fold = self.fold.clone();
-        fold.with(event, |folded| {
-            let Some(folded) = folded else {
-                return;
-            };
-            let person = folded.state.person.as_ref();
-            let name = person.and_then(|p| p.name.as_ref());
-            let events = i64::try_from(event.stream_version + 1).unwrap_or(i64::MAX);
-            changes.upsert(
-                Row::of(&DOSSIERS)
-                    .set("dossier", folded.dossier)
-                    .set("person", person.map(|p| p.id.to_string()))
-                    .set("insz", person.map(|p| p.insz.expose_digits().to_owned()))
-                    .set("family_name", name.map(|n| n.family_name.clone()))
-                    .set("given_names", name.map(|n| n.given_names.clone()))
-                    .set(
-                        "name",
-                        name.map(|n| format!("{} {}", n.given_names, n.family_name)),
-                    )
-                    .set("birth_date", person.map(|p| p.birth_date))
-                    .set("date_of_death", person.and_then(|p| p.date_of_death))
-                    .set("budgets", budget_summary(folded.state))
-                    .set("events", events)
-                    .set("last_recorded_at", event.recorded_at),
-            );
-        });
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        event: &RecordedEvent,
+        changes: &mut RowChanges,
+    ) {
+        let person = folded.state.person.as_ref();
+        let name = person.and_then(|p| p.name.as_ref());
+        let events = i64::try_from(event.stream_version + 1).unwrap_or(i64::MAX);
+        changes.upsert(
+            Row::of(&DOSSIERS)
+                .set("dossier", folded.dossier)
+                .set("person", person.map(|p| p.id.to_string()))
+                .set("insz", person.map(|p| p.insz.expose_digits().to_owned()))
+                .set("family_name", name.map(|n| n.family_name.clone()))
+                .set("given_names", name.map(|n| n.given_names.clone()))
+                .set(
+                    "name",
+                    name.map(|n| format!("{} {}", n.given_names, n.family_name)),
+                )
+                .set("birth_date", person.map(|p| p.birth_date))
+                .set("date_of_death", person.and_then(|p| p.date_of_death))
+                .set("budgets", budget_summary(folded.state))
+                .set("events", events)
+                .set("last_recorded_at", event.recorded_at),
+        );
     }
 }

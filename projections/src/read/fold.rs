@@ -174,3 +174,77 @@ impl SharedFold {
         f(folded)
     }
 }
+
+/// A read model of dossiers: it sees every dossier event with the dossier's state after it,
+/// from the fold it shares with the other read models. Its name, version and tables are
+/// constants; [`Folding`] makes it a [`crate::Projection`].
+pub trait DossierReadModel: Default + Send + 'static {
+    /// Stable name: the key of its checkpoint.
+    const NAME: &'static str;
+    /// Bumped whenever the rows change meaning (a sink holding another version rebuilds).
+    const VERSION: u32;
+    /// The tables this read model owns and alone writes.
+    const TABLES: &'static [&'static crate::Table];
+
+    /// Folds one dossier event in; `event` is the stored one (its time, position, id).
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        event: &RecordedEvent,
+        changes: &mut crate::RowChanges,
+    );
+
+    /// Any other event of the log (the rule book is already in the fold); ignored unless a
+    /// read model has a use for it.
+    fn on_other_event(&mut self, _event: &RecordedEvent, _changes: &mut crate::RowChanges) {}
+}
+
+/// A [`DossierReadModel`] on a [`SharedFold`]: the [`crate::Projection`] the runner runs.
+#[derive(Debug, Default)]
+pub struct Folding<M> {
+    fold: SharedFold,
+    model: M,
+}
+
+impl<M: DossierReadModel> Folding<M> {
+    /// The read model folding dossiers with others.
+    pub fn sharing(fold: SharedFold) -> Self {
+        Self {
+            fold,
+            model: M::default(),
+        }
+    }
+
+    /// The read model's own state (e.g. the signals raised, for an as-of view).
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+}
+
+impl<M: DossierReadModel> crate::Projection for Folding<M> {
+    fn name(&self) -> &'static str {
+        M::NAME
+    }
+
+    fn version(&self) -> u32 {
+        M::VERSION
+    }
+
+    fn tables(&self) -> &'static [&'static crate::Table] {
+        M::TABLES
+    }
+
+    fn apply(&mut self, event: &RecordedEvent, changes: &mut crate::RowChanges) {
+        let model = &mut self.model;
+        let other = self.fold.with(event, |folded| match folded {
+            Some(folded) => {
+                model.on_dossier_event(folded, event, changes);
+                false
+            }
+            None => true,
+        });
+        if other {
+            self.model.on_other_event(event, changes);
+        }
+    }
+}

@@ -37,15 +37,16 @@ pub(crate) fn euro(amount: Euro) -> Value {
 /// Every read model, freshly constructed, in a stable order.
 /// They share one [`fold::SharedFold`], so each event is decoded and folded once.
 pub fn all() -> Vec<Box<dyn Projection>> {
+    use fold::Folding;
     let fold = fold::SharedFold::default();
     vec![
-        Box::new(budgets::Budgets::sharing(fold.clone())),
-        Box::new(agreements::Agreements::sharing(fold.clone())),
-        Box::new(covid::CovidOverrun::sharing(fold.clone())),
-        Box::new(signals::Signals::sharing(fold.clone())),
-        Box::new(claim_lines::ClaimLines::sharing(fold.clone())),
-        Box::new(dossiers::Dossiers::sharing(fold.clone())),
-        Box::new(controls::Controls::sharing(fold)),
+        Box::new(Folding::<budgets::Budgets>::sharing(fold.clone())),
+        Box::new(Folding::<agreements::Agreements>::sharing(fold.clone())),
+        Box::new(Folding::<covid::CovidOverrun>::sharing(fold.clone())),
+        Box::new(Folding::<signals::Signals>::sharing(fold.clone())),
+        Box::new(Folding::<claim_lines::ClaimLines>::sharing(fold.clone())),
+        Box::new(Folding::<dossiers::Dossiers>::sharing(fold.clone())),
+        Box::new(Folding::<controls::Controls>::sharing(fold)),
         Box::new(audit::AuditTrail),
     ]
 }

@@ -13,6 +13,7 @@ use projections::read::claim_lines::{CLAIM_LINES, ClaimLines};
 use projections::read::controls::{CONTROL_CASES, CONTROL_FINDINGS, Controls};
 use projections::read::covid::{COVID_OVERRUN, COVID_OVERRUN_TOTALS, CovidOverrun};
 use projections::read::dossiers::{DOSSIERS, Dossiers};
+use projections::read::fold::Folding;
 use projections::{Runner, Value};
 use read_sqlite::SqliteSink;
 
@@ -148,7 +149,7 @@ fn one(rows: Vec<BTreeMap<&'static str, Value>>) -> BTreeMap<&'static str, Value
 #[test]
 fn the_budget_year_shows_the_domain_figures() {
     let (h, _) = rich_history();
-    let row = one(rows(&mut Budgets::default(), &h, &BUDGET_YEARS));
+    let row = one(rows(&mut Folding::<Budgets>::default(), &h, &BUDGET_YEARS));
     assert_eq!(row["annual_budget"], money("12000.00"));
     // Six months (July to December) of a 100.00 reduction.
     assert_eq!(row["reductions"], money("600.00"));
@@ -168,7 +169,11 @@ fn the_budget_year_shows_the_domain_figures() {
 #[test]
 fn combination_reductions_are_shown_per_month_and_sum_to_the_year() {
     let (h, _) = rich_history();
-    let months = rows(&mut Budgets::default(), &h, &BUDGET_MONTH_REDUCTIONS);
+    let months = rows(
+        &mut Folding::<Budgets>::default(),
+        &h,
+        &BUDGET_MONTH_REDUCTIONS,
+    );
     assert_eq!(months.len(), 12);
     let reduction = |month: i64| {
         months
@@ -181,7 +186,7 @@ fn combination_reductions_are_shown_per_month_and_sum_to_the_year() {
     assert_eq!(reduction(6), money("0.00"));
     assert_eq!(reduction(7), money("100.00"));
     assert_eq!(reduction(12), money("100.00"));
-    let year = one(rows(&mut Budgets::default(), &h, &BUDGET_YEARS));
+    let year = one(rows(&mut Folding::<Budgets>::default(), &h, &BUDGET_YEARS));
     let Value::Decimal(total) = year["reductions"] else {
         panic!("reductions is a decimal")
     };
@@ -202,10 +207,10 @@ fn covid_overrun_has_a_row_per_budget_year_and_totals() {
     let mut l = line(1, &second, date(2020, 5, 1), date(2020, 5, 31), "10.00");
     l.category = CostCategory::Covid;
     accepted_claim(&mut h, &second, vec![l]);
-    let per_dossier = rows(&mut CovidOverrun::default(), &h, &COVID_OVERRUN);
+    let per_dossier = rows(&mut Folding::<CovidOverrun>::default(), &h, &COVID_OVERRUN);
     assert_eq!(per_dossier.len(), 2);
     let totals = one(rows(
-        &mut CovidOverrun::default(),
+        &mut Folding::<CovidOverrun>::default(),
         &h,
         &COVID_OVERRUN_TOTALS,
     ));
@@ -237,7 +242,7 @@ fn agreements_show_their_state_and_the_ido_freeze() {
             rules_applied: vec![],
         },
     );
-    let all = rows(&mut Agreements::default(), &h, &AGREEMENTS);
+    let all = rows(&mut Folding::<Agreements>::default(), &h, &AGREEMENTS);
     let row = all
         .iter()
         .find(|r| r["agreement"] == Value::from(ido.to_string()))
@@ -258,7 +263,7 @@ fn agreements_show_their_state_and_the_ido_freeze() {
 #[test]
 fn held_lines_are_queued_and_dossiers_are_found_by_insz() {
     let (h, case) = rich_history();
-    let lines = rows(&mut ClaimLines::default(), &h, &CLAIM_LINES);
+    let lines = rows(&mut Folding::<ClaimLines>::default(), &h, &CLAIM_LINES);
     let held: Vec<_> = lines
         .iter()
         .filter(|r| r["status"] == Value::from("held"))
@@ -266,7 +271,7 @@ fn held_lines_are_queued_and_dossiers_are_found_by_insz() {
     assert_eq!(held.len(), 1);
     assert_eq!(held[0]["reason"], Value::from("COVID_DEADLINE_CONFLICT"));
     assert!(lines.iter().any(|r| r["paid"] == money("2000.00")));
-    let dossier = one(rows(&mut Dossiers::default(), &h, &DOSSIERS));
+    let dossier = one(rows(&mut Folding::<Dossiers>::default(), &h, &DOSSIERS));
     assert_eq!(dossier["insz"], Value::from(INSZ));
     assert_eq!(
         dossier["dossier"],
@@ -319,13 +324,21 @@ fn control_cases_carry_evidence_and_findings() {
             recovery: Some(recovery),
         },
     );
-    let case_row = one(rows(&mut Controls::default(), &h, &CONTROL_CASES));
+    let case_row = one(rows(
+        &mut Folding::<Controls>::default(),
+        &h,
+        &CONTROL_CASES,
+    ));
     assert_eq!(case_row["selection"], Value::from("zorginspectie"));
     assert_eq!(case_row["findings"], Value::Integer(1));
     assert!(
         matches!(&case_row["evidence_received"], Value::Text(t) if t.starts_with("rekeninguittreksels ab"))
     );
-    let finding = one(rows(&mut Controls::default(), &h, &CONTROL_FINDINGS));
+    let finding = one(rows(
+        &mut Folding::<Controls>::default(),
+        &h,
+        &CONTROL_FINDINGS,
+    ));
     assert_eq!(finding["rule"], Value::from("K-02"));
     assert_eq!(finding["amount"], money("120.00"));
 }

@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use domain::dossier::*;
 use domain::{Actor, AgreementId, PersonId};
 use projections::Value;
+use projections::read::fold::Folding;
 use projections::read::signals::{SIGNALS, Signals, signal_id};
 
 use crate::fixtures::*;
 
 fn signals(history: &History, rule: &str) -> Vec<BTreeMap<&'static str, Value>> {
-    rows(&mut Signals::default(), history, &SIGNALS)
+    rows(&mut Folding::<Signals>::default(), history, &SIGNALS)
         .into_iter()
         .filter(|row| row["rule"] == Value::from(rule))
         .collect()

@@ -10,6 +10,7 @@ use event_store::verify::{VerifyError, verify_store};
 use event_store::{EventStore, Position, ReadPages};
 use projections::read::budgets::{BUDGET_YEARS, Budgets};
 use projections::read::covid::{COVID_OVERRUN, CovidOverrun};
+use projections::read::fold::Folding;
 use projections::read::signals::{SIGNALS, Signals};
 use projections::{Projection, RowChanges, Table, Value};
 use serde_json::json;
@@ -62,11 +63,15 @@ fn source(kind: ReportKind) -> (&'static str, Box<dyn Projection>, &'static Tabl
     match kind {
         ReportKind::CovidOverrun => (
             "covid-overrun",
-            Box::new(CovidOverrun::default()),
+            Box::new(Folding::<CovidOverrun>::default()),
             &COVID_OVERRUN,
         ),
-        ReportKind::Signals => ("signals", Box::new(Signals::default()), &SIGNALS),
-        ReportKind::Budgets => ("budgets", Box::new(Budgets::default()), &BUDGET_YEARS),
+        ReportKind::Signals => ("signals", Box::new(Folding::<Signals>::default()), &SIGNALS),
+        ReportKind::Budgets => (
+            "budgets",
+            Box::new(Folding::<Budgets>::default()),
+            &BUDGET_YEARS,
+        ),
     }
 }
 

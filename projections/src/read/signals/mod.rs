@@ -30,10 +30,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::budgets::{Affected, affected, affected_budget_lines};
-use super::fold::SharedFold;
+use super::fold::{DossierReadModel, Folded};
 use super::{col, euro};
 use crate::rows::ColumnType::{Decimal, Integer, Text, Timestamp};
-use crate::{Projection, RowChanges, Table, Value};
+use crate::{RowChanges, Table, Value};
 use domain::dossier::{ClaimLine, CostClaim, Dossier, DossierEvent};
 use domain::{BudgetId, ClaimId};
 
@@ -250,7 +250,6 @@ struct Raised {
 /// Read model: fraud and misuse signals.
 #[derive(Debug, Default)]
 pub struct Signals {
-    pub(crate) fold: SharedFold,
     evidence: HashMap<String, Evidence>,
     /// The per-dossier signals currently raised, by dossier.
     raised: HashMap<String, DossierSignals>,
@@ -349,100 +348,82 @@ impl Signals {
     }
 }
 
-impl Signals {
-    /// This read model folding dossiers with others ([`SharedFold`]).
-    pub fn sharing(fold: SharedFold) -> Self {
-        Self {
-            fold,
-            ..Self::default()
-        }
-    }
-}
+impl DossierReadModel for Signals {
+    const NAME: &'static str = "signals";
+    const VERSION: u32 = 1;
+    const TABLES: &'static [&'static Table] = &[&SIGNALS];
 
-impl Projection for Signals {
-    fn name(&self) -> &'static str {
-        "signals"
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn tables(&self) -> &'static [&'static Table] {
-        static TABLES: [&Table; 1] = [&SIGNALS];
-        &TABLES
-    }
-
-    fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+    fn on_other_event(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
         if event.stream.as_str() == SIGNALS_STREAM {
             self.apply_triage(event, changes);
-            return;
         }
+    }
+
+    fn on_dossier_event(
+        &mut self,
+        folded: Folded<'_>,
+        event: &RecordedEvent,
+        changes: &mut RowChanges,
+    ) {
         // Signals judge recorded facts with every rule version the log holds so far: a
         // parameter published after the fact (the COVID-19 window was) still governs its
         // service dates.
         let known_on = chrono::NaiveDate::MAX;
-        let fold = self.fold.clone();
-        fold.with(event, |folded| {
-            let Some(folded) = folded else {
-                return;
+        let dossier = folded.dossier.to_owned();
+        let mut diffs = Vec::new();
+        {
+            let evidence = self.evidence.entry(dossier.clone()).or_default();
+            evidence.record(event.event_id, folded.event, folded.state);
+            let evidence: &Evidence = evidence;
+            let input = rules::Input {
+                dossier: &dossier,
+                state: folded.state,
+                rule_book: folded.rule_book,
+                evidence,
+                known_on,
             };
-            let dossier = folded.dossier.to_owned();
-            let mut diffs = Vec::new();
-            {
-                let evidence = self.evidence.entry(dossier.clone()).or_default();
-                evidence.record(event.event_id, folded.event, folded.state);
-                let evidence: &Evidence = evidence;
-                let input = rules::Input {
-                    dossier: &dossier,
-                    state: folded.state,
-                    rule_book: folded.rule_book,
-                    evidence,
-                    known_on,
-                };
-                let raised = self.raised.entry(dossier.clone()).or_default();
-                let now = keyed(rules::evaluate_dossier(&input));
-                if now != raised.dossier {
-                    let before = std::mem::replace(&mut raised.dossier, now.clone());
+            let raised = self.raised.entry(dossier.clone()).or_default();
+            let now = keyed(rules::evaluate_dossier(&input));
+            if now != raised.dossier {
+                let before = std::mem::replace(&mut raised.dossier, now.clone());
+                diffs.push((before, now));
+            }
+            for (claim, line) in lines_in_scope(folded.event, folded.state) {
+                let now = keyed(rules::evaluate_line(&input, claim, line));
+                let key = (claim.id, line.line.line);
+                let before = if now.is_empty() {
+                    raised.lines.remove(&key)
+                } else {
+                    raised.lines.insert(key, now.clone())
+                }
+                .unwrap_or_default();
+                if before != now {
                     diffs.push((before, now));
                 }
-                for (claim, line) in lines_in_scope(folded.event, folded.state) {
-                    let now = keyed(rules::evaluate_line(&input, claim, line));
-                    let key = (claim.id, line.line.line);
-                    let before = if now.is_empty() {
-                        raised.lines.remove(&key)
-                    } else {
-                        raised.lines.insert(key, now.clone())
-                    }
-                    .unwrap_or_default();
-                    if before != now {
-                        diffs.push((before, now));
-                    }
+            }
+            let years = year_scope(folded.event, folded.state);
+            for line in affected_budget_lines(folded.state, folded.rule_book, known_on, years) {
+                let now = keyed(rules::evaluate_year(&input, &line));
+                let key = (line.budget, line.year);
+                let before = if now.is_empty() {
+                    raised.years.remove(&key)
+                } else {
+                    raised.years.insert(key, now.clone())
                 }
-                let years = year_scope(folded.event, folded.state);
-                for line in affected_budget_lines(folded.state, folded.rule_book, known_on, years) {
-                    let now = keyed(rules::evaluate_year(&input, &line));
-                    let key = (line.budget, line.year);
-                    let before = if now.is_empty() {
-                        raised.years.remove(&key)
-                    } else {
-                        raised.years.insert(key, now.clone())
-                    }
-                    .unwrap_or_default();
-                    if before != now {
-                        diffs.push((before, now));
-                    }
-                }
-                if let Some(claim) = decided_claim(folded.event) {
-                    diffs.push(
-                        self.duplicates
-                            .update(&dossier, claim, folded.state, evidence),
-                    );
+                .unwrap_or_default();
+                if before != now {
+                    diffs.push((before, now));
                 }
             }
-            for (before, now) in diffs {
-                self.publish(&before, &now, event, changes);
+            if let Some(claim) = decided_claim(folded.event) {
+                diffs.push(
+                    self.duplicates
+                        .update(&dossier, claim, folded.state, evidence),
+                );
             }
-        });
+        }
+        for (before, now) in diffs {
+            self.publish(&before, &now, event, changes);
+        }
     }
 }
