@@ -9,9 +9,12 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::dossier::{
-    AgreementKind, CareRelation, PartyIdentification, PaymentForm, Provider, RegisterAgreement,
+    AccountHolderRelation, AgreementKind, AssignLegalRepresentative, CareRelation,
+    DesignateBudgetHolder, DossierCommand, GrantPab, PartyIdentification, PaymentForm, Provider,
+    RecordHomeGuidanceDeregistration, RegisterAgreement, RegisterBudgetAccount, RepresentativeRole,
+    StartBudget, SubmitPabApplication,
 };
-use crate::{AgreementId, BudgetId, Euro, Insz, OrganisationId};
+use crate::{AgreementId, BudgetId, Euro, Iban, Insz, OrganisationId, PersonId, VoucherId};
 
 /// A calendar date written in code.
 ///
@@ -90,6 +93,93 @@ pub fn cash_agreement(
         hourly_cost: Some(cents(1_850)),
         payment_terms: Some("maandelijks, binnen 14 dagen na de prestatiestaat".into()),
     }
+}
+
+/// A minor's PAB as staff set it up, for [`minors_pab`].
+#[derive(Debug, Clone)]
+pub struct MinorsPab {
+    /// The parent: legal representative from the child's birth, budgethouder and holder of
+    /// the dedicated account.
+    pub parent: PersonId,
+    pub birth: NaiveDate,
+    /// The day the parent is recorded as budgethouder and the account registered.
+    pub registered_on: NaiveDate,
+    pub iban: Iban,
+    pub budget: BudgetId,
+    pub voucher: VoucherId,
+    /// The budget starts on 1 February of this year.
+    pub start_year: i32,
+    pub annual: Euro,
+}
+
+/// The commands that set up a minor's PAB, each with the day it is made: the parent as
+/// representative, budgethouder and account holder; the application on 4 November before the
+/// start year, the grant on 15 January, the attest of de-registration from home guidance on
+/// 20 January and the start on 1 February.
+pub fn minors_pab(case: &MinorsPab) -> Vec<(NaiveDate, DossierCommand)> {
+    let year = case.start_year;
+    let applied = date(year - 1, 11, 4);
+    let granted = date(year, 1, 15);
+    let attested = date(year, 1, 20);
+    vec![
+        (
+            case.registered_on,
+            DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
+                representative: case.parent,
+                role: RepresentativeRole::Parent,
+                valid_from: case.birth,
+                evidence_ref: "geboorteakte".into(),
+            }),
+        ),
+        (
+            case.registered_on,
+            DossierCommand::DesignateBudgetHolder(DesignateBudgetHolder {
+                holder: case.parent,
+                from: case.registered_on,
+            }),
+        ),
+        (
+            case.registered_on,
+            DossierCommand::RegisterBudgetAccount(RegisterBudgetAccount {
+                iban: case.iban.clone(),
+                account_holder: case.parent,
+                relation: AccountHolderRelation::BudgetHolder,
+                dedicated: true,
+                registered_on: case.registered_on,
+            }),
+        ),
+        (
+            applied,
+            DossierCommand::SubmitPabApplication(SubmitPabApplication {
+                budget: case.budget,
+                submitted_on: applied,
+                urgent: None,
+            }),
+        ),
+        (
+            granted,
+            DossierCommand::GrantPab(GrantPab {
+                budget: case.budget,
+                granted_on: granted,
+                annual_amount: case.annual,
+                voucher: case.voucher,
+            }),
+        ),
+        (
+            attested,
+            DossierCommand::RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration {
+                attest_ref: format!("attest uitschrijving thuisbegeleiding {year}"),
+                received_on: attested,
+            }),
+        ),
+        (
+            date(year, 1, 29),
+            DossierCommand::StartBudget(StartBudget {
+                budget: case.budget,
+                start_date: date(year, 2, 1),
+            }),
+        ),
+    ]
 }
 
 /// An IDO (individuele dienstverleningsovereenkomst) in vouchers with a licensed provider

@@ -116,47 +116,25 @@ impl World {
         let pab = BudgetId::from_uuid(Uuid::now_v7());
         let approved = AgreementId::from_uuid(Uuid::now_v7());
         let pending = AgreementId::from_uuid(Uuid::now_v7());
-        let commands = [
-            DossierCommand::RecordPersonName(RecordPersonName {
-                family_name: "Peeters-Claes".into(),
-                given_names: "Lotte Marie".into(),
-            }),
-            DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
-                representative: mother,
-                role: RepresentativeRole::Parent,
-                valid_from: birth,
-                evidence_ref: "geboorteakte".into(),
-            }),
-            DossierCommand::DesignateBudgetHolder(DesignateBudgetHolder {
-                holder: mother,
-                from: birth,
-            }),
-            DossierCommand::RegisterBudgetAccount(RegisterBudgetAccount {
-                iban: Iban::parse("BE68 5390 0754 7034").unwrap(),
-                account_holder: mother,
-                relation: AccountHolderRelation::BudgetHolder,
-                dedicated: true,
+        let mut commands = vec![DossierCommand::RecordPersonName(RecordPersonName {
+            family_name: "Peeters-Claes".into(),
+            given_names: "Lotte Marie".into(),
+        })];
+        commands.extend(
+            examples::minors_pab(&examples::MinorsPab {
+                parent: mother,
+                birth,
                 registered_on: birth,
-            }),
-            DossierCommand::SubmitPabApplication(SubmitPabApplication {
+                iban: Iban::parse("BE68 5390 0754 7034").unwrap(),
                 budget: pab,
-                submitted_on: day(2024, 11, 4),
-                urgent: None,
-            }),
-            DossierCommand::GrantPab(GrantPab {
-                budget: pab,
-                granted_on: day(2025, 1, 15),
-                annual_amount: euro("30000.00"),
                 voucher: VoucherId::from_uuid(Uuid::now_v7()),
-            }),
-            DossierCommand::RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration {
-                attest_ref: "attest uitschrijving".into(),
-                received_on: day(2025, 1, 20),
-            }),
-            DossierCommand::StartBudget(StartBudget {
-                budget: pab,
-                start_date: day(2025, 2, 1),
-            }),
+                start_year: 2025,
+                annual: euro("30000.00"),
+            })
+            .into_iter()
+            .map(|(_, command)| command),
+        );
+        commands.extend([
             agreement(approved, pab, day(2025, 2, 1)),
             DossierCommand::ApproveAgreement(ApproveAgreement {
                 agreement: approved,
@@ -176,7 +154,7 @@ impl World {
                     cost_line(3, pending, 6, "400.00"),
                 ],
             }),
-        ];
+        ]);
         for command in &commands {
             self.command(&dossier, command).await;
         }

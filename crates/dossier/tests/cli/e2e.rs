@@ -191,47 +191,25 @@ fn whole_case_over_http(store: &str) {
     let pab = BudgetId::from_uuid(Uuid::now_v7());
     let agreement = AgreementId::from_uuid(Uuid::now_v7());
     let claim = ClaimId::from_uuid(Uuid::now_v7());
-    let case = [
-        DossierCommand::RecordPersonName(RecordPersonName {
-            family_name: "Vermeulen".into(),
-            given_names: "Noor".into(),
-        }),
-        DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
-            representative: mother,
-            role: RepresentativeRole::Parent,
-            valid_from: birth,
-            evidence_ref: "geboorteakte".into(),
-        }),
-        DossierCommand::DesignateBudgetHolder(DesignateBudgetHolder {
-            holder: mother,
-            from: birth,
-        }),
-        DossierCommand::RegisterBudgetAccount(RegisterBudgetAccount {
-            iban: Iban::parse("BE68 5390 0754 7034").unwrap(),
-            account_holder: mother,
-            relation: AccountHolderRelation::BudgetHolder,
-            dedicated: true,
+    let mut case = vec![DossierCommand::RecordPersonName(RecordPersonName {
+        family_name: "Vermeulen".into(),
+        given_names: "Noor".into(),
+    })];
+    case.extend(
+        examples::minors_pab(&examples::MinorsPab {
+            parent: mother,
+            birth,
             registered_on: birth,
-        }),
-        DossierCommand::SubmitPabApplication(SubmitPabApplication {
+            iban: Iban::parse("BE68 5390 0754 7034").unwrap(),
             budget: pab,
-            submitted_on: day(2024, 11, 4),
-            urgent: None,
-        }),
-        DossierCommand::GrantPab(GrantPab {
-            budget: pab,
-            granted_on: day(2025, 1, 15),
-            annual_amount: euro("30000.00"),
             voucher: domain::VoucherId::from_uuid(Uuid::now_v7()),
-        }),
-        DossierCommand::RecordHomeGuidanceDeregistration(RecordHomeGuidanceDeregistration {
-            attest_ref: "attest uitschrijving".into(),
-            received_on: day(2025, 1, 20),
-        }),
-        DossierCommand::StartBudget(StartBudget {
-            budget: pab,
-            start_date: day(2025, 2, 1),
-        }),
+            start_year: 2025,
+            annual: euro("30000.00"),
+        })
+        .into_iter()
+        .map(|(_, command)| command),
+    );
+    case.extend([
         cash_agreement(agreement, pab, day(2025, 2, 1)),
         DossierCommand::ApproveAgreement(ApproveAgreement { agreement }),
         DossierCommand::SubmitCombinationForm(SubmitCombinationForm {
@@ -263,7 +241,7 @@ fn whole_case_over_http(store: &str) {
                 month_line(3, agreement, 1, "700.00"),
             ],
         }),
-    ];
+    ]);
     for command in &case {
         service.command(&dossier, &staff, command);
     }

@@ -192,67 +192,16 @@ impl<'a> Builder<'a> {
             },
             invoices: 0,
         };
-        let commands = [
-            (
-                opened,
-                DossierCommand::AssignLegalRepresentative(AssignLegalRepresentative {
-                    representative: mother,
-                    role: RepresentativeRole::Parent,
-                    valid_from: birth,
-                    evidence_ref: "geboorteakte".into(),
-                }),
-            ),
-            (
-                opened,
-                DossierCommand::DesignateBudgetHolder(DesignateBudgetHolder {
-                    holder: mother,
-                    from: opened,
-                }),
-            ),
-            (
-                opened,
-                DossierCommand::RegisterBudgetAccount(RegisterBudgetAccount {
-                    iban: account,
-                    account_holder: mother,
-                    relation: AccountHolderRelation::BudgetHolder,
-                    dedicated: true,
-                    registered_on: opened,
-                }),
-            ),
-            (
-                date(start_year - 1, 11, 4),
-                DossierCommand::SubmitPabApplication(SubmitPabApplication {
-                    budget,
-                    submitted_on: date(start_year - 1, 11, 4),
-                    urgent: None,
-                }),
-            ),
-            (
-                date(start_year, 1, 15),
-                DossierCommand::GrantPab(GrantPab {
-                    budget,
-                    granted_on: date(start_year, 1, 15),
-                    annual_amount: cents(annual),
-                    voucher,
-                }),
-            ),
-            (
-                date(start_year, 1, 22),
-                DossierCommand::RecordHomeGuidanceDeregistration(
-                    RecordHomeGuidanceDeregistration {
-                        attest_ref: format!("attest uitschrijving thuisbegeleiding {start_year}"),
-                        received_on: date(start_year, 1, 22),
-                    },
-                ),
-            ),
-            (
-                date(start_year, 1, 29),
-                DossierCommand::StartBudget(StartBudget {
-                    budget,
-                    start_date: case.start,
-                }),
-            ),
-        ];
+        let commands = examples::minors_pab(&examples::MinorsPab {
+            parent: mother,
+            birth,
+            registered_on: opened,
+            iban: account,
+            budget,
+            voucher,
+            start_year,
+            annual: cents(annual),
+        });
         for (today, command) in commands {
             self.staff_command(&case, today, command).await?;
         }
