@@ -9,10 +9,10 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::dossier::{
-    AccountHolderRelation, AgreementKind, AssignLegalRepresentative, CareRelation,
-    DesignateBudgetHolder, DossierCommand, GrantPab, PartyIdentification, PaymentForm, Provider,
-    RecordHomeGuidanceDeregistration, RegisterAgreement, RegisterBudgetAccount, RepresentativeRole,
-    StartBudget, SubmitPabApplication,
+    AccountHolderRelation, AgreementKind, AssignLegalRepresentative, CareRelation, CostCategory,
+    CostLine, CostNature, DesignateBudgetHolder, DossierCommand, GrantPab, PartyIdentification,
+    PaymentForm, Provider, RecordHomeGuidanceDeregistration, RegisterAgreement,
+    RegisterBudgetAccount, RepresentativeRole, StartBudget, SubmitPabApplication,
 };
 use crate::{AgreementId, BudgetId, Euro, Iban, Insz, OrganisationId, PersonId, VoucherId};
 
@@ -92,6 +92,32 @@ pub fn cash_agreement(
         notice_terms: Some("onbepaalde duur; opzeg volgens het arbeidsrecht".into()),
         hourly_cost: Some(cents(1_850)),
         payment_terms: Some("maandelijks, binnen 14 dagen na de prestatiestaat".into()),
+    }
+}
+
+/// Line `n` of a claim: direct care by "An Assistent" under `agreement` from `from` to `to`,
+/// invoice `F-n` dated `to`.
+pub fn care_line(
+    n: u32,
+    agreement: AgreementId,
+    from: NaiveDate,
+    to: NaiveDate,
+    amount: Euro,
+) -> CostLine {
+    CostLine {
+        line: n,
+        agreement: Some(agreement),
+        provider: Provider::Other {
+            name: "An Assistent".into(),
+        },
+        invoice_no: format!("F-{n}"),
+        invoice_date: to,
+        service_from: from,
+        service_to: to,
+        amount,
+        category: CostCategory::Direct,
+        nature: CostNature::Care,
+        evidence_ref: format!("factuur F-{n}"),
     }
 }
 

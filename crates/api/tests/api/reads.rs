@@ -36,27 +36,11 @@ fn agreement(agreement: AgreementId, budget: BudgetId, start: NaiveDate) -> Doss
 }
 
 fn cost_line(n: u32, agreement: AgreementId, month: u32, amount: &str) -> CostLine {
-    let from = day(2025, month, 1);
-    let to = from
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap()
-        .pred_opt()
-        .unwrap();
-    CostLine {
-        line: n,
-        agreement: Some(agreement),
-        provider: Provider::Other {
-            name: "An Assistent".into(),
-        },
-        invoice_no: format!("F-{n}"),
-        invoice_date: to,
-        service_from: from,
-        service_to: to,
-        amount: euro(amount),
-        category: CostCategory::Direct,
-        nature: CostNature::Care,
-        evidence_ref: format!("factuur F-{n}"),
-    }
+    let (from, to) = (
+        examples::date(2025, month, 1),
+        examples::month_end(2025, month),
+    );
+    examples::care_line(n, agreement, from, to, euro(amount))
 }
 
 /// The case: a child's PAB granted and started in 2025, an approved agreement, a second one

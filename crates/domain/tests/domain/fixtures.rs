@@ -268,21 +268,7 @@ pub fn applied(
 
 /// A direct cost line under `AGREEMENT`, invoice `F-{n}` of "An Assistent".
 pub fn cost_line(n: u32, amount: &str, from: NaiveDate, to: NaiveDate) -> CostLine {
-    CostLine {
-        line: n,
-        agreement: Some(AGREEMENT),
-        provider: Provider::Other {
-            name: "An Assistent".into(),
-        },
-        invoice_no: format!("F-{n}"),
-        invoice_date: to,
-        service_from: from,
-        service_to: to,
-        amount: euro(amount),
-        category: CostCategory::Direct,
-        nature: CostNature::Care,
-        evidence_ref: format!("factuur F-{n}"),
-    }
+    domain::examples::care_line(n, AGREEMENT, from, to, euro(amount))
 }
 
 /// A COVID-19 line under `AGREEMENT_2` (the COVID-19 agreement of the fixtures).

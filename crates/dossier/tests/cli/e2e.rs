@@ -120,27 +120,11 @@ fn cash_agreement(agreement: AgreementId, budget: BudgetId, start: NaiveDate) ->
 }
 
 fn month_line(n: u32, agreement: AgreementId, month: u32, amount: &str) -> CostLine {
-    let from = day(2025, month, 1);
-    let to = from
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap()
-        .pred_opt()
-        .unwrap();
-    CostLine {
-        line: n,
-        agreement: Some(agreement),
-        provider: Provider::Other {
-            name: "An Assistent".into(),
-        },
-        invoice_no: format!("E2E-{n}"),
-        invoice_date: to,
-        service_from: from,
-        service_to: to,
-        amount: euro(amount),
-        category: CostCategory::Direct,
-        nature: CostNature::Care,
-        evidence_ref: format!("factuur E2E-{n}"),
-    }
+    let (from, to) = (
+        examples::date(2025, month, 1),
+        examples::month_end(2025, month),
+    );
+    examples::care_line(n, agreement, from, to, euro(amount))
 }
 
 fn decimal(value: &Value) -> rust_decimal::Decimal {
