@@ -12,11 +12,10 @@
 //! subject; a dismissal recorded against the id stays attached.
 //!
 //! ## Investigators' decisions
-//! The domain has no event for them yet. This projection honours, from the stream
-//! [`SIGNALS_STREAM`], events of type `RiskSignalDismissed` and `RiskSignalEscalated` with the
-//! JSON payload `{"signal": "<signal id>", "reason": "<text>"}`; the acting investigator is the
-//! event's metadata actor. A decision about a signal not (yet) raised is kept and shown once it
-//! is raised.
+//! Dismissals and escalations are events of the signals stream ([`SIGNALS_STREAM`],
+//! `domain::signals`: `RiskSignalDismissed`, `RiskSignalEscalated`), decoded with the domain's
+//! types; the acting investigator is the event's metadata actor. A decision about a signal not
+//! (yet) raised is kept and shown once it is raised.
 
 mod duplicates;
 mod rules;
@@ -30,7 +29,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::budgets::{Affected, affected, affected_budget_lines};
-use super::fold::{DossierReadModel, Folded};
+use super::fold::{DossierReadModel, Folded, decode};
 use super::{col, euro};
 use crate::rows::ColumnType::{Decimal, Integer, Text, Timestamp};
 use crate::{RowChanges, Table, Value};
@@ -41,10 +40,6 @@ pub use rules::Evidence;
 
 /// The stream of investigators' decisions about signals.
 pub use domain::signals::STREAM as SIGNALS_STREAM;
-/// Event type: an investigator dismissed a signal (payload: signal id, reason).
-pub const SIGNAL_DISMISSED: &str = "RiskSignalDismissed";
-/// Event type: an investigator escalated a signal (payload: signal id, reason).
-pub const SIGNAL_ESCALATED: &str = "RiskSignalEscalated";
 
 pub static SIGNALS: Table = Table {
     name: "signals",
@@ -131,12 +126,6 @@ struct Triage {
     status: &'static str,
     reason: String,
     by: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct TriagePayload {
-    signal: String,
-    reason: String,
 }
 
 /// The signals of one dossier, by what they are about, so an event re-evaluates only what it
@@ -304,35 +293,24 @@ impl Signals {
     }
 
     fn apply_triage(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
-        let status = match event.event_type.as_str() {
-            SIGNAL_DISMISSED => "dismissed",
-            SIGNAL_ESCALATED => "escalated",
+        use domain::Event::SignalTriage;
+        use domain::signals::SignalTriageEvent as T;
+        // An event this code cannot read is reported by `decode` and changes nothing.
+        let (status, signal, reason) = match decode(event) {
+            Some(SignalTriage(T::RiskSignalDismissed(e))) => ("dismissed", e.signal, e.reason),
+            Some(SignalTriage(T::RiskSignalEscalated(e))) => ("escalated", e.signal, e.reason),
             _ => return,
         };
-        let Ok(payload) = serde_json::from_slice::<TriagePayload>(&event.payload) else {
-            tracing::warn!(
-                position = event.position.0,
-                "signal decision without a signal id and reason"
-            );
-            return;
-        };
         let by = event.metadata().map(|m| m.actor_id).unwrap_or_default();
-        self.triage.insert(
-            payload.signal.clone(),
-            Triage {
-                status,
-                reason: payload.reason,
-                by,
-            },
-        );
         let current = self
             .raised
             .values()
-            .find_map(|signals| signals.all().find(|s| s.id == payload.signal))
-            .or_else(|| self.duplicates.signal(&payload.signal))
+            .find_map(|signals| signals.all().find(|s| s.id == signal))
+            .or_else(|| self.duplicates.signal(&signal))
             .cloned();
-        if let Some(signal) = current {
-            changes.upsert(self.row(&signal));
+        self.triage.insert(signal, Triage { status, reason, by });
+        if let Some(current) = current {
+            changes.upsert(self.row(&current));
         }
     }
 
