@@ -127,12 +127,9 @@ impl<'a> Builder<'a> {
     ) -> anyhow::Result<(DossierId, PersonId)> {
         let dossier = DossierId::from_uuid(self.id());
         let person = PersonId::from_uuid(self.id());
-        // Every dossier of the demo has its own serial, or beyond 997 its own birth day.
+        // Each dossier prefers a serial of its own; `new_insz` settles a shared birth day.
         let serial = self.index * 2 + u32::try_from(self.dossiers_opened).unwrap_or(0);
-        let insz = insz(
-            birth + Duration::days(i64::from(serial / 997)),
-            serial % 997 + 1,
-        );
+        let insz = self.world.new_insz(birth, serial);
         let staff = self.staff();
         self.command(
             dossier,

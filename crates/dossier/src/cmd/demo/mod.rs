@@ -316,6 +316,30 @@ struct World {
     mfc: OrganisationId,
     staff: UserId,
     inspector: UserId,
+    /// The INSZs given out so far, as (birth date, serial): births are drawn, so two holders
+    /// may share one, and an INSZ is registered in one dossier only.
+    inszs_given: Arc<std::sync::Mutex<std::collections::HashSet<(NaiveDate, u32)>>>,
+}
+
+impl World {
+    /// A new INSZ for someone born on or just after `birth`: serial `preferred` of that day,
+    /// or the next one free (the next day once all 997 are taken).
+    fn new_insz(&self, birth: NaiveDate, preferred: u32) -> domain::Insz {
+        let mut given = self
+            .inszs_given
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (mut day, mut serial) = (birth, preferred % 997 + 1);
+        for _ in 0..997 {
+            if given.insert((day, serial)) {
+                return insz(day, serial);
+            }
+            serial = serial % 997 + 1;
+        }
+        day += Duration::days(1);
+        drop(given);
+        self.new_insz(day, preferred)
+    }
 }
 
 fn fixed_id(n: u128) -> Uuid {
@@ -331,6 +355,7 @@ impl World {
             mfc: OrganisationId::from_uuid(fixed_id(0x13)),
             staff: UserId::from_uuid(fixed_id(0x20)),
             inspector: UserId::from_uuid(fixed_id(0x21)),
+            inszs_given: Arc::default(),
         };
         let licences = [
             (
