@@ -1,8 +1,9 @@
 //! A dossier's events replayed in order, each with who/when/why and the dossier's state after
 //! it: the one implementation behind `dossier replay` and the HTTP replay route.
 //!
-//! Payloads are shown with INSZ numbers masked; the state is the domain's own fold and the
-//! budget figures the domain's `budget_line`, with the rule book as recorded by each event.
+//! Payloads are as stored: each caller masks them as its reader may see them
+//! (`domain::access::shown_to`). The state is the domain's own fold and the budget figures the
+//! domain's `budget_line`, with the rule book as recorded by each event.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::dossier::{AgreementStatus, BudgetKind, Dossier, LineStatus};
@@ -50,31 +51,6 @@ impl Until {
             Self::Time(t) => event.recorded_at <= t,
         }
     }
-}
-
-/// A payload as shown to an investigator: INSZ numbers masked (they never leave the read
-/// models and the log in full).
-pub fn masked(mut payload: Value) -> Value {
-    fn walk(v: &mut Value) {
-        match v {
-            Value::Object(map) => {
-                for (key, value) in map.iter_mut() {
-                    if key == "insz" {
-                        if let Value::String(s) = value {
-                            let shown: String = s.chars().take(6).collect();
-                            *s = format!("{shown}*****");
-                        }
-                    } else {
-                        walk(value);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    walk(&mut payload);
-    payload
 }
 
 /// The dossier's state as an investigator reads it.
@@ -135,7 +111,8 @@ pub fn state_summary(state: &Dossier, rule_book: &domain::RuleBook, known_on: Na
     })
 }
 
-/// One replayed event: the event with who/when/why, its payload masked, and the state after it
+/// One replayed event: the event with who/when/why, its payload as stored (the caller shows it
+/// as the reader may see it: `domain::access::shown_to`), and the state after it
 /// (`state_after`), as one JSON object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -205,7 +182,7 @@ pub fn replay(
             "correlation_id": metadata.as_ref().map(|m| m.correlation_id),
             "causation_id": metadata.as_ref().and_then(|m| m.causation_id),
             "reason": reason,
-            "payload": masked(payload),
+            "payload": payload,
             "state_after": summary,
         });
         steps.push(Step {
@@ -225,15 +202,6 @@ pub fn replay(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_insz_is_masked_wherever_it_is_nested() {
-        let shown = masked(json!({ "insz": "12051700125", "people": [{ "insz": "85073100311" }] }));
-        assert_eq!(
-            shown,
-            json!({ "insz": "120517*****", "people": [{ "insz": "850731*****" }] })
-        );
-    }
 
     #[test]
     fn until_is_a_position_or_a_time() {

@@ -355,3 +355,85 @@ pub struct DataAccessed {
     /// Where: `http` or `cli`.
     pub channel: String,
 }
+
+/// Where personal data is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Showing {
+    /// One dossier's own page: its summary, history, replay, as-of view and sections. Every
+    /// such read is recorded in the access log.
+    DossierPage,
+    /// Anything about many dossiers, or that leaves the service: search results, work queues,
+    /// lists, reports, the command line's replay.
+    List,
+}
+
+/// The one rule for the INSZ: staff and investigators see it in full on a dossier's own page;
+/// inspectors and administrators, and every list, search result and report, see it masked
+/// (the first six digits, the birth date, then `*****`).
+pub fn sees_full_insz(role: Role, showing: Showing) -> bool {
+    showing == Showing::DossierPage && matches!(role, Role::Staff | Role::Investigator)
+}
+
+/// Masks every INSZ in a JSON value: each string under a key `insz`, however deeply nested.
+pub fn mask_insz(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                match item {
+                    Value::String(text) if key == "insz" => {
+                        let birth: String = text.chars().take(6).collect();
+                        *text = format!("{birth}*****");
+                    }
+                    _ => mask_insz(item),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_insz),
+        _ => {}
+    }
+}
+
+/// `value` as `role` may see it in `showing` (see [`sees_full_insz`]).
+pub fn shown_to(role: Role, showing: Showing, mut value: serde_json::Value) -> serde_json::Value {
+    if !sees_full_insz(role, showing) {
+        mask_insz(&mut value);
+    }
+    value
+}
+
+#[cfg(test)]
+mod personal_data_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn only_staff_and_investigators_on_a_dossier_page_see_the_full_insz() {
+        for role in Role::ALL {
+            for showing in [Showing::DossierPage, Showing::List] {
+                let expected = showing == Showing::DossierPage
+                    && (role == Role::Staff || role == Role::Investigator);
+                assert_eq!(
+                    sees_full_insz(role, showing),
+                    expected,
+                    "{role:?} {showing:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_insz_is_masked_wherever_it_is_nested() {
+        let full = json!({ "insz": "12051700125", "people": [{ "insz": "85073100311" }] });
+        assert_eq!(
+            shown_to(Role::Inspector, Showing::DossierPage, full.clone()),
+            json!({ "insz": "120517*****", "people": [{ "insz": "850731*****" }] })
+        );
+        assert_eq!(
+            shown_to(Role::Staff, Showing::DossierPage, full.clone()),
+            full
+        );
+        assert_ne!(shown_to(Role::Staff, Showing::List, full.clone()), full);
+    }
+}

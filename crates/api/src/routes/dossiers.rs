@@ -224,5 +224,9 @@ pub async fn history(
         )));
     }
     crate::access_log::record(&state, &principal, Some(dossier), "dossier history").await?;
-    Ok(axum::Json(events).into_response())
+    Ok(crate::routes::reads::answer(
+        &principal,
+        domain::access::Showing::DossierPage,
+        events,
+    ))
 }

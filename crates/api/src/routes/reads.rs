@@ -11,6 +11,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{Showing, shown_to};
 use domain::{DossierId, Insz};
 use event_store::ReadPages;
 use projections::ReadModelSink;
@@ -99,8 +100,17 @@ fn page_up_to(
     })
 }
 
-fn answer(value: impl serde::Serialize) -> Response {
-    axum::Json(value).into_response()
+/// The JSON answer of a read, its personal data as the principal may see it here (the one
+/// rule: `domain::access::sees_full_insz`).
+pub(crate) fn answer(
+    principal: &Principal,
+    showing: Showing,
+    value: impl serde::Serialize,
+) -> Response {
+    match serde_json::to_value(value) {
+        Ok(value) => axum::Json(shown_to(principal.role, showing, value)).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
 }
 
 /// The most dossiers one search answers.
@@ -160,7 +170,7 @@ pub async fn search(
             .and_then(|d| DossierId::parse(d).ok());
         access_log::record(&state, &principal, dossier, "dossier search").await?;
     }
-    Ok(answer(found))
+    Ok(answer(&principal, Showing::List, found))
 }
 
 /// A dossier's summary row: person, budgets and their status, events, last change.
@@ -176,10 +186,14 @@ pub async fn summary(
     let dossier = existing_dossier(&state, &dossier).await?;
     let listing = query::dossier(read_models(&state)?, &dossier.as_uuid().to_string()).await?;
     access_log::record(&state, &principal, Some(dossier), "dossier summary").await?;
-    Ok(answer(json!({
-        "checkpoint": listing.checkpoint,
-        "summary": listing.rows.into_iter().next(),
-    })))
+    Ok(answer(
+        &principal,
+        Showing::DossierPage,
+        json!({
+            "checkpoint": listing.checkpoint,
+            "summary": listing.rows.into_iter().next(),
+        }),
+    ))
 }
 
 /// Which part of one dossier's read models a route shows.
@@ -235,7 +249,7 @@ async fn dossier_section(
         Section::Audit => json!(query::audit_of_dossier(sink, &id, page).await?),
     };
     access_log::record(state, principal, Some(dossier), section.view()).await?;
-    Ok(answer(body))
+    Ok(answer(principal, Showing::DossierPage, body))
 }
 
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/budgets", tag = "reads",
@@ -421,7 +435,7 @@ pub async fn as_of(
     body["as_known_at"] = json!(as_of.known_at);
     body["effective_on"] = json!(as_of.effective_on);
     access_log::record(&state, &principal, Some(dossier), "dossier as of").await?;
-    Ok(answer(body))
+    Ok(answer(&principal, Showing::DossierPage, body))
 }
 
 /// Where a replay stops.
@@ -434,7 +448,7 @@ pub struct ReplayParams {
 
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/replay", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier"), ReplayParams),
-    responses((status = 200, body = Object, description = "`{dossier, events}`: each event with who/when/why, its payload (INSZ masked) and `state_after`"),
+    responses((status = 200, body = Object, description = "`{dossier, events}`: each event with who/when/why, its payload (the INSZ in full for staff and investigators, masked for others) and `state_after`"),
               (status = 400, body = crate::error::Problem, description = "until is neither a position nor a time"),
               (status = 404, body = crate::error::Problem)))]
 pub async fn replay_dossier(
@@ -466,10 +480,14 @@ pub async fn replay_dossier(
     let steps = replay(&rule_book, &events, until).map_err(ApiError::internal)?;
     access_log::record(&state, &principal, Some(dossier), "replay").await?;
     let events: Vec<_> = steps.into_iter().map(|s| s.json).collect();
-    Ok(answer(json!({
-        "dossier": dossier.as_uuid(),
-        "events": events,
-    })))
+    Ok(answer(
+        &principal,
+        Showing::DossierPage,
+        json!({
+            "dossier": dossier.as_uuid(),
+            "events": events,
+        }),
+    ))
 }
 
 /// One budget year, optionally.
@@ -492,7 +510,7 @@ pub async fn all_budgets(
     let page = page(params.limit, params.offset)?;
     let listing = query::budget_years(read_models(&state)?, params.year, page).await?;
     access_log::record(&state, &principal, None, "budget years").await?;
-    Ok(answer(listing))
+    Ok(answer(&principal, Showing::List, listing))
 }
 
 #[utoipa::path(get, path = "/api/covid-overrun", tag = "reads", params(YearParams),
@@ -505,7 +523,7 @@ pub async fn covid_overrun(
     let page = page(params.limit, params.offset)?;
     let listing = query::covid_overrun(read_models(&state)?, params.year, None, page).await?;
     access_log::record(&state, &principal, None, "covid overrun").await?;
-    Ok(answer(listing))
+    Ok(answer(&principal, Showing::List, listing))
 }
 
 /// Which signals.
@@ -546,7 +564,7 @@ pub async fn all_signals(
     )
     .await?;
     access_log::record(&state, &principal, None, "signals").await?;
-    Ok(answer(listing))
+    Ok(answer(&principal, Showing::List, listing))
 }
 
 /// Whose actions.
@@ -577,7 +595,7 @@ pub async fn audit(
     let page = page(params.limit, params.offset)?;
     let listing = query::audit_of_actor(read_models(&state)?, actor.trim(), page).await?;
     access_log::record(&state, &principal, None, "audit trail by actor").await?;
-    Ok(answer(listing))
+    Ok(answer(&principal, Showing::List, listing))
 }
 
 #[utoipa::path(get, path = "/api/work-queues/agreements-to-approve", tag = "work queues", params(PageParams),
@@ -596,7 +614,7 @@ pub async fn agreements_to_approve(
         "work queue: agreements to approve",
     )
     .await?;
-    Ok(answer(listing))
+    Ok(answer(&principal, Showing::List, listing))
 }
 
 #[utoipa::path(get, path = "/api/work-queues/held-claim-lines", tag = "work queues", params(PageParams),
@@ -609,7 +627,7 @@ pub async fn held_claim_lines(
     let page = page(params.limit, params.offset)?;
     let listing = query::held_claim_lines(read_models(&state)?, page).await?;
     access_log::record(&state, &principal, None, "work queue: held claim lines").await?;
-    Ok(answer(listing))
+    Ok(answer(&principal, Showing::List, listing))
 }
 
 #[utoipa::path(get, path = "/api/work-queues/signals-to-triage", tag = "work queues", params(PageParams),
@@ -622,5 +640,5 @@ pub async fn signals_to_triage(
     let page = page(params.limit, params.offset)?;
     let listing = query::signals_to_triage(read_models(&state)?, page).await?;
     access_log::record(&state, &principal, None, "work queue: signals to triage").await?;
-    Ok(answer(listing))
+    Ok(answer(&principal, Showing::List, listing))
 }

@@ -435,8 +435,16 @@ async fn as_of_shows_the_budget_before_the_claim_and_replay_shows_each_step() {
     assert_eq!(steps[0]["event_type"], "PersonRegistered");
     assert_eq!(
         steps[0]["payload"]["insz"],
+        case.insz.as_str(),
+        "an investigator sees the INSZ in full on the dossier's own pages"
+    );
+    let inspected = w
+        .ok(Role::Inspector, &format!("/api/dossiers/{d}/replay"))
+        .await;
+    assert_eq!(
+        inspected["events"][0]["payload"]["insz"],
         format!("{}*****", &case.insz[..6]),
-        "the INSZ masked"
+        "an inspector sees it masked"
     );
     assert_eq!(steps[0]["actor_role"], "staff");
     let last = &steps.last().unwrap()["state_after"];
@@ -565,4 +573,83 @@ async fn an_inspectors_read_is_in_the_access_log_and_the_audit_trail_names_the_a
         (unknown.status, unknown.body["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("NOT_FOUND"))
     );
+}
+
+/// Every GET route of the route table, for every role it admits, on a dossier with a case:
+/// the full INSZ appears only on the dossier's own pages, and only for staff and investigators
+/// (the one rule, `domain::access::sees_full_insz`); elsewhere it is masked.
+#[tokio::test]
+async fn no_read_shows_a_full_insz_to_a_role_that_may_not_see_it() {
+    use domain::access::{Showing, sees_full_insz};
+    let w = world().await;
+    let case = w.case().await;
+    w.catch_up().await;
+    let masked = format!("{}*****", &case.insz[..6]);
+    let staff_user = w.ok(Role::Staff, "/api/me").await["user"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut seen_full = Vec::new();
+    let mut seen_masked = Vec::new();
+    for route in api::routes() {
+        let api::Access::Roles(roles) = route.access else {
+            continue;
+        };
+        if route.method != axum::http::Method::GET || route.kind != api::Kind::Api {
+            continue;
+        }
+        let mut uri = route.path.replace("{dossier}", &case.dossier);
+        match route.handler {
+            "reads::search" => uri.push_str(&format!("?insz={}", case.insz)),
+            "reads::as_of" => uri.push_str("?effective_on=2026-01-31"),
+            "reads::audit" => uri.push_str(&format!("?actor={staff_user}")),
+            _ => {}
+        }
+        let showing = if route.path.starts_with("/api/dossiers/{dossier}") {
+            Showing::DossierPage
+        } else {
+            Showing::List
+        };
+        for role in roles {
+            let answer = w.get(*role, &uri).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::OK,
+                "{role:?} GET {uri}: {}",
+                answer.body
+            );
+            let text = answer.body.to_string();
+            if text.contains(&case.insz) {
+                assert!(
+                    sees_full_insz(*role, showing),
+                    "{role:?} sees the full INSZ on GET {uri}"
+                );
+                seen_full.push((*role, route.handler));
+            }
+            if text.contains(&masked) {
+                seen_masked.push((*role, route.handler));
+            }
+        }
+    }
+    // Not vacuous: the INSZ is there in full where it may be, masked where it may not.
+    for (role, handler) in [
+        (Role::Staff, "dossiers::history"),
+        (Role::Staff, "reads::summary"),
+        (Role::Investigator, "reads::replay_dossier"),
+    ] {
+        assert!(
+            seen_full.contains(&(role, handler)),
+            "{role:?} {handler}: {seen_full:?}"
+        );
+    }
+    for (role, handler) in [
+        (Role::Inspector, "dossiers::history"),
+        (Role::Admin, "reads::summary"),
+        (Role::Staff, "reads::search"),
+    ] {
+        assert!(
+            seen_masked.contains(&(role, handler)),
+            "{role:?} {handler}: {seen_masked:?}"
+        );
+    }
 }

@@ -99,7 +99,10 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ReplayArgs) -> anyhow::Resul
     let steps = replay(&rule_events, &events, until)?;
     for step in &steps {
         if args.json {
-            println!("{}", step.json);
+            // The command line knows no role: it shows what a list shows, the INSZ masked.
+            let mut json = step.json.clone();
+            domain::access::mask_insz(&mut json);
+            println!("{json}");
         } else {
             println!(
                 "#{} positie {} {} {} ({}) {}{}",
