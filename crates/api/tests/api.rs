@@ -520,7 +520,8 @@ async fn a_retry_after_a_restart_gets_the_first_answer_from_the_log_and_writes_o
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
     let dossier = opened.body["dossier"].as_str().unwrap().to_owned();
     let uri = format!("/api/dossiers/{dossier}/commands");
-    let apply = json!({ "command": "submit_pab_application", "budget": uuid::Uuid::now_v7(),
+    // The client names no budget: the server makes its id and answers with it.
+    let apply = json!({ "command": "submit_pab_application",
         "submitted_on": "2026-01-10", "urgent": null })
     .to_string();
     let apply_key = [("idempotency-key", "apply-1")];
@@ -528,6 +529,16 @@ async fn a_retry_after_a_restart_gets_the_first_answer_from_the_log_and_writes_o
         .call("POST", &uri, Some(staff), Some(&apply), &apply_key)
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let budget = applied.body["created"]["budget"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the new budget's id: {}", applied.body))
+        .to_owned();
+    assert_eq!(
+        opened.body["created"]["dossier"], opened.body["dossier"],
+        "{}",
+        opened.body
+    );
+    assert!(opened.body["created"]["person"].is_string());
     let before = w.events().await;
 
     let restarted = w.restarted();
@@ -545,10 +556,32 @@ async fn a_retry_after_a_restart_gets_the_first_answer_from_the_log_and_writes_o
     assert_eq!(reapplied.status, StatusCode::OK, "{}", reapplied.body);
     assert_eq!(reapplied.body, applied.body);
     assert_eq!(
+        reapplied.body["created"]["budget"], budget,
+        "the retry names the budget the first request made"
+    );
+    assert_eq!(
         restarted.events().await,
         before,
         "the retries wrote nothing"
     );
+    let history = restarted
+        .call(
+            "GET",
+            &format!("/api/dossiers/{dossier}/events"),
+            Some(staff),
+            None,
+            &[],
+        )
+        .await;
+    let applications: Vec<_> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event_type"] == "PabApplicationSubmitted")
+        .collect();
+    assert_eq!(applications.len(), 1, "one application: {}", history.body);
+    assert_eq!(applications[0]["payload"]["budget"], budget);
 
     // Without a key, or with another one, the same body is a new request and is decided again.
     let unkeyed = restarted

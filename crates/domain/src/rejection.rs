@@ -74,6 +74,11 @@ reasons! {
     ReasonRequired => "REASON_REQUIRED", "-",
         nl: "Vermeld een reden of referentie.",
         en: "State a reason or reference.";
+    /// What a command creates needs an id: the HTTP service makes it when a client leaves it
+    /// out; another caller must give one.
+    IdMissing { field: &'static str } => "ID_MISSING", "-",
+        nl: format!("Het nieuwe {field} heeft geen id gekregen."),
+        en: format!("The new {field} was given no id.");
     /// A migration carries at least one fact.
     MigrationEmpty => "MIGRATION_EMPTY", "-",
         nl: "Een migratie bevat minstens één feit uit het vorige systeem.",

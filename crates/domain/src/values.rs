@@ -512,16 +512,35 @@ impl JsonSchema for Euro {
     }
 }
 
+/// What every id type is: a UUID with a name of its own.
+pub trait EntityId: Copy {
+    fn of(id: Uuid) -> Self;
+    fn uuid(&self) -> Uuid;
+}
+
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         ///
         /// A UUID (v7) generated outside the domain and passed in commands.
+        // The nil UUID (the default) is "not given": the server makes the id of what a command
+        // creates (`DossierCommand::fill_created_id`).
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+            Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            JsonSchema,
         )]
         #[serde(transparent)]
         pub struct $name(Uuid);
+
+        impl EntityId for $name {
+            fn of(id: Uuid) -> Self {
+                Self(id)
+            }
+
+            fn uuid(&self) -> Uuid {
+                self.0
+            }
+        }
 
         impl $name {
             pub const fn from_uuid(id: Uuid) -> Self {

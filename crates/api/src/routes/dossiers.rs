@@ -1,5 +1,7 @@
 //! Dossiers: open one, run a command against it, read its history.
 
+use std::collections::BTreeMap;
+
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -35,12 +37,17 @@ pub struct Recorded {
     pub version: Option<u64>,
     /// The ids of the events recorded, in order (empty when nothing changed).
     pub events: Vec<Uuid>,
+    /// What the command created, by field: e.g. `{"claim": "…"}` for a cost claim, with the
+    /// id the server made when the request left it out.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub created: BTreeMap<String, Uuid>,
 }
 
 fn recorded(
     dossier: DossierId,
     version: Option<u64>,
     events: Vec<Uuid>,
+    created: BTreeMap<String, Uuid>,
     status: StatusCode,
 ) -> Response {
     let mut response = (
@@ -49,6 +56,7 @@ fn recorded(
             dossier: dossier.as_uuid(),
             version,
             events,
+            created,
         }),
     )
         .into_response();
@@ -99,9 +107,10 @@ pub async fn open(
     let write = principal.write_context(Uuid::now_v7());
     // A keyed retry names the same dossier and person as the first request.
     let dossier = DossierId::from_uuid(write.new_id("dossier"));
+    let person = PersonId::from_uuid(write.new_id("person"));
     let command = DossierCommand::RegisterPerson(RegisterPerson {
         dossier,
-        person: PersonId::from_uuid(write.new_id("person")),
+        person,
         insz,
         birth_date: body.birth_date,
     });
@@ -116,7 +125,17 @@ pub async fn open(
             Some(None),
         )
         .await?;
-    let mut response = recorded(dossier, done.version, done.event_ids, StatusCode::CREATED);
+    let created = BTreeMap::from([
+        ("dossier".to_owned(), dossier.as_uuid()),
+        ("person".to_owned(), person.as_uuid()),
+    ]);
+    let mut response = recorded(
+        dossier,
+        done.version,
+        done.event_ids,
+        created,
+        StatusCode::CREATED,
+    );
     if let Ok(location) = HeaderValue::from_str(&format!("/api/dossiers/{}", dossier.as_uuid())) {
         response.headers_mut().insert(header::LOCATION, location);
     }
@@ -135,7 +154,7 @@ pub async fn command(
     Extension(principal): Extension<Principal>,
     Path(dossier): Path<String>,
     headers: HeaderMap,
-    AppJson(command): AppJson<DossierCommand>,
+    AppJson(mut command): AppJson<DossierCommand>,
 ) -> Result<Response, ApiError> {
     let dossier = parse_dossier(&dossier)?;
     if matches!(command, DossierCommand::RegisterPerson(_)) {
@@ -147,6 +166,13 @@ pub async fn command(
     }
     let if_match = if_match(&headers)?;
     let write = principal.write_context(Uuid::now_v7());
+    // What the command creates gets an id here unless the client gave one: for a keyed request
+    // derived from its key, so a retry, even after a restart, names the same claim.
+    let created: BTreeMap<String, Uuid> = command
+        .fill_created_id(|field| write.new_id(field))
+        .map(|(field, id)| (field.to_owned(), id))
+        .into_iter()
+        .collect();
     // A dossier never opened: the domain refuses the command as DOSSIER_NOT_OPENED, which
     // answers 404 (error.rs).
     let done = state
@@ -164,6 +190,7 @@ pub async fn command(
         dossier,
         done.version,
         done.event_ids,
+        created,
         StatusCode::OK,
     ))
 }

@@ -176,6 +176,8 @@ pub struct ChangeAccountProxy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitPabApplication {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub budget: BudgetId,
     pub submitted_on: NaiveDate,
     /// Spoedprocedure: the reference of the treating arts-specialist's attest, if urgent.
@@ -197,12 +199,16 @@ pub struct GrantPab {
     pub granted_on: NaiveDate,
     pub annual_amount: Euro,
     /// Id for the waardebon issued to a new holder.
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub voucher: VoucherId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MakePvbAvailable {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub budget: BudgetId,
     /// Date of the terbeschikkingstellingsbrief.
     pub letter_date: NaiveDate,
@@ -253,6 +259,8 @@ pub struct StopBudget {
 #[serde(deny_unknown_fields)]
 pub struct ConvertPabToPvbNaJeugdhulp {
     pub pab: BudgetId,
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub pvb: BudgetId,
     pub converted_on: NaiveDate,
     /// When the ondersteuningsplan was submitted.
@@ -296,6 +304,8 @@ pub struct ExpireValueVoucher {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterAgreement {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub agreement: AgreementId,
     pub budget: BudgetId,
     pub payment: PaymentForm,
@@ -380,6 +390,8 @@ pub struct TerminateAgreement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitCombinationForm {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub combination: CombinationId,
     pub budget: BudgetId,
     pub change: CombinationChange,
@@ -434,6 +446,8 @@ pub struct RecordAssistance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportSuspectedMisuse {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub report: ReportId,
     pub organisation: OrganisationId,
     pub suspicion: Suspicion,
@@ -448,6 +462,8 @@ pub struct ReportSuspectedMisuse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitCostClaim {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub claim: ClaimId,
     pub budget: BudgetId,
     pub budget_year: i32,
@@ -516,6 +532,8 @@ pub struct PayAdvance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderPayment {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub payment: PaymentId,
     pub budget: BudgetId,
     pub year: i32,
@@ -544,12 +562,16 @@ pub struct CloseBudgetYear {
     pub budget: BudgetId,
     pub year: i32,
     /// Id for the recovery of an unexplained overrun, if there is one.
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub recovery: RecoveryId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecideRecovery {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub recovery: RecoveryId,
     pub budget: BudgetId,
     pub year: Option<i32>,
@@ -588,12 +610,16 @@ pub struct DraftFinalSettlement {
 pub struct IssueFinalSettlement {
     pub budget: BudgetId,
     /// Id for the recovery of the advance.
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub recovery: RecoveryId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenControlCase {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub control: ControlId,
     pub budget: BudgetId,
     pub selection: ControlSelection,
@@ -652,6 +678,8 @@ pub struct ControlRecovery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportSuspectedFraud {
+    /// Left out, the server makes it (and answers with it).
+    #[serde(default)]
     pub report: ReportId,
     pub reporter: Reporter,
     pub suspicion: Suspicion,
@@ -671,4 +699,57 @@ pub struct MigrateHistory {
     /// The facts, as current dossier events, in the order they happened.
     #[schemars(with = "Vec<serde_json::Value>")]
     pub facts: Vec<super::events::DossierEvent>,
+}
+
+/// Declares, once, the id each command gives to what it creates (a budget, an agreement, a
+/// claim, …): the field a client may leave out and the server then makes.
+macro_rules! created_ids {
+    ($($variant:ident . $field:ident),* $(,)?) => {
+        impl DossierCommand {
+            /// The id this command gives to what it creates, with its field name; `None` for a
+            /// command that creates nothing. Nil while not given.
+            pub fn created_id(&self) -> Option<(&'static str, uuid::Uuid)> {
+                use crate::values::EntityId;
+                match self {
+                    $(Self::$variant(c) => Some((stringify!($field), c.$field.uuid())),)*
+                    _ => None,
+                }
+            }
+
+            /// Gives what this command creates the id `make` makes for its field, unless the
+            /// client gave one; answers the id, with its field name.
+            pub fn fill_created_id(
+                &mut self,
+                make: impl FnOnce(&'static str) -> uuid::Uuid,
+            ) -> Option<(&'static str, uuid::Uuid)> {
+                use crate::values::EntityId;
+                match self {
+                    $(Self::$variant(c) => {
+                        if c.$field.uuid().is_nil() {
+                            c.$field = EntityId::of(make(stringify!($field)));
+                        }
+                        Some((stringify!($field), c.$field.uuid()))
+                    })*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+created_ids! {
+    SubmitPabApplication.budget,
+    GrantPab.voucher,
+    MakePvbAvailable.budget,
+    ConvertPabToPvbNaJeugdhulp.pvb,
+    RegisterAgreement.agreement,
+    SubmitCombinationForm.combination,
+    ReportSuspectedMisuse.report,
+    SubmitCostClaim.claim,
+    OrderPayment.payment,
+    CloseBudgetYear.recovery,
+    DecideRecovery.recovery,
+    IssueFinalSettlement.recovery,
+    OpenControlCase.control,
+    ReportSuspectedFraud.report,
 }

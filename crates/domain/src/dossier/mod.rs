@@ -95,6 +95,11 @@ pub fn decide(
     if state.person.is_none() && !matches!(command, C::RegisterPerson(_)) {
         return Err(crate::Reason::DossierNotOpened.into());
     }
+    if let Some((field, id)) = command.created_id()
+        && id.is_nil()
+    {
+        return Err(crate::Reason::IdMissing { field }.into());
+    }
     match command {
         C::RegisterPerson(c) => person::register(c, state, ctx),
         C::CorrectBirthDate(c) => person::correct_birth_date(c, state, ctx),

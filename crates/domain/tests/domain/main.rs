@@ -7,6 +7,7 @@ mod budgets;
 mod claims;
 mod combinations;
 mod controls;
+mod created_ids;
 mod docs;
 mod events_doc;
 mod fixtures;
