@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::dossier::{DossierCommand, RegisterPerson};
+use domain::dossier::{Dossier, DossierCommand, LineReason, LineStatus, RegisterPerson};
 use domain::{DossierId, Insz, PersonId};
 use event_store::ReadPages;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,43 @@ pub struct Recorded {
     /// id the server made when the request left it out.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub created: BTreeMap<String, Uuid>,
+    /// What the command decided, for a command on a cost claim: each line's outcome, amount
+    /// and, for a line refused or held, its reason code and Dutch text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub decided: Option<serde_json::Value>,
+}
+
+/// How the lines of the claim a command is about stand after it (`None` for other commands).
+fn decided_lines(state: &Dossier, command: &DossierCommand) -> Option<serde_json::Value> {
+    let claim = match command {
+        DossierCommand::SubmitCostClaim(c) => c.claim,
+        DossierCommand::DecideCostLine(c) => c.claim,
+        DossierCommand::OverrideCostLineDecision(c) => c.claim,
+        _ => return None,
+    };
+    let claim = state.claims.get(&claim)?;
+    let lines: Vec<serde_json::Value> = claim
+        .lines
+        .values()
+        .map(|line| {
+            let (outcome, reason) = match line.status {
+                LineStatus::Accepted => ("accepted", None),
+                LineStatus::Rejected(reason) => ("rejected", Some(reason)),
+                LineStatus::Held(reason) => ("held", Some(reason)),
+                LineStatus::Undecided => ("undecided", None),
+            };
+            serde_json::json!({
+                "line": line.line.line,
+                "outcome": outcome,
+                "amount": line.line.amount.amount().to_string(),
+                "amount_nl": line.line.amount.to_dutch(),
+                "reason": reason.map(LineReason::code),
+                "message_nl": reason.map(LineReason::message_nl),
+            })
+        })
+        .collect();
+    Some(serde_json::json!({ "claim": claim.id, "lines": lines }))
 }
 
 fn recorded(
@@ -48,6 +85,7 @@ fn recorded(
     version: Option<u64>,
     events: Vec<Uuid>,
     created: BTreeMap<String, Uuid>,
+    decided: Option<serde_json::Value>,
     status: StatusCode,
 ) -> Response {
     let mut response = (
@@ -57,6 +95,7 @@ fn recorded(
             version,
             events,
             created,
+            decided,
         }),
     )
         .into_response();
@@ -134,6 +173,7 @@ pub async fn open(
         done.version,
         done.event_ids,
         created,
+        None,
         StatusCode::CREATED,
     );
     if let Ok(location) = HeaderValue::from_str(&format!("/api/dossiers/{}", dossier.as_uuid())) {
@@ -186,11 +226,13 @@ pub async fn command(
             if_match,
         )
         .await?;
+    let decided = decided_lines(&done.state, &command);
     Ok(recorded(
         dossier,
         done.version,
         done.event_ids,
         created,
+        decided,
         StatusCode::OK,
     ))
 }

@@ -653,3 +653,72 @@ async fn no_read_shows_a_full_insz_to_a_role_that_may_not_see_it() {
         );
     }
 }
+
+/// A claim's answer names the claim the server made and how each line was decided, with the
+/// amount in Dutch notation and, for a refused line, the reason code and its Dutch text.
+#[tokio::test]
+async fn a_claims_answer_says_how_each_line_was_decided() {
+    let w = world().await;
+    let case = w.case().await;
+    let pab = w
+        .ok(
+            Role::Staff,
+            &format!("/api/dossiers/{}/events", case.dossier),
+        )
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event_type"] == "PabGranted")
+        .map(|e| e["payload"]["budget"].clone())
+        .unwrap();
+    let mut claim = serde_json::to_value(DossierCommand::SubmitCostClaim(SubmitCostClaim {
+        claim: ClaimId::from_uuid(Uuid::now_v7()),
+        budget: BudgetId::from_uuid(Uuid::now_v7()),
+        budget_year: 2025,
+        submitted_on: day(2026, 1, 12),
+        channel: ClaimChannel::Mijnvaph,
+        late_exception: None,
+        lines: vec![
+            CostLine {
+                invoice_no: "F-2025-07-A".into(),
+                ..cost_line(1, case.approved, 7, "1234.56")
+            },
+            CostLine {
+                invoice_no: "F-2025-07-B".into(),
+                ..cost_line(2, case.pending, 7, "400.00")
+            },
+        ],
+    }))
+    .unwrap();
+    claim["budget"] = pab;
+    claim.as_object_mut().unwrap().remove("claim");
+    let answer = w
+        .call(
+            "POST",
+            &format!("/api/dossiers/{}/commands", case.dossier),
+            Some(w.token(Role::Staff)),
+            Some(&claim.to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let made = answer.body["created"]["claim"].clone();
+    assert!(made.is_string(), "{}", answer.body);
+    let decided = &answer.body["decided"];
+    assert_eq!(decided["claim"], made);
+    let lines = decided["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{decided}");
+    assert_eq!(lines[0]["outcome"], "accepted", "{decided}");
+    assert_eq!(lines[0]["amount_nl"], "€ 1.234,56");
+    assert_eq!(lines[0]["reason"], Value::Null);
+    assert_eq!(lines[1]["outcome"], "rejected", "{decided}");
+    assert_eq!(lines[1]["reason"], "NO_VALID_AGREEMENT", "{decided}");
+    assert!(
+        !lines[1]["message_nl"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "{decided}"
+    );
+}
