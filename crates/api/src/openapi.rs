@@ -23,7 +23,7 @@ use crate::routes::{admin, controls, dossiers, service, signals};
                        (tokens: `dossier user add NAME --role ROLE`)."
     ),
     components(schemas(
-        Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::HistoryEvent,
+        Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::WarningBody, dossiers::HistoryEvent,
         admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
         service::Health, access_log::AccessEntry, signals::Triage, controls::DrawSample,
         controls::DrawnSample, controls::OpenedCase, controls::RefusedCase,

@@ -920,3 +920,56 @@ async fn k01_staff_draw_a_sample_that_opens_a_control_case_in_each_selected_doss
     assert!(doc.body["paths"]["/api/controls/samples"]["post"].is_object());
     assert!(doc.body["components"]["schemas"]["DrawSample"].is_object());
 }
+
+#[tokio::test]
+async fn a_birth_date_that_differs_from_the_insz_is_recorded_with_a_warning() {
+    let w = world().await;
+    let staff = w.token(Role::Staff);
+    let insz = domain::examples::insz(domain::examples::date(2012, 5, 17), 41);
+    let insz = insz.expose_digits();
+    let opened = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some(&json!({ "insz": insz, "birth_date": "2012-05-18" }).to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let warnings = opened.body["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{}", opened.body);
+    assert_eq!(warnings[0]["code"], "BIRTH_DATE_DIFFERS_FROM_INSZ");
+    assert!(
+        warnings[0]["message_nl"]
+            .as_str()
+            .unwrap()
+            .contains("18/05/2012"),
+        "{}",
+        opened.body
+    );
+    let dossier = opened.body["dossier"].as_str().unwrap();
+    let correct = |corrected: &str| {
+        json!({ "command": "correct_birth_date", "corrected": corrected,
+                "reason": "geboorteakte nagekeken" })
+        .to_string()
+    };
+    let uri = format!("/api/dossiers/{dossier}/commands");
+    let corrected = w
+        .call("POST", &uri, Some(staff), Some(&correct("2012-05-17")), &[])
+        .await;
+    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.body);
+    assert!(
+        corrected.body.get("warnings").is_none(),
+        "the date now agrees with the INSZ: {}",
+        corrected.body
+    );
+    let again = w
+        .call("POST", &uri, Some(staff), Some(&correct("2012-06-17")), &[])
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(
+        again.body["warnings"][0]["code"],
+        "BIRTH_DATE_DIFFERS_FROM_INSZ"
+    );
+}

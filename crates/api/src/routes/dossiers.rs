@@ -46,6 +46,28 @@ pub struct Recorded {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub decided: Option<serde_json::Value>,
+    /// What staff should look at again, though the command was recorded (e.g.
+    /// `BIRTH_DATE_DIFFERS_FROM_INSZ`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<WarningBody>,
+}
+
+/// A warning in an answer: its stable code and the text for staff.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WarningBody {
+    pub code: &'static str,
+    pub message_nl: String,
+}
+
+/// What the domain warns about `command`, now recorded on a dossier at `state`.
+fn warnings_of(state: &Dossier, command: &DossierCommand) -> Vec<WarningBody> {
+    domain::dossier::warnings(command, state)
+        .into_iter()
+        .map(|w| WarningBody {
+            code: w.code(),
+            message_nl: w.message_nl(),
+        })
+        .collect()
 }
 
 /// How the lines of the claim a command is about stand after it (`None` for other commands).
@@ -85,7 +107,7 @@ fn recorded(
     version: Option<u64>,
     events: Vec<Uuid>,
     created: BTreeMap<String, Uuid>,
-    decided: Option<serde_json::Value>,
+    (state, command): (&Dossier, &DossierCommand),
     status: StatusCode,
 ) -> Response {
     let mut response = (
@@ -95,7 +117,8 @@ fn recorded(
             version,
             events,
             created,
-            decided,
+            decided: decided_lines(state, command),
+            warnings: warnings_of(state, command),
         }),
     )
         .into_response();
@@ -173,7 +196,7 @@ pub async fn open(
         done.version,
         done.event_ids,
         created,
-        None,
+        (&done.state, &command),
         StatusCode::CREATED,
     );
     if let Ok(location) = HeaderValue::from_str(&format!("/api/dossiers/{}", dossier.as_uuid())) {
@@ -226,13 +249,12 @@ pub async fn command(
             if_match,
         )
         .await?;
-    let decided = decided_lines(&done.state, &command);
     Ok(recorded(
         dossier,
         done.version,
         done.event_ids,
         created,
-        decided,
+        (&done.state, &command),
         StatusCode::OK,
     ))
 }

@@ -30,6 +30,7 @@ mod money_state;
 mod person;
 mod schedule;
 mod state;
+mod warnings;
 
 pub use budget_line::{BudgetLine, budget_line, monthly_reduction};
 pub use commands::*;
@@ -37,6 +38,7 @@ pub use events::*;
 pub use money::covid_cap_percent;
 pub use schedule::due_on;
 pub use state::*;
+pub use warnings::{Warning, warnings};
 
 use crate::rejection::Rejection;
 use crate::values::DossierId;
