@@ -223,8 +223,43 @@ impl Service {
                 .register_person(dossier, registration, actor, today, write, if_match)
                 .await;
         }
-        self.execute::<DossierStream>(&dossier, command, actor, today, write, if_match)
-            .await
+        let done = self
+            .execute::<DossierStream>(&dossier, command, actor, today, write, if_match)
+            .await?;
+        if let DossierCommand::VoidDossier(void) = command {
+            self.release_person(dossier, &done.state, &void.reason, actor, today, write)
+                .await;
+        }
+        Ok(done)
+    }
+
+    /// A voided dossier gives up its person's index claim, so the INSZ can be registered in the
+    /// right dossier. The void is recorded whatever happens here; a release that fails is
+    /// logged (the claim then still names the voided dossier).
+    async fn release_person(
+        &self,
+        dossier: DossierId,
+        state: &Dossier,
+        reason: &str,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+    ) {
+        let Some(person) = &state.person else {
+            return;
+        };
+        let released = async {
+            let index = person_index_id(&self.person_index_key(today).await?, &person.insz);
+            let release = PersonIndexCommand::Release {
+                dossier,
+                reason: format!("dossier voided: {reason}"),
+            };
+            self.execute::<PersonIndexStream>(&index, &release, actor, today, write, None)
+                .await
+        };
+        if let Err(e) = released.await {
+            tracing::error!(error = %e, %dossier, "could not release the person-index claim of a voided dossier");
+        }
     }
 
     /// Records facts of `dossier` taken over from `source`, a system before Dossier, as the

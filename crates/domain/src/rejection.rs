@@ -134,6 +134,12 @@ reasons! {
     DossierNotOpened => "DOSSIER_NOT_OPENED", "-",
         nl: "Er is nog geen persoon geregistreerd in dit dossier.",
         en: "No person is registered in this dossier yet.";
+    DossierVoided => "DOSSIER_VOIDED", "-",
+        nl: "Dit dossier werd vernietigd (geopend bij vergissing): er wordt niets meer in beslist.",
+        en: "This dossier was voided (opened by mistake): nothing more is decided in it.";
+    VoidAfterPayment => "VOID_AFTER_PAYMENT", "-",
+        nl: "Er werd al een betaling bevolen in dit dossier: vernietigen kan niet meer, een terugvordering wel.",
+        en: "A payment was already ordered in this dossier: it can no longer be voided; recover instead.";
     DuplicatePerson => "DUPLICATE_PERSON", "-",
         nl: "Deze persoon is al geregistreerd.",
         en: "This person is already registered.";

@@ -29,6 +29,11 @@ pub static DOSSIERS: Table = Table {
         col("birth_date", Date, "birth date"),
         col("date_of_death", Date, "date of death"),
         col(
+            "voided_on",
+            Date,
+            "the day the dossier was voided (opened by mistake), if it was",
+        ),
+        col(
             "budgets",
             Text,
             "budgets and their status, e.g. 'PAB started'",
@@ -74,8 +79,8 @@ pub struct Dossiers;
 
 impl DossierReadModel for Dossiers {
     const NAME: &'static str = "dossiers";
-    // 2: names.
-    const VERSION: u32 = 2;
+    // 2: names; 3: voided_on.
+    const VERSION: u32 = 3;
     const TABLES: &'static [&'static Table] = &[&DOSSIERS];
 
     fn on_dossier_event(
@@ -100,6 +105,7 @@ impl DossierReadModel for Dossiers {
                 )
                 .set("birth_date", person.map(|p| p.birth_date))
                 .set("date_of_death", person.and_then(|p| p.date_of_death))
+                .set("voided_on", folded.state.voided_on)
                 .set("budgets", budget_summary(folded.state))
                 .set("events", events)
                 .set("last_recorded_at", event.recorded_at),

@@ -422,3 +422,61 @@ async fn migrated_history_enters_only_through_the_migration_path_as_the_migratio
     let (state, _) = service.dossier(dossier).await.unwrap();
     assert_eq!(state.assistance.len(), 1);
 }
+
+#[tokio::test]
+async fn a_voided_dossier_frees_its_persons_insz_for_the_right_dossier() {
+    use domain::dossier::VoidDossier;
+    let (_store, service) = service().await;
+    let birth = d(2014, 2, 3);
+    let mistaken = open_dossier(&service, birth).await;
+    let register_again = |dossier| {
+        DossierCommand::RegisterPerson(RegisterPerson {
+            dossier,
+            person: PersonId::from_uuid(Uuid::now_v7()),
+            insz: insz_born(birth),
+            birth_date: None,
+        })
+    };
+    let right = DossierId::from_uuid(Uuid::now_v7());
+    let (actor, write) = staff();
+    let refused = service
+        .dossier_command(
+            right,
+            &register_again(right),
+            actor,
+            d(2026, 1, 2),
+            &write,
+            Some(None),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, ExecuteError::Rejected(r) if r.code() == "DUPLICATE_PERSON"),
+        "{refused:?}"
+    );
+
+    let void = DossierCommand::VoidDossier(VoidDossier {
+        reason: "geopend voor de verkeerde persoon".into(),
+    });
+    let (actor, write) = staff();
+    let voided = service
+        .dossier_command(mistaken, &void, actor, d(2026, 1, 3), &write, None)
+        .await
+        .unwrap();
+    assert_eq!(voided.state.voided_on, Some(d(2026, 1, 3)));
+
+    let (actor, write) = staff();
+    service
+        .dossier_command(
+            right,
+            &register_again(right),
+            actor,
+            d(2026, 1, 4),
+            &write,
+            Some(None),
+        )
+        .await
+        .expect("the INSZ is free once the mistaken dossier is voided");
+    let (kept, _) = service.dossier(mistaken).await.unwrap();
+    assert!(kept.person.is_some(), "the voided dossier's history stays");
+}

@@ -23,6 +23,7 @@ pub enum DossierCommand {
     CorrectBirthDate(CorrectBirthDate),
     RecordPersonName(RecordPersonName),
     RecordDeath(RecordDeath),
+    VoidDossier(VoidDossier),
     AssignLegalRepresentative(AssignLegalRepresentative),
     EndLegalRepresentative(EndLegalRepresentative),
     DesignateBudgetHolder(DesignateBudgetHolder),
@@ -112,6 +113,14 @@ pub struct CorrectBirthDate {
 pub struct RecordPersonName {
     pub family_name: String,
     pub given_names: String,
+}
+
+/// Void a dossier opened by mistake (a staff member, with a reason; refused once a payment was
+/// ordered in it: then a recovery is the way).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidDossier {
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

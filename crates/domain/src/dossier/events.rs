@@ -339,6 +339,16 @@ pub struct PersonDeceased {
     pub certificate_ref: String,
 }
 
+/// The dossier was opened by mistake and voided: nothing more is decided in it, its history
+/// stays readable, and the person's INSZ is free for the right dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DossierVoided {
+    /// The day it was voided.
+    pub voided_on: NaiveDate,
+    /// Why, as the staff member wrote it.
+    pub reason: String,
+}
+
 /// A legal representative (wettelijk vertegenwoordiger) was recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LegalRepresentativeAssigned {
@@ -1570,6 +1580,7 @@ crate::event::event_enum! {
         BirthDateCorrected = 1,
         PersonNameRecorded = 1,
         PersonDeceased = 1,
+        DossierVoided = 1,
         LegalRepresentativeAssigned = 1,
         LegalRepresentativeEnded = 1,
         BudgetHolderDesignated = 1,

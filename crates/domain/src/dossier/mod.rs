@@ -97,6 +97,9 @@ pub fn decide(
     if state.person.is_none() && !matches!(command, C::RegisterPerson(_)) {
         return Err(crate::Reason::DossierNotOpened.into());
     }
+    if state.voided_on.is_some() {
+        return Err(crate::Reason::DossierVoided.into());
+    }
     if let Some((field, id)) = command.created_id()
         && id.is_nil()
     {
@@ -107,6 +110,7 @@ pub fn decide(
         C::CorrectBirthDate(c) => person::correct_birth_date(c, state, ctx),
         C::RecordPersonName(c) => person::record_name(c, state, ctx),
         C::RecordDeath(c) => person::record_death(c, state, ctx),
+        C::VoidDossier(c) => person::void_dossier(c, state, ctx),
         C::AssignLegalRepresentative(c) => person::assign_representative(c, state, ctx),
         C::EndLegalRepresentative(c) => person::end_representative(c, state, ctx),
         C::DesignateBudgetHolder(c) => person::designate_holder(c, state, ctx),

@@ -36,6 +36,24 @@ pub(super) fn register(command: &RegisterPerson, state: &Dossier, ctx: &Context<
     ])
 }
 
+/// A dossier opened by mistake is voided; once money moved in it (a payment was ordered) only a
+/// recovery can put it right (an advance counts).
+pub(super) fn void_dossier(command: &VoidDossier, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    super::require_staff(ctx, "void a dossier")?;
+    state.registered_person()?;
+    require_reason(&command.reason)?;
+    if !state.payments.is_empty() || !state.advances.is_empty() {
+        return Err(Reason::VoidAfterPayment.into());
+    }
+    Ok(vec![
+        DossierVoided {
+            voided_on: ctx.today,
+            reason: command.reason.clone(),
+        }
+        .into(),
+    ])
+}
+
 pub(super) fn correct_birth_date(
     command: &CorrectBirthDate,
     state: &Dossier,

@@ -18,6 +18,9 @@ pub fn due_on(today: NaiveDate, state: &Dossier, rule_book: &RuleBook) -> Vec<Do
     let Some(person) = &state.person else {
         return Vec::new();
     };
+    if state.voided_on.is_some() {
+        return Vec::new();
+    }
     let mut due = Vec::new();
     if !state.majority_recorded && person.date_of_death.is_none() && person.majority_date() <= today
     {

@@ -174,6 +174,8 @@ pub struct Combination {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dossier {
     pub person: Option<Person>,
+    /// Set when the dossier was voided (opened by mistake): the day.
+    pub voided_on: Option<NaiveDate>,
     pub representations: Vec<Representation>,
     pub holder: Option<PersonId>,
     pub account: Option<BudgetAccount>,
@@ -392,6 +394,7 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                 person.name = Some(e.clone());
             }
         }
+        E::DossierVoided(e) => state.voided_on = Some(e.voided_on),
         E::PersonDeceased(e) => {
             if let Some(person) = state.person.as_mut() {
                 person.date_of_death = Some(e.date_of_death);

@@ -464,3 +464,56 @@ fn commands_read_from_json_refuse_unknown_fields() {
         "{refused}"
     );
 }
+
+fn void(reason: &str) -> DossierCommand {
+    DossierCommand::VoidDossier(VoidDossier {
+        reason: reason.into(),
+    })
+}
+
+#[test]
+fn a_dossier_opened_by_mistake_is_voided_with_a_reason_and_then_decides_nothing() {
+    let scenario = child_with_started_pab().by(staff());
+    scenario
+        .clone()
+        .when(void("  "))
+        .then_rejected("REASON_REQUIRED");
+    scenario
+        .clone()
+        .by(Actor::System)
+        .when(void("dubbel geopend"))
+        .then_rejected("NOT_AUTHORISED");
+    let voided = scenario
+        .today(d(2020, 3, 2))
+        .after(void("geopend voor de verkeerde persoon"));
+    assert_eq!(voided.world.dossier.voided_on, Some(d(2020, 3, 2)));
+    voided
+        .clone()
+        .when(DossierCommand::RecordPersonName(RecordPersonName {
+            family_name: "Peeters".into(),
+            given_names: "An".into(),
+        }))
+        .then_rejected("DOSSIER_VOIDED");
+    voided
+        .clone()
+        .when(void("nog eens"))
+        .then_rejected("DOSSIER_VOIDED");
+    assert!(
+        due_on(
+            d(2040, 1, 1),
+            &voided.world.dossier,
+            &voided.world.rule_book
+        )
+        .is_empty(),
+        "the daily job leaves a voided dossier alone"
+    );
+}
+
+#[test]
+fn a_dossier_in_which_money_moved_is_not_voided() {
+    child_with_started_pab()
+        .by(staff())
+        .after(DossierCommand::PayAdvance(PayAdvance { budget: PAB }))
+        .when(void("toch verkeerd"))
+        .then_rejected("VOID_AFTER_PAYMENT");
+}
