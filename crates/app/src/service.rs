@@ -223,6 +223,11 @@ impl Service {
                 .register_person(dossier, registration, actor, today, write, if_match)
                 .await;
         }
+        if let DossierCommand::CorrectInsz(correction) = command {
+            return self
+                .correct_insz(dossier, correction, actor, today, write, if_match)
+                .await;
+        }
         let done = self
             .execute::<DossierStream>(&dossier, command, actor, today, write, if_match)
             .await?;
@@ -231,6 +236,75 @@ impl Service {
                 .await;
         }
         Ok(done)
+    }
+
+    /// Corrects a mistyped INSZ and re-keys the person index: the dossier's own rules first
+    /// (nothing is claimed for a refused correction), then the corrected INSZ's index stream is
+    /// claimed (`DUPLICATE_PERSON` when another dossier holds it), then the correction is
+    /// recorded, then the old INSZ's claim is released. A correction refused at the last step
+    /// gives the new claim back.
+    async fn correct_insz(
+        &self,
+        dossier: DossierId,
+        correction: &domain::dossier::CorrectInsz,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+        if_match: Option<Option<u64>>,
+    ) -> Result<Executed<Dossier>, CommandError> {
+        if let Some(first) = self
+            .executors
+            .of::<DossierStream>()
+            .recorded_by(&stream_of::<DossierStream>(&dossier), write)
+            .await
+            .map_err(widen)?
+        {
+            return Ok(first);
+        }
+        let command = DossierCommand::CorrectInsz(correction.clone());
+        let (rule_book, registry) = self.context_states().await?;
+        let ctx = Context {
+            today,
+            actor,
+            rule_book: &rule_book,
+            registry: &registry,
+        };
+        let (current, _) = self.dossier(dossier).await?;
+        domain::dossier::decide(&command, &current, &ctx).map_err(ExecuteError::Rejected)?;
+        let Some(person) = current.person.as_ref() else {
+            return Err(ExecuteError::Rejected(
+                domain::Reason::DossierNotOpened.into(),
+            ));
+        };
+        let key = self.person_index_key(today).await?;
+        let (old_index, new_index) = (
+            person_index_id(&key, &person.insz),
+            person_index_id(&key, &correction.corrected),
+        );
+        let claim = PersonIndexCommand::Claim {
+            dossier,
+            person: person.id,
+        };
+        self.execute_in::<PersonIndexStream>(&new_index, &claim, &ctx, write, None)
+            .await?;
+        let corrected = self
+            .execute_in::<DossierStream>(&dossier, &command, &ctx, write, if_match)
+            .await;
+        let (index, reason) = match &corrected {
+            Ok(_) => (&old_index, "INSZ corrected".to_owned()),
+            Err(refusal) => (
+                &new_index,
+                format!("INSZ correction not recorded: {refusal}"),
+            ),
+        };
+        let release = PersonIndexCommand::Release { dossier, reason };
+        if let Err(e) = self
+            .execute_in::<PersonIndexStream>(index, &release, &ctx, write, None)
+            .await
+        {
+            tracing::error!(error = %e, %dossier, "could not release a person-index claim after an INSZ correction");
+        }
+        corrected
     }
 
     /// A voided dossier gives up its person's index claim, so the INSZ can be registered in the

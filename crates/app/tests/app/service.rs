@@ -480,3 +480,62 @@ async fn a_voided_dossier_frees_its_persons_insz_for_the_right_dossier() {
     let (kept, _) = service.dossier(mistaken).await.unwrap();
     assert!(kept.person.is_some(), "the voided dossier's history stays");
 }
+
+#[tokio::test]
+async fn a_corrected_insz_re_keys_the_person_index() {
+    use domain::dossier::CorrectInsz;
+    let (_store, service) = service().await;
+    let (mistyped, other, right) = (d(2013, 4, 5), d(2013, 4, 6), d(2013, 5, 4));
+    let dossier = open_dossier(&service, mistyped).await;
+    let _holds_other = open_dossier(&service, other).await;
+    let correct = |to: NaiveDate| {
+        DossierCommand::CorrectInsz(CorrectInsz {
+            corrected: insz_born(to),
+            reason: "rijksregister nagekeken".into(),
+        })
+    };
+    let (actor, write) = staff();
+    let taken = service
+        .dossier_command(dossier, &correct(other), actor, d(2026, 2, 1), &write, None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&taken, ExecuteError::Rejected(r) if r.code() == "DUPLICATE_PERSON"),
+        "{taken:?}"
+    );
+    let (actor, write) = staff();
+    let done = service
+        .dossier_command(dossier, &correct(right), actor, d(2026, 2, 1), &write, None)
+        .await
+        .unwrap();
+    assert_eq!(done.state.person.unwrap().insz, insz_born(right));
+
+    let register = |insz| {
+        let new = DossierId::from_uuid(Uuid::now_v7());
+        (
+            new,
+            DossierCommand::RegisterPerson(RegisterPerson {
+                dossier: new,
+                person: PersonId::from_uuid(Uuid::now_v7()),
+                insz,
+                birth_date: None,
+            }),
+        )
+    };
+    let (freed, command) = register(insz_born(mistyped));
+    let (actor, write) = staff();
+    service
+        .dossier_command(freed, &command, actor, d(2026, 2, 2), &write, Some(None))
+        .await
+        .expect("the mistyped INSZ is free again");
+    let (held, command) = register(insz_born(right));
+    let (actor, write) = staff();
+    let refused = service
+        .dossier_command(held, &command, actor, d(2026, 2, 2), &write, Some(None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, ExecuteError::Rejected(r) if r.code() == "DUPLICATE_PERSON"),
+        "the corrected INSZ is held by the corrected dossier: {refused:?}"
+    );
+}

@@ -24,6 +24,7 @@ pub enum DossierCommand {
     RecordPersonName(RecordPersonName),
     RecordDeath(RecordDeath),
     VoidDossier(VoidDossier),
+    CorrectInsz(CorrectInsz),
     AssignLegalRepresentative(AssignLegalRepresentative),
     EndLegalRepresentative(EndLegalRepresentative),
     DesignateBudgetHolder(DesignateBudgetHolder),
@@ -113,6 +114,15 @@ pub struct CorrectBirthDate {
 pub struct RecordPersonName {
     pub family_name: String,
     pub given_names: String,
+}
+
+/// Correct a mistyped INSZ (a staff member, with a reason): the person index is re-keyed, so the
+/// corrected INSZ is refused if another dossier holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectInsz {
+    pub corrected: Insz,
+    pub reason: String,
 }
 
 /// Void a dossier opened by mistake (a staff member, with a reason; refused once a payment was

@@ -339,6 +339,17 @@ pub struct PersonDeceased {
     pub certificate_ref: String,
 }
 
+/// A mistyped INSZ was corrected; the person index now knows the person by the corrected one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InszCorrected {
+    /// The INSZ as it was recorded.
+    pub previous: Insz,
+    /// The INSZ as it should have been.
+    pub corrected: Insz,
+    /// Why, e.g. the document it was checked against.
+    pub reason: String,
+}
+
 /// The dossier was opened by mistake and voided: nothing more is decided in it, its history
 /// stays readable, and the person's INSZ is free for the right dossier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -1581,6 +1592,7 @@ crate::event::event_enum! {
         PersonNameRecorded = 1,
         PersonDeceased = 1,
         DossierVoided = 1,
+        InszCorrected = 1,
         LegalRepresentativeAssigned = 1,
         LegalRepresentativeEnded = 1,
         BudgetHolderDesignated = 1,

@@ -111,6 +111,7 @@ pub fn decide(
         C::RecordPersonName(c) => person::record_name(c, state, ctx),
         C::RecordDeath(c) => person::record_death(c, state, ctx),
         C::VoidDossier(c) => person::void_dossier(c, state, ctx),
+        C::CorrectInsz(c) => person::correct_insz(c, state, ctx),
         C::AssignLegalRepresentative(c) => person::assign_representative(c, state, ctx),
         C::EndLegalRepresentative(c) => person::end_representative(c, state, ctx),
         C::DesignateBudgetHolder(c) => person::designate_holder(c, state, ctx),

@@ -54,6 +54,23 @@ pub(super) fn void_dossier(command: &VoidDossier, state: &Dossier, ctx: &Context
     ])
 }
 
+pub(super) fn correct_insz(command: &CorrectInsz, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    super::require_staff(ctx, "correct an INSZ")?;
+    let person = state.registered_person()?;
+    require_reason(&command.reason)?;
+    if command.corrected == person.insz {
+        return Err(Reason::CorrectionUnchanged.into());
+    }
+    Ok(vec![
+        InszCorrected {
+            previous: person.insz.clone(),
+            corrected: command.corrected.clone(),
+            reason: command.reason.clone(),
+        }
+        .into(),
+    ])
+}
+
 pub(super) fn correct_birth_date(
     command: &CorrectBirthDate,
     state: &Dossier,

@@ -395,6 +395,11 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
             }
         }
         E::DossierVoided(e) => state.voided_on = Some(e.voided_on),
+        E::InszCorrected(e) => {
+            if let Some(person) = state.person.as_mut() {
+                person.insz = e.corrected.clone();
+            }
+        }
         E::PersonDeceased(e) => {
             if let Some(person) = state.person.as_mut() {
                 person.date_of_death = Some(e.date_of_death);

@@ -43,6 +43,8 @@ pub fn warnings(command: &DossierCommand, state: &Dossier) -> Vec<Warning> {
     let given = match command {
         DossierCommand::RegisterPerson(c) => c.birth_date,
         DossierCommand::CorrectBirthDate(c) => Some(c.corrected),
+        // The recorded birth date against the INSZ it now has.
+        DossierCommand::CorrectInsz(_) => state.person.as_ref().map(|p| p.birth_date),
         _ => None,
     };
     let in_insz = state.person.as_ref().and_then(|p| p.insz.birth_date());

@@ -517,3 +517,31 @@ fn a_dossier_in_which_money_moved_is_not_voided() {
         .when(void("toch verkeerd"))
         .then_rejected("VOID_AFTER_PAYMENT");
 }
+
+#[test]
+fn a_mistyped_insz_is_corrected_by_staff_with_a_reason() {
+    let correct = |insz: Insz, reason: &str| {
+        DossierCommand::CorrectInsz(CorrectInsz {
+            corrected: insz,
+            reason: reason.into(),
+        })
+    };
+    let right = domain::examples::insz(child_birth(), 2);
+    let scenario = child_with_started_pab().by(staff());
+    let recorded = scenario.world.dossier.person.clone().unwrap().insz;
+    scenario
+        .clone()
+        .when(correct(right.clone(), ""))
+        .then_rejected("REASON_REQUIRED");
+    scenario
+        .clone()
+        .when(correct(recorded.clone(), "nagekeken"))
+        .then_rejected("CORRECTION_UNCHANGED");
+    scenario
+        .clone()
+        .by(Actor::System)
+        .when(correct(right.clone(), "nagekeken"))
+        .then_rejected("NOT_AUTHORISED");
+    let corrected = scenario.after(correct(right.clone(), "rijksregister nagekeken"));
+    assert_eq!(corrected.world.dossier.person.unwrap().insz, right);
+}
