@@ -80,6 +80,23 @@ impl WriteContext {
         Uuid::new_v5(&IDEMPOTENCY_NAMESPACE, &name)
     }
 
+    /// The context of a further write the same request makes in another step (releasing a
+    /// claim it made): the same actor and reason, caused by this request, with a correlation
+    /// of its own, so a keyed request's second write to a stream is never taken for a retry of
+    /// its first (derived from the key as well, so a retry of the request names it again).
+    pub fn next_step(&self, step: &str) -> Self {
+        let correlation_id = if self.is_keyed() {
+            Uuid::new_v5(&self.correlation_id, step.as_bytes())
+        } else {
+            Uuid::now_v7()
+        };
+        Self {
+            correlation_id,
+            causation_id: Some(self.correlation_id),
+            ..self.clone()
+        }
+    }
+
     /// A new id for something this request creates (a dossier, a person): for a keyed request
     /// derived from its correlation id, so a retry names the same thing; otherwise fresh.
     pub fn new_id(&self, purpose: &str) -> Uuid {

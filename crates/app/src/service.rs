@@ -252,25 +252,20 @@ impl Service {
         write: &WriteContext,
         if_match: Option<Option<u64>>,
     ) -> Result<Executed<Dossier>, CommandError> {
-        if let Some(first) = self
-            .executors
-            .of::<DossierStream>()
-            .recorded_by(&stream_of::<DossierStream>(&dossier), write)
-            .await
-            .map_err(widen)?
-        {
-            return Ok(first);
-        }
         let command = DossierCommand::CorrectInsz(correction.clone());
-        let (rule_book, registry) = self.context_states().await?;
+        let (current, rule_book, registry) = match self
+            .precheck(dossier, &command, actor, today, write)
+            .await?
+        {
+            Prechecked::Recorded(first) => return Ok(first),
+            Prechecked::Accepted(states) => states,
+        };
         let ctx = Context {
             today,
             actor,
             rule_book: &rule_book,
             registry: &registry,
         };
-        let (current, _) = self.dossier(dossier).await?;
-        domain::dossier::decide(&command, &current, &ctx).map_err(ExecuteError::Rejected)?;
         let Some(person) = current.person.as_ref() else {
             return Err(ExecuteError::Rejected(
                 domain::Reason::DossierNotOpened.into(),
@@ -290,19 +285,16 @@ impl Service {
         let corrected = self
             .execute_in::<DossierStream>(&dossier, &command, &ctx, write, if_match)
             .await;
-        let (index, reason) = match &corrected {
-            Ok(_) => (&old_index, "INSZ corrected".to_owned()),
-            Err(refusal) => (
-                &new_index,
-                format!("INSZ correction not recorded: {refusal}"),
-            ),
-        };
-        let release = PersonIndexCommand::Release { dossier, reason };
-        if let Err(e) = self
-            .execute_in::<PersonIndexStream>(index, &release, &ctx, write, None)
-            .await
-        {
-            tracing::error!(error = %e, %dossier, "could not release a person-index claim after an INSZ correction");
+        match &corrected {
+            Ok(_) => {
+                self.release_claim(&old_index, dossier, "INSZ corrected".into(), &ctx, write)
+                    .await;
+            }
+            Err(refusal) => {
+                let reason = format!("INSZ correction not recorded: {refusal}");
+                self.release_claim(&new_index, dossier, reason, &ctx, write)
+                    .await;
+            }
         }
         corrected
     }
@@ -322,17 +314,88 @@ impl Service {
         let Some(person) = &state.person else {
             return;
         };
-        let released = async {
-            let index = person_index_id(&self.person_index_key(today).await?, &person.insz);
-            let release = PersonIndexCommand::Release {
-                dossier,
-                reason: format!("dossier voided: {reason}"),
-            };
-            self.execute::<PersonIndexStream>(&index, &release, actor, today, write, None)
-                .await
+        let states = async {
+            let key = self.person_index_key(today).await?;
+            let (rule_book, registry) = self.context_states().await?;
+            Ok::<_, CommandError>((key, rule_book, registry))
         };
-        if let Err(e) = released.await {
-            tracing::error!(error = %e, %dossier, "could not release the person-index claim of a voided dossier");
+        let (key, rule_book, registry) = match states.await {
+            Ok(states) => states,
+            Err(e) => {
+                tracing::error!(error = %e, %dossier, "could not release the person-index claim of a voided dossier");
+                return;
+            }
+        };
+        let ctx = Context {
+            today,
+            actor,
+            rule_book: &rule_book,
+            registry: &registry,
+        };
+        let index = person_index_id(&key, &person.insz);
+        self.release_claim(
+            &index,
+            dossier,
+            format!("dossier voided: {reason}"),
+            &ctx,
+            write,
+        )
+        .await;
+    }
+
+    /// For a command that also writes the person index: a keyed retry's first answer, or the
+    /// dossier's state and the context states once the dossier's own rules accept the command
+    /// (nothing is claimed for a refused one).
+    async fn precheck(
+        &self,
+        dossier: DossierId,
+        command: &DossierCommand,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+    ) -> Result<Prechecked, CommandError> {
+        // A keyed retry of a command that was recorded: its first answer, not a refusal of
+        // what it already did (the person as already registered).
+        if let Some(first) = self
+            .executors
+            .of::<DossierStream>()
+            .recorded_by(&stream_of::<DossierStream>(&dossier), write)
+            .await
+            .map_err(widen)?
+        {
+            return Ok(Prechecked::Recorded(first));
+        }
+        let (rule_book, registry) = self.context_states().await?;
+        let (current, _) = self.dossier(dossier).await?;
+        let ctx = Context {
+            today,
+            actor,
+            rule_book: &rule_book,
+            registry: &registry,
+        };
+        domain::dossier::decide(command, &current, &ctx).map_err(ExecuteError::Rejected)?;
+        Ok(Prechecked::Accepted((current, rule_book, registry)))
+    }
+
+    /// Gives up `dossier`'s claim on the person-index stream `index`. Best effort: what the
+    /// request asked of the dossier is decided already; a release that fails is logged. It is
+    /// written as the request's next step, so a keyed request's release is never taken for a
+    /// retry of its claim on the same stream.
+    async fn release_claim(
+        &self,
+        index: &String,
+        dossier: DossierId,
+        reason: String,
+        ctx: &Context<'_>,
+        write: &WriteContext,
+    ) {
+        let release = PersonIndexCommand::Release { dossier, reason };
+        let step = write.next_step("release person-index claim");
+        if let Err(e) = self
+            .execute_in::<PersonIndexStream>(index, &release, ctx, &step, None)
+            .await
+        {
+            tracing::error!(error = %e, %dossier, "could not release a person-index claim");
         }
     }
 
@@ -378,29 +441,20 @@ impl Service {
         write: &WriteContext,
         if_match: Option<Option<u64>>,
     ) -> Result<Executed<Dossier>, CommandError> {
-        // A keyed retry of a registration that was recorded: its first answer, not a refusal of
-        // the person as already registered.
-        if let Some(first) = self
-            .executors
-            .of::<DossierStream>()
-            .recorded_by(&stream_of::<DossierStream>(&dossier), write)
-            .await
-            .map_err(widen)?
-        {
-            return Ok(first);
-        }
         let command = DossierCommand::RegisterPerson(registration.clone());
-        let (rule_book, registry) = self.context_states().await?;
+        let (_, rule_book, registry) = match self
+            .precheck(dossier, &command, actor, today, write)
+            .await?
+        {
+            Prechecked::Recorded(first) => return Ok(first),
+            Prechecked::Accepted(states) => states,
+        };
         let ctx = Context {
             today,
             actor,
             rule_book: &rule_book,
             registry: &registry,
         };
-        let (current, _) = self.dossier(dossier).await?;
-        if let Err(rejection) = domain::dossier::decide(&command, &current, &ctx) {
-            return Err(ExecuteError::Rejected(rejection));
-        }
         let index = person_index_id(&self.person_index_key(today).await?, &registration.insz);
         let claim = PersonIndexCommand::Claim {
             dossier,
@@ -416,13 +470,8 @@ impl Service {
                 ExecuteError::Rejected(r) => format!("registration refused: {}", r.code()),
                 other => format!("registration failed: {other}"),
             };
-            let release = PersonIndexCommand::Release { dossier, reason };
-            if let Err(e) = self
-                .execute_in::<PersonIndexStream>(&index, &release, &ctx, write, None)
-                .await
-            {
-                tracing::error!(error = %e, %dossier, "could not release a person-index claim");
-            }
+            self.release_claim(&index, dossier, reason, &ctx, write)
+                .await;
         }
         registered
     }
@@ -576,4 +625,13 @@ impl Service {
         }
         Ok(report)
     }
+}
+
+/// What [`Service::precheck`] found.
+enum Prechecked {
+    /// A keyed retry of a command that was recorded: its first answer.
+    Recorded(Executed<Dossier>),
+    /// The dossier's own rules accept the command: the dossier's state, the rule book and the
+    /// registry it was decided with.
+    Accepted((Dossier, RuleBook, Registry)),
 }

@@ -539,3 +539,24 @@ async fn a_corrected_insz_re_keys_the_person_index() {
         "the corrected INSZ is held by the corrected dossier: {refused:?}"
     );
 }
+
+#[test]
+fn a_requests_next_step_has_a_correlation_of_its_own_and_a_keyed_one_keeps_it_on_retry() {
+    let (_, mut write) = staff();
+    write.correlation_id = WriteContext::keyed_correlation_id("staff-1", "open-1", &[3; 32]);
+    let step = write.next_step("release person-index claim");
+    assert_ne!(step.correlation_id, write.correlation_id);
+    assert_eq!(step.causation_id, Some(write.correlation_id));
+    assert_eq!(
+        step.correlation_id.get_version_num(),
+        5,
+        "still a keyed request"
+    );
+    assert_eq!(
+        step.correlation_id,
+        write.next_step("release person-index claim").correlation_id,
+        "a retry of the request names the same step"
+    );
+    let (_, unkeyed) = staff();
+    assert_eq!(unkeyed.next_step("x").correlation_id.get_version_num(), 7);
+}
