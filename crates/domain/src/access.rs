@@ -374,14 +374,15 @@ pub fn sees_full_insz(role: Role, showing: Showing) -> bool {
     showing == Showing::DossierPage && matches!(role, Role::Staff | Role::Investigator)
 }
 
-/// Masks every INSZ in a JSON value: each string under a key `insz`, however deeply nested.
+/// Masks every INSZ in a JSON value: each string under a key `insz` or ending in `_insz`
+/// (`previous_insz`), however deeply nested.
 pub fn mask_insz(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 match item {
-                    Value::String(text) if key == "insz" => {
+                    Value::String(text) if key == "insz" || key.ends_with("_insz") => {
                         let birth: String = text.chars().take(6).collect();
                         *text = format!("{birth}*****");
                     }
@@ -425,10 +426,12 @@ mod personal_data_tests {
 
     #[test]
     fn an_insz_is_masked_wherever_it_is_nested() {
-        let full = json!({ "insz": "12051700125", "people": [{ "insz": "85073100311" }] });
+        let full = json!({ "insz": "12051700125", "people": [{ "insz": "85073100311" }],
+                           "previous_insz": "12051700224" });
         assert_eq!(
             shown_to(Role::Inspector, Showing::DossierPage, full.clone()),
-            json!({ "insz": "120517*****", "people": [{ "insz": "850731*****" }] })
+            json!({ "insz": "120517*****", "people": [{ "insz": "850731*****" }],
+                    "previous_insz": "120517*****" })
         );
         assert_eq!(
             shown_to(Role::Staff, Showing::DossierPage, full.clone()),

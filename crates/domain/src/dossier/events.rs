@@ -343,9 +343,9 @@ pub struct PersonDeceased {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InszCorrected {
     /// The INSZ as it was recorded.
-    pub previous: Insz,
+    pub previous_insz: Insz,
     /// The INSZ as it should have been.
-    pub corrected: Insz,
+    pub corrected_insz: Insz,
     /// Why, e.g. the document it was checked against.
     pub reason: String,
 }

@@ -63,8 +63,8 @@ pub(super) fn correct_insz(command: &CorrectInsz, state: &Dossier, ctx: &Context
     }
     Ok(vec![
         InszCorrected {
-            previous: person.insz.clone(),
-            corrected: command.corrected.clone(),
+            previous_insz: person.insz.clone(),
+            corrected_insz: command.corrected.clone(),
             reason: command.reason.clone(),
         }
         .into(),

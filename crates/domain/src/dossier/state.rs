@@ -397,7 +397,7 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
         E::DossierVoided(e) => state.voided_on = Some(e.voided_on),
         E::InszCorrected(e) => {
             if let Some(person) = state.person.as_mut() {
-                person.insz = e.corrected.clone();
+                person.insz = e.corrected_insz.clone();
             }
         }
         E::PersonDeceased(e) => {
