@@ -83,10 +83,11 @@ reasons! {
     MigrationEmpty => "MIGRATION_EMPTY", "-",
         nl: "Een migratie bevat minstens één feit uit het vorige systeem.",
         en: "A migration holds at least one fact from the previous system.";
-    /// Registering a person claims the INSZ in the person index: a migration cannot.
+    /// Registering a person, correcting an INSZ or voiding a dossier writes the person index
+    /// too: a migration cannot.
     MigrationCannotRegister => "MIGRATION_CANNOT_REGISTER", "-",
-        nl: "Een persoon wordt geregistreerd via de personenindex, niet via een migratie.",
-        en: "A person is registered through the person index, not by a migration.";
+        nl: "Registreren, een INSZ verbeteren of een dossier vernietigen gebeurt via de personenindex, niet via een migratie.",
+        en: "Registering, correcting an INSZ or voiding a dossier goes through the person index, not a migration.";
     /// A person's name needs a family name and a given name, each at most 200 characters.
     PersonNameInvalid => "PERSON_NAME_INVALID", "-",
         nl: "Vul een familienaam en een voornaam in (elk hoogstens 200 tekens).",

@@ -2,7 +2,8 @@
 //! recorded as it was, not decided again, so a fact today's rules refuse (a fee for
 //! low-threshold help, S000-08) reaches the log only this way and stays visible to the signals.
 //! The path is narrow: only [`crate::Actor::Migration`], only into an opened dossier, never a
-//! registration (that claims the INSZ in the person index), always naming the source.
+//! registration, INSZ correction or void (those are kept in step with the person index), always
+//! naming the source.
 
 use super::commands::MigrateHistory;
 use super::events::DossierEvent;
@@ -27,11 +28,16 @@ pub(super) fn migrate(
     if command.facts.is_empty() {
         return Err(Reason::MigrationEmpty.into());
     }
-    if command
-        .facts
-        .iter()
-        .any(|fact| matches!(fact, DossierEvent::PersonRegistered(_)))
-    {
+    // Who the person is (registration, INSZ) is kept in step with the person index, which a
+    // migration does not write; a void would keep its index claim.
+    if command.facts.iter().any(|fact| {
+        matches!(
+            fact,
+            DossierEvent::PersonRegistered(_)
+                | DossierEvent::InszCorrected(_)
+                | DossierEvent::DossierVoided(_)
+        )
+    }) {
         return Err(Reason::MigrationCannotRegister.into());
     }
     Ok(command.facts.clone())

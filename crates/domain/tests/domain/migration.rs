@@ -97,4 +97,14 @@ fn a_migration_needs_an_opened_dossier_a_source_and_a_fact_and_never_registers()
         .by(Actor::Migration)
         .when(migrate(vec![charged_info_session(), registration.into()]))
         .then_rejected("MIGRATION_CANNOT_REGISTER");
+    let recorded = opened().world.dossier.person.unwrap().insz;
+    let correction = InszCorrected {
+        previous_insz: recorded,
+        corrected_insz: insz_born(d(1985, 3, 2)),
+        reason: "uit het vorige systeem".into(),
+    };
+    opened()
+        .by(Actor::Migration)
+        .when(migrate(vec![correction.into()]))
+        .then_rejected("MIGRATION_CANNOT_REGISTER");
 }
