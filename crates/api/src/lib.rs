@@ -33,6 +33,7 @@ pub use auth::Principal;
 pub use error::{ApiError, Problem};
 pub use idempotency::BODY_LIMIT;
 pub use route_table::{Access, Kind, Route, routes};
+pub use routes::reads::PERSON_ID_KEYS;
 pub use routes::service::metrics_handle;
 pub use state::ApiState;
 

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access_log;
 use crate::error::Problem;
 use crate::route_table::{self, BEARER};
-use crate::routes::{admin, controls, dossiers, service, signals};
+use crate::routes::{admin, controls, dossiers, persons, service, signals};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,8 @@ use crate::routes::{admin, controls, dossiers, service, signals};
         admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
         service::Health, access_log::AccessEntry, signals::Triage, controls::DrawSample,
         controls::DrawnSample, controls::OpenedCase, controls::RefusedCase,
+        persons::NewPerson, persons::PersonBody, persons::PersonRecorded, persons::DossierPerson,
+        persons::Action,
     )),
     modifiers(&BearerAuth),
 )]
@@ -53,6 +55,10 @@ pub fn document() -> Value {
         (
             "DossierCommand",
             schemars::schema_for!(domain::dossier::DossierCommand),
+        ),
+        (
+            "PersonCommand",
+            schemars::schema_for!(domain::persons::PersonCommand),
         ),
         (
             "RegistryCommand",

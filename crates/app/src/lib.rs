@@ -12,6 +12,7 @@ mod access;
 mod controls;
 mod executor;
 pub mod models;
+mod persons;
 mod service;
 
 pub use access::{AccessEntry, IssuedToken, secret_sha256};
@@ -20,4 +21,5 @@ pub use executor::{
     Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
 };
 pub use models::{Kind, Runnable};
+pub use persons::Identified;
 pub use service::{CommandError, SeedOutcome, Service, TickReport};

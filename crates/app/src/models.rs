@@ -133,3 +133,36 @@ pub fn person_index_id(key: &[u8], insz: &domain::Insz) -> String {
 pub fn person_index_stream(key: &[u8], insz: &domain::Insz) -> StreamName {
     stream_of::<PersonIndexStream>(&person_index_id(key, insz))
 }
+
+/// The keyed hash that names the index stream of a name and birth date: the same HMAC as
+/// [`person_index_id`], over the names in lower case with single spaces, so "An  Peeters" and
+/// "an peeters" meet.
+pub fn name_index_id(
+    key: &[u8],
+    family_name: &str,
+    given_names: &str,
+    birth_date: chrono::NaiveDate,
+) -> String {
+    use hmac::{Hmac, Mac};
+    let tidy = |name: &str| {
+        name.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(b"name\0");
+    mac.update(tidy(family_name).as_bytes());
+    mac.update(b"\0");
+    mac.update(tidy(given_names).as_bytes());
+    mac.update(b"\0");
+    mac.update(birth_date.to_string().as_bytes());
+    let digest = mac.finalize().into_bytes();
+    hex::encode(&digest[..16])
+}
+
+/// The stream of one person's record.
+pub fn person_record_stream(person: domain::PersonId) -> StreamName {
+    stream_of::<domain::persons::PersonStream>(&person)
+}

@@ -132,7 +132,7 @@ impl Service {
 
     /// [`Self::execute`] with a context already loaded (a process of several commands decides
     /// them all against one rule book and registry).
-    async fn execute_in<D: Runnable>(
+    pub(crate) async fn execute_in<D: Runnable>(
         &self,
         id: &D::Id,
         command: &D::Command,
@@ -196,7 +196,7 @@ impl Service {
     }
 
     /// The rule book and the registry as they stand now.
-    async fn context_states(&self) -> Result<(RuleBook, Registry), CommandError> {
+    pub(crate) async fn context_states(&self) -> Result<(RuleBook, Registry), CommandError> {
         // Two independent streams: read side by side.
         let (rule_book, registry) = tokio::join!(
             self.load::<RuleBookStream>(&()),
@@ -227,6 +227,10 @@ impl Service {
             return self
                 .correct_insz(dossier, correction, actor, today, write, if_match)
                 .await;
+        }
+        if !command.persons_named().is_empty() {
+            let (current, _) = self.dossier(dossier).await?;
+            self.require_known_persons(&current, command).await?;
         }
         let done = self
             .execute::<DossierStream>(&dossier, command, actor, today, write, if_match)
@@ -288,6 +292,9 @@ impl Service {
         match &corrected {
             Ok(_) => {
                 self.release_claim(&old_index, dossier, "INSZ corrected".into(), &ctx, write)
+                    .await;
+                self.unindex(&old_index, person.id, &ctx, write).await;
+                self.follow_insz_correction(person.id, correction, &ctx, write)
                     .await;
             }
             Err(refusal) => {
@@ -456,6 +463,13 @@ impl Service {
             registry: &registry,
         };
         let index = person_index_id(&self.person_index_key(today).await?, &registration.insz);
+        // A person the INSZ already names (a parent now applying themselves) keeps their id.
+        let (indexed, _) = self.load::<PersonIndexStream>(&index).await?;
+        let registration = domain::dossier::RegisterPerson {
+            person: indexed.person.unwrap_or(registration.person),
+            ..registration.clone()
+        };
+        let command = DossierCommand::RegisterPerson(registration.clone());
         let claim = PersonIndexCommand::Claim {
             dossier,
             person: registration.person,
@@ -477,7 +491,7 @@ impl Service {
     }
 
     /// The installation's person-index key, created (once, by the system) on first use.
-    async fn person_index_key(&self, today: NaiveDate) -> Result<Vec<u8>, CommandError> {
+    pub(crate) async fn person_index_key(&self, today: NaiveDate) -> Result<Vec<u8>, CommandError> {
         let (existing, _) = self.load::<IndexKeyStream>(&()).await?;
         let key_hex = match existing.key_hex {
             Some(key) => key,

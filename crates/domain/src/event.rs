@@ -15,6 +15,7 @@ use crate::access::{AccessEvent, AccessLogEvent};
 use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
 use crate::person_index::PersonIndexEvent;
+use crate::persons::PersonEvent;
 use crate::registry::RegistryEvent;
 pub use crate::rule_book::RuleBookEvent;
 use crate::signals::SignalTriageEvent;
@@ -199,13 +200,21 @@ streams! {
         meaning: "Reproducible random control samples (seed and population recorded); the \
                   control case of a selected dossier lives in the dossier stream.",
     },
+    Person(PersonEvent) {
+        title: "Person records",
+        names: "`person-record-<uuid>`, one per person",
+        meaning: "Everyone a dossier names (the person with a disability, parents, guardians, \
+                  bewindvoerders, account holders): their identity, recorded once, and its \
+                  corrections. Dossiers refer to a person by id.",
+    },
     PersonIndex(PersonIndexEvent) {
         title: "Person index",
-        names: "`person-<keyed hash of the INSZ>`, one per registered person, and \
-                `person-index-key`",
-        meaning: "One stream per registered person, named by a keyed hash of the INSZ, so a \
-                  person is registered in one dossier only; and the stream holding the \
-                  installation's key.",
+        names: "`person-<keyed hash of the INSZ>`, one per INSZ; \
+                `person-name-<keyed hash of name and birth date>`; and `person-index-key`",
+        meaning: "One stream per INSZ, named by a keyed hash of it: the person with that INSZ, \
+                  and the dossier they are registered in (one dossier only); one stream per name \
+                  and birth date, listing the persons recorded with them (a likely duplicate); \
+                  and the stream holding the installation's key.",
     },
     Access(AccessEvent) {
         title: "Access stream",
@@ -417,6 +426,16 @@ mod tests {
         }
         let person = crate::person_index::PersonIndexStream::stream(&"ab12".to_owned());
         assert!(names(PersonIndexEvent::TYPES).contains(&format!("`{}", &person[..7])));
+        let name = crate::person_index::NameIndexStream::stream(&"ab12".to_owned());
+        assert!(names(PersonIndexEvent::TYPES).contains(&format!("`{}", &name[..12])));
+        let record = crate::persons::PersonStream::stream(&crate::PersonId::from_uuid(
+            uuid::Uuid::from_u128(1),
+        ));
+        assert!(record.starts_with(crate::persons::STREAM_PREFIX));
+        assert!(
+            names(PersonEvent::TYPES)
+                .contains(&format!("`{}<uuid>`", crate::persons::STREAM_PREFIX))
+        );
         let dossier = crate::dossier::DossierStream::stream(&crate::DossierId::from_uuid(
             uuid::Uuid::from_u128(1),
         ));

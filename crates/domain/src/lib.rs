@@ -14,7 +14,8 @@
 //! holds, the one list the [`Event`] enum, its dispatch, the upcaster and `docs/events.md` come
 //! from. The dossier stream ([`dossier`]) holds nearly everything about one person with a
 //! disability; the others are the rule book ([`rule_book`]), the organisation registry
-//! ([`registry`]), the control samples ([`controls`]), the person index ([`person_index`]), users
+//! ([`registry`]), the control samples ([`controls`]), the persons a dossier names ([`persons`])
+//! and the index that finds them ([`person_index`]), users
 //! and tokens and the access log ([`access`]), and the triage of fraud signals ([`signals`]).
 //!
 //! The money side (part 2) lives in the dossier stream too: cost claims and their line
@@ -30,6 +31,7 @@ pub mod dossier;
 pub mod event;
 pub mod examples;
 pub mod person_index;
+pub mod persons;
 pub mod registry;
 pub mod rejection;
 pub mod rule_book;

@@ -23,6 +23,8 @@ crate::event::event_enum! {
         PersonIndexKeyCreated = 1,
         PersonClaimed = 1,
         PersonClaimReleased = 1,
+        PersonIndexed = 1,
+        PersonUnindexed = 1,
     }
 }
 
@@ -53,6 +55,21 @@ pub struct PersonClaimReleased {
     pub reason: String,
 }
 
+/// This index stream finds this person's record: in an INSZ's stream, the one person with that
+/// INSZ; in a name stream (name and birth date), one of the persons of that name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonIndexed {
+    /// The person this stream finds.
+    pub person: PersonId,
+}
+
+/// This INSZ no longer finds the person: their INSZ was corrected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonUnindexed {
+    /// The person this stream no longer finds.
+    pub person: PersonId,
+}
+
 /// Commands of a person's index stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PersonIndexCommand {
@@ -63,12 +80,19 @@ pub enum PersonIndexCommand {
     },
     /// Give up the claim of `dossier` (it did not register the person).
     Release { dossier: DossierId, reason: String },
+    /// Record that this INSZ is the INSZ of `person` (refused when it is another person's).
+    Index { person: PersonId },
+    /// This INSZ is no longer the INSZ of `person` (theirs was corrected).
+    Unindex { person: PersonId },
 }
 
 /// State of a person's index stream: which dossier holds the person, if any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonIndex {
     pub claimed_by: Option<PersonClaimed>,
+    /// The person this INSZ is the INSZ of: the first indexed, or, in a stream from before
+    /// person records, the person its first claim named.
+    pub person: Option<PersonId>,
 }
 
 /// Decides a command of a person's index stream.
@@ -88,20 +112,24 @@ pub fn decide(
         .into());
     }
     match command {
-        PersonIndexCommand::Claim { dossier, person } => match &state.claimed_by {
-            None => Ok(vec![
+        PersonIndexCommand::Claim { dossier, person } => match (&state.claimed_by, state.person) {
+            // The same registration again (a retry): nothing new happened.
+            (Some(claim), _) if claim.dossier == *dossier => Ok(vec![]),
+            (Some(claim), _) => Err(Reason::DuplicatePersonInDossier {
+                dossier: claim.dossier,
+            }
+            .into()),
+            // A claim names the person the INSZ is the INSZ of.
+            (None, Some(indexed)) if indexed != *person => {
+                Err(Reason::InszOfAnotherPerson { person: indexed }.into())
+            }
+            (None, _) => Ok(vec![
                 PersonClaimed {
                     dossier: *dossier,
                     person: *person,
                 }
                 .into(),
             ]),
-            // The same registration again (a retry): nothing new happened.
-            Some(claim) if claim.dossier == *dossier => Ok(vec![]),
-            Some(claim) => Err(Reason::DuplicatePersonInDossier {
-                dossier: claim.dossier,
-            }
-            .into()),
         },
         PersonIndexCommand::Release { dossier, reason } => match &state.claimed_by {
             Some(claim) if claim.dossier == *dossier => Ok(vec![
@@ -111,6 +139,17 @@ pub fn decide(
                 }
                 .into(),
             ]),
+            _ => Ok(vec![]),
+        },
+        PersonIndexCommand::Index { person } => match state.person {
+            None => Ok(vec![PersonIndexed { person: *person }.into()]),
+            Some(indexed) if indexed == *person => Ok(vec![]),
+            Some(indexed) => Err(Reason::InszOfAnotherPerson { person: indexed }.into()),
+        },
+        PersonIndexCommand::Unindex { person } => match state.person {
+            Some(indexed) if indexed == *person => {
+                Ok(vec![PersonUnindexed { person: *person }.into()])
+            }
             _ => Ok(vec![]),
         },
     }
@@ -228,7 +267,18 @@ impl crate::Decider for IndexKeyStream {
 /// Applies one fact to a person's index stream.
 pub fn evolve(mut state: PersonIndex, event: &PersonIndexEvent) -> PersonIndex {
     match event {
-        PersonIndexEvent::PersonClaimed(claimed) => state.claimed_by = Some(claimed.clone()),
+        PersonIndexEvent::PersonClaimed(claimed) => {
+            state.person.get_or_insert(claimed.person);
+            state.claimed_by = Some(claimed.clone());
+        }
+        PersonIndexEvent::PersonIndexed(indexed) => {
+            state.person.get_or_insert(indexed.person);
+        }
+        PersonIndexEvent::PersonUnindexed(unindexed) => {
+            if state.person == Some(unindexed.person) {
+                state.person = None;
+            }
+        }
         PersonIndexEvent::PersonClaimReleased(released) => {
             if state
                 .claimed_by
@@ -241,4 +291,56 @@ pub fn evolve(mut state: PersonIndex, event: &PersonIndexEvent) -> PersonIndex {
         PersonIndexEvent::PersonIndexKeyCreated(_) => {}
     }
     state
+}
+
+/// The persons of one name and birth date, as they were indexed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameIndex {
+    pub persons: Vec<PersonId>,
+}
+
+/// The index stream of a name and birth date, named by the application layer's keyed hash of
+/// them (so no name appears in a stream name): it lists the persons recorded with them, for the
+/// warning of a likely duplicate.
+#[derive(Debug, Clone, Copy)]
+pub struct NameIndexStream;
+
+impl crate::Decider for NameIndexStream {
+    /// The keyed hash of the name and birth date, as hexadecimal digits.
+    type Id = String;
+    /// The person to list.
+    type Command = PersonId;
+    type Event = PersonIndexEvent;
+    type State = NameIndex;
+    const KIND: &'static str = "person-name index";
+
+    fn stream(keyed_hash: &String) -> String {
+        format!("person-name-{keyed_hash}")
+    }
+
+    fn decide(
+        person: &PersonId,
+        state: &NameIndex,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<PersonIndexEvent>, Rejection> {
+        if !ctx.actor.is_agency() {
+            return Err(Reason::NotAuthorised {
+                action: "de personenindex wijzigen",
+            }
+            .into());
+        }
+        if state.persons.contains(person) {
+            return Ok(vec![]);
+        }
+        Ok(vec![PersonIndexed { person: *person }.into()])
+    }
+
+    fn evolve(mut state: NameIndex, event: &PersonIndexEvent) -> NameIndex {
+        if let PersonIndexEvent::PersonIndexed(indexed) = event
+            && !state.persons.contains(&indexed.person)
+        {
+            state.persons.push(indexed.person);
+        }
+        state
+    }
 }

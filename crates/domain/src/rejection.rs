@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::dossier::RepresentativeRole;
 use crate::rule_book::{Parameter, ValueKind};
-use crate::values::{DossierId, Euro, dutch_date};
+use crate::values::{DossierId, Euro, PersonId, dutch_date};
 
 /// Declares every refusal reason once, as one row of a table: the variant with the data its
 /// message needs, its code, its rule id (`-` for a check that is no rule of the brief), and its
@@ -147,6 +147,26 @@ reasons! {
     DuplicatePersonInDossier { dossier: DossierId } => "DUPLICATE_PERSON", "-",
         nl: format!("Deze persoon is al geregistreerd in dossier {dossier}."),
         en: format!("This person is already registered in dossier {dossier}.");
+    /// A person record: none for this id yet.
+    PersonUnknown => "PERSON_UNKNOWN", "-",
+        nl: "Deze persoon is niet gekend: registreer eerst de persoon (naam en INSZ).",
+        en: "This person is not known: record the person first (name and INSZ).";
+    /// A person record is identified once; later changes are corrections.
+    PersonAlreadyIdentified => "PERSON_ALREADY_IDENTIFIED", "-",
+        nl: "Deze persoon is al geregistreerd met andere gegevens: verbeter de naam of de contactgegevens.",
+        en: "This person is already recorded with other details: correct the name or the contact details.";
+    /// Without an INSZ, staff say why there is none.
+    NoInszReasonRequired => "NO_INSZ_REASON_REQUIRED", "-",
+        nl: "Vermeld waarom deze persoon geen INSZ heeft.",
+        en: "State why this person has no INSZ.";
+    /// One INSZ is the INSZ of one person.
+    InszOfAnotherPerson { person: PersonId } => "INSZ_OF_ANOTHER_PERSON", "-",
+        nl: format!("Dit INSZ is al dat van persoon {person}."),
+        en: format!("This INSZ already is the INSZ of person {person}.");
+    /// The INSZ of a dossier's own person is corrected in the dossier, which re-keys its claim.
+    InszCorrectedInDossier { dossier: DossierId } => "INSZ_CORRECTED_IN_DOSSIER", "-",
+        nl: format!("Deze persoon heeft een eigen dossier ({dossier}): verbeter het INSZ in dat dossier."),
+        en: format!("This person has a dossier of their own ({dossier}): correct the INSZ in that dossier.");
     BirthDateRequired => "BIRTH_DATE_REQUIRED", "-",
         nl: "Het rijksregisternummer bevat geen volledige geboortedatum: vul de geboortedatum in.",
         en: "The INSZ does not encode a full birth date: give the birth date.";

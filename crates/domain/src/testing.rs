@@ -7,6 +7,7 @@ use crate::controls::{self, Controls, ControlsCommand};
 use crate::dossier::{self, Dossier, DossierCommand};
 use crate::event::{Event, RuleBookEvent};
 use crate::person_index::{self, PersonIndex, PersonIndexCommand};
+use crate::persons::{self, PersonCommand, PersonRecord};
 use crate::registry::{self, Registry, RegistryCommand};
 use crate::rejection::Rejection;
 use crate::rule_book::{self, PublishRuleParameter, RuleBook};
@@ -20,6 +21,13 @@ pub enum Command {
     Dossier(DossierCommand),
     Controls(ControlsCommand),
     PersonIndex(PersonIndexCommand),
+    Person(PersonCommand),
+}
+
+impl From<PersonCommand> for Command {
+    fn from(command: PersonCommand) -> Self {
+        Self::Person(command)
+    }
 }
 
 impl From<PersonIndexCommand> for Command {
@@ -52,8 +60,8 @@ impl From<DossierCommand> for Command {
     }
 }
 
-/// The state of one rule book, one registry, one dossier, the controls stream and one person's
-/// index stream.
+/// The state of one rule book, one registry, one dossier, the controls stream, one person's
+/// index stream and one person's record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct World {
     pub rule_book: RuleBook,
@@ -61,6 +69,7 @@ pub struct World {
     pub dossier: Dossier,
     pub controls: Controls,
     pub person_index: PersonIndex,
+    pub person: PersonRecord,
 }
 
 impl World {
@@ -76,6 +85,7 @@ impl World {
             Event::PersonIndex(e) => {
                 self.person_index = person_index::evolve(self.person_index, e);
             }
+            Event::Person(e) => self.person = persons::evolve(self.person, e),
             // Access has its own state and decider (`access::decide`), tested directly; the
             // access log is facts only.
             Event::Access(_) | Event::AccessLog(_) | Event::SignalTriage(_) => {}
@@ -117,6 +127,10 @@ impl World {
                 .map(Event::from)
                 .collect(),
             Command::PersonIndex(c) => person_index::decide(c, &self.person_index, &ctx)?
+                .into_iter()
+                .map(Event::from)
+                .collect(),
+            Command::Person(c) => persons::decide(c, &self.person, &ctx)?
                 .into_iter()
                 .map(Event::from)
                 .collect(),

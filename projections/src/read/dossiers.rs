@@ -3,12 +3,18 @@
 //! The INSZ is stored in full: staff search by it, and a read-model table is access-controlled
 //! data, not a log. It never reaches tracing: this module logs nothing.
 
-use crate::Row;
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::PersonId;
 use domain::dossier::{BudgetKind, BudgetStatus};
+use domain::event::Event;
+use domain::persons::PersonEvent;
 use event_store::RecordedEvent;
 
 use super::col;
-use super::fold::{DossierReadModel, Folded};
+use super::fold::{DossierReadModel, Folded, decode};
+use crate::Row;
 use crate::rows::ColumnType::{Date, Integer, Text, Timestamp};
 use crate::{RowChanges, Table};
 
@@ -19,8 +25,12 @@ pub static DOSSIERS: Table = Table {
         col("dossier", Text, "dossier number"),
         col("person", Text, "person id"),
         col("insz", Text, "INSZ (11 digits): search key; never logged"),
-        col("family_name", Text, "family name, as last recorded"),
-        col("given_names", Text, "given names, as last recorded"),
+        col(
+            "family_name",
+            Text,
+            "family name, from the person's record (or as the dossier recorded it before person records)",
+        ),
+        col("given_names", Text, "given names, likewise"),
         col(
             "name",
             Text,
@@ -73,14 +83,61 @@ fn budget_summary(state: &domain::dossier::Dossier) -> String {
         .join(", ")
 }
 
+/// What a dossier's row holds besides the name, kept so a name recorded later in the person's
+/// own record can rewrite the row.
+#[derive(Debug, Clone)]
+struct Summary {
+    dossier: String,
+    person: Option<PersonId>,
+    insz: Option<String>,
+    /// The name the dossier itself recorded, before person records.
+    dossier_name: Option<(String, String)>,
+    birth_date: Option<NaiveDate>,
+    date_of_death: Option<NaiveDate>,
+    voided_on: Option<NaiveDate>,
+    budgets: String,
+    events: i64,
+    last_recorded_at: DateTime<Utc>,
+}
+
 /// Read model: dossier search.
 #[derive(Debug, Default)]
-pub struct Dossiers;
+pub struct Dossiers {
+    /// Names from person records: they win over a name a dossier recorded itself.
+    names: HashMap<PersonId, (String, String)>,
+    /// The last summary of each dossier, by its own person.
+    summaries: HashMap<PersonId, Summary>,
+}
+
+impl Dossiers {
+    fn row(&self, summary: &Summary) -> Row {
+        let name = summary
+            .person
+            .and_then(|p| self.names.get(&p))
+            .or(summary.dossier_name.as_ref());
+        Row::of(&DOSSIERS)
+            .set("dossier", summary.dossier.as_str())
+            .set("person", summary.person.map(|p| p.to_string()))
+            .set("insz", summary.insz.clone())
+            .set("family_name", name.map(|(family, _)| family.clone()))
+            .set("given_names", name.map(|(_, given)| given.clone()))
+            .set(
+                "name",
+                name.map(|(family, given)| format!("{given} {family}")),
+            )
+            .set("birth_date", summary.birth_date)
+            .set("date_of_death", summary.date_of_death)
+            .set("voided_on", summary.voided_on)
+            .set("budgets", summary.budgets.as_str())
+            .set("events", summary.events)
+            .set("last_recorded_at", summary.last_recorded_at)
+    }
+}
 
 impl DossierReadModel for Dossiers {
     const NAME: &'static str = "dossiers";
-    // 2: names; 3: voided_on.
-    const VERSION: u32 = 3;
+    // 2: names; 3: voided_on; 4: names from person records.
+    const VERSION: u32 = 4;
     const TABLES: &'static [&'static Table] = &[&DOSSIERS];
 
     fn on_dossier_event(
@@ -90,25 +147,42 @@ impl DossierReadModel for Dossiers {
         changes: &mut RowChanges,
     ) {
         let person = folded.state.person.as_ref();
-        let name = person.and_then(|p| p.name.as_ref());
-        let events = i64::try_from(event.stream_version + 1).unwrap_or(i64::MAX);
-        changes.upsert(
-            Row::of(&DOSSIERS)
-                .set("dossier", folded.dossier)
-                .set("person", person.map(|p| p.id.to_string()))
-                .set("insz", person.map(|p| p.insz.expose_digits().to_owned()))
-                .set("family_name", name.map(|n| n.family_name.clone()))
-                .set("given_names", name.map(|n| n.given_names.clone()))
-                .set(
-                    "name",
-                    name.map(|n| format!("{} {}", n.given_names, n.family_name)),
-                )
-                .set("birth_date", person.map(|p| p.birth_date))
-                .set("date_of_death", person.and_then(|p| p.date_of_death))
-                .set("voided_on", folded.state.voided_on)
-                .set("budgets", budget_summary(folded.state))
-                .set("events", events)
-                .set("last_recorded_at", event.recorded_at),
-        );
+        let summary = Summary {
+            dossier: folded.dossier.to_owned(),
+            person: person.map(|p| p.id),
+            insz: person.map(|p| p.insz.expose_digits().to_owned()),
+            dossier_name: person
+                .and_then(|p| p.name.as_ref())
+                .map(|n| (n.family_name.clone(), n.given_names.clone())),
+            birth_date: person.map(|p| p.birth_date),
+            date_of_death: person.and_then(|p| p.date_of_death),
+            voided_on: folded.state.voided_on,
+            budgets: budget_summary(folded.state),
+            events: i64::try_from(event.stream_version + 1).unwrap_or(i64::MAX),
+            last_recorded_at: event.recorded_at,
+        };
+        changes.upsert(self.row(&summary));
+        if let Some(person) = summary.person {
+            self.summaries.insert(person, summary);
+        }
+    }
+
+    /// A person's record names them: the row of the dossier they are the person of follows.
+    fn on_other_event(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
+        let Some(person) = domain::persons::person_of_stream(event.stream.as_str()) else {
+            return;
+        };
+        let Some(Event::Person(decoded)) = decode(event) else {
+            return;
+        };
+        let name = match decoded {
+            PersonEvent::PersonIdentified(e) => (e.family_name, e.given_names),
+            PersonEvent::PersonNameCorrected(e) => (e.family_name, e.given_names),
+            PersonEvent::PersonContactRecorded(_) | PersonEvent::PersonInszCorrected(_) => return,
+        };
+        self.names.insert(person, name);
+        if let Some(summary) = self.summaries.get(&person) {
+            changes.upsert(self.row(summary));
+        }
     }
 }

@@ -26,6 +26,9 @@ pub struct OpenDossier {
     pub insz: String,
     /// Birth date, when the INSZ does not encode it (bis numbers).
     pub birth_date: Option<NaiveDate>,
+    /// The person's family name, as on the identity document (with `given_names`).
+    pub family_name: Option<String>,
+    pub given_names: Option<String>,
 }
 
 /// What a command recorded.
@@ -57,16 +60,30 @@ pub struct Recorded {
 pub struct WarningBody {
     pub code: &'static str,
     pub message_nl: String,
+    /// The persons it is about (e.g. the likely duplicates), each with a link.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub persons: Vec<String>,
+}
+
+impl WarningBody {
+    pub(crate) fn of(warning: &domain::dossier::Warning) -> Self {
+        Self {
+            code: warning.code(),
+            message_nl: warning.message_nl(),
+            persons: warning
+                .persons()
+                .iter()
+                .map(|p| format!("/api/persons/{}", p.as_uuid()))
+                .collect(),
+        }
+    }
 }
 
 /// What the domain warns about `command`, now recorded on a dossier at `state`.
 fn warnings_of(state: &Dossier, command: &DossierCommand) -> Vec<WarningBody> {
     domain::dossier::warnings(command, state)
-        .into_iter()
-        .map(|w| WarningBody {
-            code: w.code(),
-            message_nl: w.message_nl(),
-        })
+        .iter()
+        .map(WarningBody::of)
         .collect()
 }
 
@@ -109,7 +126,10 @@ fn recorded(
     created: BTreeMap<String, Uuid>,
     (state, command): (&Dossier, &DossierCommand),
     status: StatusCode,
+    more_warnings: Vec<WarningBody>,
 ) -> Response {
+    let mut warnings = warnings_of(state, command);
+    warnings.extend(more_warnings);
     let mut response = (
         status,
         axum::Json(Recorded {
@@ -118,7 +138,7 @@ fn recorded(
             events,
             created,
             decided: decided_lines(state, command),
-            warnings: warnings_of(state, command),
+            warnings,
         }),
     )
         .into_response();
@@ -170,27 +190,41 @@ pub async fn open(
     // A keyed retry names the same dossier and person as the first request.
     let dossier = DossierId::from_uuid(write.new_id("dossier"));
     let person = PersonId::from_uuid(write.new_id("person"));
-    let command = DossierCommand::RegisterPerson(RegisterPerson {
+    let registration = RegisterPerson {
         dossier,
         person,
         insz,
         birth_date: body.birth_date,
-    });
-    let done = state
+    };
+    let name = match (&body.family_name, &body.given_names) {
+        (Some(family), Some(given)) => Some((family.as_str(), given.as_str())),
+        (None, None) => None,
+        _ => {
+            return Err(ApiError::from(app::CommandError::Rejected(
+                domain::Reason::PersonNameInvalid.into(),
+            )));
+        }
+    };
+    let (done, identified) = state
         .service
-        .dossier_command(
-            dossier,
-            &command,
+        .open_dossier(
+            &registration,
+            name,
             principal.actor()?,
             state.today(),
             &write,
-            Some(None),
         )
         .await?;
+    // The person the INSZ already named (a parent now applying) keeps their id.
+    let person = done.state.person.as_ref().map_or(person, |p| p.id);
     let created = BTreeMap::from([
         ("dossier".to_owned(), dossier.as_uuid()),
         ("person".to_owned(), person.as_uuid()),
     ]);
+    let command = DossierCommand::RegisterPerson(registration);
+    let identity_warnings = identified
+        .map(|i| i.warnings.iter().map(WarningBody::of).collect())
+        .unwrap_or_default();
     let mut response = recorded(
         dossier,
         done.version,
@@ -198,6 +232,7 @@ pub async fn open(
         created,
         (&done.state, &command),
         StatusCode::CREATED,
+        identity_warnings,
     );
     if let Ok(location) = HeaderValue::from_str(&format!("/api/dossiers/{}", dossier.as_uuid())) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -256,6 +291,7 @@ pub async fn command(
         created,
         (&done.state, &command),
         StatusCode::OK,
+        Vec::new(),
     ))
 }
 
@@ -316,8 +352,10 @@ pub async fn history(
     }
     crate::access_log::record(&state, &principal, Some(dossier), "dossier history").await?;
     Ok(crate::routes::reads::answer(
+        &state,
         &principal,
         domain::access::Showing::DossierPage,
         events,
-    ))
+    )
+    .await)
 }

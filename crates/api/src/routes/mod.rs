@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod controls;
 pub mod dossiers;
+pub mod persons;
 pub mod reads;
 pub mod service;
 pub mod signals;
@@ -38,6 +39,11 @@ route_table! {
         dossiers::open => WRITERS,
         dossiers::command => WRITERS,
         dossiers::history => EVERYONE,
+
+        persons::identify => WRITERS,
+        persons::command => WRITERS,
+        persons::show => EVERYONE,
+        persons::of_dossier => EVERYONE,
 
         reads::search => EVERYONE,
         reads::summary => EVERYONE,

@@ -100,16 +100,94 @@ fn page_up_to(
     })
 }
 
-/// The JSON answer of a read, its personal data as the principal may see it here (the one
-/// rule: `domain::access::sees_full_insz`).
-pub(crate) fn answer(
+/// The JSON answer of a read: a name beside every person id (`representative` →
+/// `representative_name`; [`PERSON_ID_KEYS`]), and its personal data as the principal may see
+/// it here (the one rule: `domain::access::sees_full_insz`).
+pub(crate) async fn answer(
+    state: &ApiState,
     principal: &Principal,
     showing: Showing,
     value: impl serde::Serialize,
 ) -> Response {
     match serde_json::to_value(value) {
-        Ok(value) => axum::Json(shown_to(principal.role, showing, value)).into_response(),
+        Ok(mut value) => match name_persons(state, &mut value).await {
+            Ok(()) => axum::Json(shown_to(principal.role, showing, value)).into_response(),
+            Err(e) => e.into_response(),
+        },
         Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+/// The keys whose values are person ids, in answers and in event payloads.
+pub const PERSON_ID_KEYS: &[&str] = &[
+    "person",
+    "representative",
+    "holder",
+    "account_holder",
+    "signed_by",
+];
+
+/// Puts `<key>_name` beside every person id in `value` that has no name beside it yet: the
+/// person's name from their record, or "naam onbekend" for a person a dossier named by id
+/// before person records.
+async fn name_persons(state: &ApiState, value: &mut serde_json::Value) -> Result<(), ApiError> {
+    let mut ids = std::collections::BTreeSet::new();
+    collect_person_ids(value, &mut ids);
+    let mut names = std::collections::BTreeMap::new();
+    for id in ids {
+        let (record, _) = state.service.person(id).await?;
+        let name = record.identity.map_or_else(
+            || crate::routes::persons::NAME_UNKNOWN.to_owned(),
+            |identity| identity.full_name(),
+        );
+        names.insert(id.as_uuid().to_string(), name);
+    }
+    insert_names(value, &names);
+    Ok(())
+}
+
+fn person_ids_of(object: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+    PERSON_ID_KEYS
+        .iter()
+        .filter(|key| !object.contains_key(&format!("{key}_name")))
+        .filter_map(|key| {
+            let id = object.get(*key)?.as_str()?;
+            domain::PersonId::parse(id).ok()?;
+            Some(((*key).to_owned(), id.to_owned()))
+        })
+        .collect()
+}
+
+fn collect_person_ids(
+    value: &serde_json::Value,
+    ids: &mut std::collections::BTreeSet<domain::PersonId>,
+) {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (_, id) in person_ids_of(object) {
+                if let Ok(id) = domain::PersonId::parse(&id) {
+                    ids.insert(id);
+                }
+            }
+            object.values().for_each(|v| collect_person_ids(v, ids));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_person_ids(v, ids)),
+        _ => {}
+    }
+}
+
+fn insert_names(value: &mut serde_json::Value, names: &std::collections::BTreeMap<String, String>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            for (key, id) in person_ids_of(object) {
+                if let Some(name) = names.get(&id) {
+                    object.insert(format!("{key}_name"), name.clone().into());
+                }
+            }
+            object.values_mut().for_each(|v| insert_names(v, names));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| insert_names(v, names)),
+        _ => {}
     }
 }
 
@@ -170,7 +248,7 @@ pub async fn search(
             .and_then(|d| DossierId::parse(d).ok());
         access_log::record(&state, &principal, dossier, "dossier search").await?;
     }
-    Ok(answer(&principal, Showing::List, found))
+    Ok(answer(&state, &principal, Showing::List, found).await)
 }
 
 /// A dossier's summary row: person, budgets and their status, events, last change.
@@ -187,13 +265,15 @@ pub async fn summary(
     let listing = query::dossier(read_models(&state)?, &dossier.as_uuid().to_string()).await?;
     access_log::record(&state, &principal, Some(dossier), "dossier summary").await?;
     Ok(answer(
+        &state,
         &principal,
         Showing::DossierPage,
         json!({
             "checkpoint": listing.checkpoint,
             "summary": listing.rows.into_iter().next(),
         }),
-    ))
+    )
+    .await)
 }
 
 /// Which part of one dossier's read models a route shows.
@@ -249,7 +329,7 @@ async fn dossier_section(
         Section::Audit => json!(query::audit_of_dossier(sink, &id, page).await?),
     };
     access_log::record(state, principal, Some(dossier), section.view()).await?;
-    Ok(answer(principal, Showing::DossierPage, body))
+    Ok(answer(state, principal, Showing::DossierPage, body).await)
 }
 
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/budgets", tag = "reads",
@@ -435,7 +515,7 @@ pub async fn as_of(
     body["as_known_at"] = json!(as_of.known_at);
     body["effective_on"] = json!(as_of.effective_on);
     access_log::record(&state, &principal, Some(dossier), "dossier as of").await?;
-    Ok(answer(&principal, Showing::DossierPage, body))
+    Ok(answer(&state, &principal, Showing::DossierPage, body).await)
 }
 
 /// Where a replay stops.
@@ -481,13 +561,15 @@ pub async fn replay_dossier(
     access_log::record(&state, &principal, Some(dossier), "replay").await?;
     let events: Vec<_> = steps.into_iter().map(|s| s.json).collect();
     Ok(answer(
+        &state,
         &principal,
         Showing::DossierPage,
         json!({
             "dossier": dossier.as_uuid(),
             "events": events,
         }),
-    ))
+    )
+    .await)
 }
 
 /// One budget year, optionally.
@@ -510,7 +592,7 @@ pub async fn all_budgets(
     let page = page(params.limit, params.offset)?;
     let listing = query::budget_years(read_models(&state)?, params.year, page).await?;
     access_log::record(&state, &principal, None, "budget years").await?;
-    Ok(answer(&principal, Showing::List, listing))
+    Ok(answer(&state, &principal, Showing::List, listing).await)
 }
 
 #[utoipa::path(get, path = "/api/covid-overrun", tag = "reads", params(YearParams),
@@ -523,7 +605,7 @@ pub async fn covid_overrun(
     let page = page(params.limit, params.offset)?;
     let listing = query::covid_overrun(read_models(&state)?, params.year, None, page).await?;
     access_log::record(&state, &principal, None, "covid overrun").await?;
-    Ok(answer(&principal, Showing::List, listing))
+    Ok(answer(&state, &principal, Showing::List, listing).await)
 }
 
 /// Which signals.
@@ -564,7 +646,7 @@ pub async fn all_signals(
     )
     .await?;
     access_log::record(&state, &principal, None, "signals").await?;
-    Ok(answer(&principal, Showing::List, listing))
+    Ok(answer(&state, &principal, Showing::List, listing).await)
 }
 
 /// Whose actions.
@@ -595,7 +677,7 @@ pub async fn audit(
     let page = page(params.limit, params.offset)?;
     let listing = query::audit_of_actor(read_models(&state)?, actor.trim(), page).await?;
     access_log::record(&state, &principal, None, "audit trail by actor").await?;
-    Ok(answer(&principal, Showing::List, listing))
+    Ok(answer(&state, &principal, Showing::List, listing).await)
 }
 
 #[utoipa::path(get, path = "/api/work-queues/agreements-to-approve", tag = "work queues", params(PageParams),
@@ -614,7 +696,7 @@ pub async fn agreements_to_approve(
         "work queue: agreements to approve",
     )
     .await?;
-    Ok(answer(&principal, Showing::List, listing))
+    Ok(answer(&state, &principal, Showing::List, listing).await)
 }
 
 #[utoipa::path(get, path = "/api/work-queues/held-claim-lines", tag = "work queues", params(PageParams),
@@ -627,7 +709,7 @@ pub async fn held_claim_lines(
     let page = page(params.limit, params.offset)?;
     let listing = query::held_claim_lines(read_models(&state)?, page).await?;
     access_log::record(&state, &principal, None, "work queue: held claim lines").await?;
-    Ok(answer(&principal, Showing::List, listing))
+    Ok(answer(&state, &principal, Showing::List, listing).await)
 }
 
 #[utoipa::path(get, path = "/api/work-queues/signals-to-triage", tag = "work queues", params(PageParams),
@@ -640,5 +722,5 @@ pub async fn signals_to_triage(
     let page = page(params.limit, params.offset)?;
     let listing = query::signals_to_triage(read_models(&state)?, page).await?;
     access_log::record(&state, &principal, None, "work queue: signals to triage").await?;
-    Ok(answer(&principal, Showing::List, listing))
+    Ok(answer(&state, &principal, Showing::List, listing).await)
 }

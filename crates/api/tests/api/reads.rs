@@ -21,6 +21,13 @@ fn euro(text: &str) -> Euro {
 }
 
 /// The INSZ of a child born on 17/05/2012, serial `serial`.
+/// The INSZ of "An Peeters", the mother in the case.
+fn mother_insz() -> String {
+    examples::insz(examples::date(1984, 2, 29), 3)
+        .expose_digits()
+        .to_owned()
+}
+
 fn child_insz(serial: u32) -> String {
     examples::insz(examples::date(2012, 5, 17), serial)
         .expose_digits()
@@ -48,11 +55,30 @@ fn cost_line(n: u32, agreement: AgreementId, month: u32, amount: &str) -> CostLi
 struct Case {
     dossier: String,
     insz: String,
+    mother: PersonId,
     approved: AgreementId,
     pending: AgreementId,
 }
 
 impl World {
+    /// Records a person by name and INSZ; their id, as the server made it.
+    async fn person(&self, family_name: &str, given_names: &str, insz: &str) -> PersonId {
+        let answer = self
+            .call(
+                "POST",
+                "/api/persons",
+                Some(self.token(Role::Staff)),
+                Some(
+                    &json!({ "family_name": family_name, "given_names": given_names, "insz": insz })
+                        .to_string(),
+                ),
+                &[],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        PersonId::parse(answer.body["person"]["person"].as_str().unwrap()).unwrap()
+    }
+
     async fn command(&self, dossier: &str, command: &DossierCommand) {
         let answer = self
             .call(
@@ -89,21 +115,25 @@ impl World {
                 "POST",
                 "/api/dossiers",
                 Some(self.token(Role::Staff)),
-                Some(&json!({ "insz": insz }).to_string()),
+                Some(
+                    &json!({
+                        "insz": insz,
+                        "family_name": "Peeters-Claes",
+                        "given_names": "Lotte Marie",
+                    })
+                    .to_string(),
+                ),
                 &[],
             )
             .await;
         assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
         let dossier = opened.body["dossier"].as_str().unwrap().to_owned();
         let birth = day(2012, 5, 17);
-        let mother = PersonId::from_uuid(Uuid::now_v7());
+        let mother = self.person("Peeters", "An", &mother_insz()).await;
         let pab = BudgetId::from_uuid(Uuid::now_v7());
         let approved = AgreementId::from_uuid(Uuid::now_v7());
         let pending = AgreementId::from_uuid(Uuid::now_v7());
-        let mut commands = vec![DossierCommand::RecordPersonName(RecordPersonName {
-            family_name: "Peeters-Claes".into(),
-            given_names: "Lotte Marie".into(),
-        })];
+        let mut commands = Vec::new();
         commands.extend(
             examples::minors_pab(&examples::MinorsPab {
                 parent: mother,
@@ -145,6 +175,7 @@ impl World {
         Case {
             dossier,
             insz,
+            mother,
             approved,
             pending,
         }
@@ -601,6 +632,7 @@ async fn no_read_shows_a_full_insz_to_a_role_that_may_not_see_it() {
         .to_owned();
     let mut seen_full = Vec::new();
     let mut seen_masked = Vec::new();
+    let mut named = Vec::new();
     for route in api::routes() {
         let api::Access::Roles(roles) = route.access else {
             continue;
@@ -608,7 +640,10 @@ async fn no_read_shows_a_full_insz_to_a_role_that_may_not_see_it() {
         if route.method != axum::http::Method::GET || route.kind != api::Kind::Api {
             continue;
         }
-        let mut uri = route.path.replace("{dossier}", &case.dossier);
+        let mut uri = route
+            .path
+            .replace("{dossier}", &case.dossier)
+            .replace("{person}", &case.mother.to_string());
         match route.handler {
             "reads::search" => uri.push_str(&format!("?insz={corrected}")),
             "reads::as_of" => uri.push_str("?effective_on=2026-01-31"),
@@ -628,7 +663,15 @@ async fn no_read_shows_a_full_insz_to_a_role_that_may_not_see_it() {
                 "{role:?} GET {uri}: {}",
                 answer.body
             );
+            let unnamed = persons_without_a_name(&answer.body);
+            assert!(
+                unnamed.is_empty(),
+                "{role:?} GET {uri}: person ids with no name beside them: {unnamed:?}"
+            );
             let text = answer.body.to_string();
+            if text.contains("An Peeters") {
+                named.push(route.handler);
+            }
             if text.contains(&case.insz) || text.contains(&corrected) {
                 assert!(
                     sees_full_insz(*role, showing),
@@ -651,6 +694,11 @@ async fn no_read_shows_a_full_insz_to_a_role_that_may_not_see_it() {
             seen_full.contains(&(role, handler)),
             "{role:?} {handler}: {seen_full:?}"
         );
+    }
+    // Not vacuous either: the mother's name stands beside her id in the history and the
+    // dossier's persons.
+    for handler in ["dossiers::history", "persons::of_dossier", "persons::show"] {
+        assert!(named.contains(&handler), "{handler}: {named:?}");
     }
     for (role, handler) in [
         (Role::Inspector, "dossiers::history"),
@@ -731,4 +779,30 @@ async fn a_claims_answer_says_how_each_line_was_decided() {
             .is_empty(),
         "{decided}"
     );
+}
+
+/// Every person id in `value` (under a key of `api::PERSON_ID_KEYS`) with no `<key>_name`
+/// beside it.
+fn persons_without_a_name(value: &Value) -> Vec<String> {
+    let mut unnamed = Vec::new();
+    match value {
+        Value::Object(object) => {
+            for key in api::PERSON_ID_KEYS {
+                if let Some(id) = object.get(*key).and_then(Value::as_str)
+                    && PersonId::parse(id).is_ok()
+                    && !object.contains_key(&format!("{key}_name"))
+                {
+                    unnamed.push(id.to_owned());
+                }
+            }
+            object
+                .values()
+                .for_each(|v| unnamed.extend(persons_without_a_name(v)));
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| unnamed.extend(persons_without_a_name(v))),
+        _ => {}
+    }
+    unnamed
 }

@@ -21,7 +21,6 @@ use crate::values::{
 pub enum DossierCommand {
     RegisterPerson(RegisterPerson),
     CorrectBirthDate(CorrectBirthDate),
-    RecordPersonName(RecordPersonName),
     RecordDeath(RecordDeath),
     VoidDossier(VoidDossier),
     CorrectInsz(CorrectInsz),
@@ -89,6 +88,21 @@ pub enum DossierCommand {
     MigrateHistory(MigrateHistory),
 }
 
+impl DossierCommand {
+    /// The persons the command names besides the dossier's own person: each must be a known
+    /// person (a record of their own, `crate::persons`) or one the dossier already names.
+    pub fn persons_named(&self) -> Vec<PersonId> {
+        match self {
+            Self::AssignLegalRepresentative(c) => vec![c.representative],
+            Self::DesignateBudgetHolder(c) => vec![c.holder],
+            Self::RegisterBudgetAccount(c) => vec![c.account_holder],
+            Self::ChangeAccountProxy(c) => vec![c.account_holder],
+            Self::StopBudget(c) => c.signed_by.into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Open the dossier of a person with a disability.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -105,15 +119,6 @@ pub struct RegisterPerson {
 pub struct CorrectBirthDate {
     pub corrected: NaiveDate,
     pub reason: String,
-}
-
-/// Record the person's name as on the identity document: at registration, or later when it
-/// changed or was misspelt (the latest recorded name is the name).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecordPersonName {
-    pub family_name: String,
-    pub given_names: String,
 }
 
 /// Correct a mistyped INSZ (a staff member, with a reason): the person index is re-keyed, so the

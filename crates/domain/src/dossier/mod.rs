@@ -28,6 +28,7 @@ mod migration;
 mod money;
 mod money_state;
 mod person;
+mod roles;
 mod schedule;
 mod state;
 mod warnings;
@@ -36,9 +37,10 @@ pub use budget_line::{BudgetLine, budget_line, monthly_reduction};
 pub use commands::*;
 pub use events::*;
 pub use money::covid_cap_percent;
+pub use roles::{PersonRole, roles_nl};
 pub use schedule::due_on;
 pub use state::*;
-pub use warnings::{Warning, warnings};
+pub use warnings::{Warning, birth_date_against_insz, warnings};
 
 use crate::rejection::Rejection;
 use crate::values::DossierId;
@@ -108,7 +110,6 @@ pub fn decide(
     match command {
         C::RegisterPerson(c) => person::register(c, state, ctx),
         C::CorrectBirthDate(c) => person::correct_birth_date(c, state, ctx),
-        C::RecordPersonName(c) => person::record_name(c, state, ctx),
         C::RecordDeath(c) => person::record_death(c, state, ctx),
         C::VoidDossier(c) => person::void_dossier(c, state, ctx),
         C::CorrectInsz(c) => person::correct_insz(c, state, ctx),

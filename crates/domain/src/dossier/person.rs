@@ -98,34 +98,6 @@ pub(super) fn correct_birth_date(
     ])
 }
 
-pub(super) fn record_name(
-    command: &RecordPersonName,
-    state: &Dossier,
-    ctx: &Context<'_>,
-) -> Decision {
-    require_agency(ctx, "record a name")?;
-    let person = state.registered_person()?;
-    let (family_name, given_names) = (command.family_name.trim(), command.given_names.trim());
-    let well_formed = |name: &str| !name.is_empty() && name.chars().count() <= 200;
-    if !well_formed(family_name) || !well_formed(given_names) {
-        return Err(Reason::PersonNameInvalid.into());
-    }
-    if person
-        .name
-        .as_ref()
-        .is_some_and(|n| n.family_name == family_name && n.given_names == given_names)
-    {
-        return Err(Reason::CorrectionUnchanged.into());
-    }
-    Ok(vec![
-        PersonNameRecorded {
-            family_name: family_name.to_owned(),
-            given_names: given_names.to_owned(),
-        }
-        .into(),
-    ])
-}
-
 pub(super) fn record_death(command: &RecordDeath, state: &Dossier, ctx: &Context<'_>) -> Decision {
     require_agency(ctx, "record a death")?;
     let person = state.registered_person()?;

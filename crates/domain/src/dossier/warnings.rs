@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::commands::DossierCommand;
 use super::state::Dossier;
-use crate::values::dutch_date;
+use crate::values::{Insz, PersonId, dutch_date};
 
 /// A warning about an accepted command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,9 @@ pub enum Warning {
         given: NaiveDate,
         in_insz: NaiveDate,
     },
+    /// A person was recorded while persons of the same name and birth date are known: maybe
+    /// the same person twice.
+    LikelyDuplicatePerson { candidates: Vec<PersonId> },
 }
 
 impl Warning {
@@ -23,6 +26,7 @@ impl Warning {
     pub const fn code(&self) -> &'static str {
         match self {
             Self::BirthDateDiffersFromInsz { .. } => "BIRTH_DATE_DIFFERS_FROM_INSZ",
+            Self::LikelyDuplicatePerson { .. } => "LIKELY_DUPLICATE_PERSON",
         }
     }
 
@@ -34,8 +38,33 @@ impl Warning {
                 dutch_date(*given),
                 dutch_date(*in_insz)
             ),
+            Self::LikelyDuplicatePerson { candidates } => format!(
+                "Er {} al {} met dezelfde naam en geboortedatum: kijk na of het dezelfde persoon is.",
+                if candidates.len() == 1 { "is" } else { "zijn" },
+                if candidates.len() == 1 {
+                    "een persoon".to_owned()
+                } else {
+                    format!("{} personen", candidates.len())
+                }
+            ),
         }
     }
+
+    /// The persons the warning is about, for a link to each.
+    pub fn persons(&self) -> &[PersonId] {
+        match self {
+            Self::LikelyDuplicatePerson { candidates } => candidates,
+            Self::BirthDateDiffersFromInsz { .. } => &[],
+        }
+    }
+}
+
+/// The warning about a birth date `given` beside an INSZ that encodes another.
+pub fn birth_date_against_insz(given: Option<NaiveDate>, insz: Option<&Insz>) -> Option<Warning> {
+    let in_insz = insz.and_then(Insz::birth_date)?;
+    given
+        .filter(|given| *given != in_insz)
+        .map(|given| Warning::BirthDateDiffersFromInsz { given, in_insz })
 }
 
 /// The warnings about `command`, accepted on a dossier that now stands at `state`.
@@ -47,11 +76,6 @@ pub fn warnings(command: &DossierCommand, state: &Dossier) -> Vec<Warning> {
         DossierCommand::CorrectInsz(_) => state.person.as_ref().map(|p| p.birth_date),
         _ => None,
     };
-    let in_insz = state.person.as_ref().and_then(|p| p.insz.birth_date());
-    match (given, in_insz) {
-        (Some(given), Some(in_insz)) if given != in_insz => {
-            vec![Warning::BirthDateDiffersFromInsz { given, in_insz }]
-        }
-        _ => Vec::new(),
-    }
+    let insz = state.person.as_ref().map(|p| &p.insz);
+    birth_date_against_insz(given, insz).into_iter().collect()
 }

@@ -15,6 +15,7 @@ mod migration;
 mod money;
 mod organisations;
 mod person_index;
+mod person_records;
 mod persons;
 mod properties;
 mod rule_book;

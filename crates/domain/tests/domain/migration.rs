@@ -62,9 +62,9 @@ fn no_one_else_may_migrate() {
 fn the_migration_actor_decides_nothing_else() {
     opened()
         .by(Actor::Migration)
-        .when(DossierCommand::RecordPersonName(RecordPersonName {
-            family_name: "Peeters".into(),
-            given_names: "An".into(),
+        .when(DossierCommand::CorrectBirthDate(CorrectBirthDate {
+            corrected: chrono::NaiveDate::from_ymd_opt(2010, 6, 16).unwrap(),
+            reason: "geboorteakte".into(),
         }))
         .then_rejected("NOT_AUTHORISED");
 }

@@ -325,51 +325,9 @@ fn nothing_but_a_registration_is_decided_in_a_dossier_never_opened() {
             amount: Euro::parse("1000.00").unwrap(),
             reason: "jaarbedrag".into(),
         }),
-        DossierCommand::RecordPersonName(RecordPersonName {
-            family_name: "Peeters".into(),
-            given_names: "Jan".into(),
-        }),
     ] {
         world().when(command).then_rejected("DOSSIER_NOT_OPENED");
     }
-}
-
-#[test]
-fn a_name_is_recorded_trimmed_and_a_later_one_replaces_it() {
-    let name = |family: &str, given: &str| {
-        DossierCommand::RecordPersonName(RecordPersonName {
-            family_name: family.into(),
-            given_names: given.into(),
-        })
-    };
-    world()
-        .when(name("Peeters", "Jan"))
-        .then_rejected("DOSSIER_NOT_OPENED");
-    let scenario = world().after(register_person(d(2010, 6, 15)));
-    scenario
-        .clone()
-        .when(name("  ", "Jan"))
-        .then_rejected("PERSON_NAME_INVALID");
-    scenario
-        .clone()
-        .when(name("Peeters", &"x".repeat(201)))
-        .then_rejected("PERSON_NAME_INVALID");
-    let named = scenario
-        .when(name(" Peeters ", "Jan Karel"))
-        .then_events(vec![dossier_event(PersonNameRecorded {
-            family_name: "Peeters".into(),
-            given_names: "Jan Karel".into(),
-        })]);
-    named
-        .clone()
-        .when(name("Peeters", "Jan Karel"))
-        .then_rejected("CORRECTION_UNCHANGED");
-    named
-        .when(name("Peeters-Claes", "Jan Karel"))
-        .then_events(vec![dossier_event(PersonNameRecorded {
-            family_name: "Peeters-Claes".into(),
-            given_names: "Jan Karel".into(),
-        })]);
 }
 
 #[test]
@@ -489,9 +447,9 @@ fn a_dossier_opened_by_mistake_is_voided_with_a_reason_and_then_decides_nothing(
     assert_eq!(voided.world.dossier.voided_on, Some(d(2020, 3, 2)));
     voided
         .clone()
-        .when(DossierCommand::RecordPersonName(RecordPersonName {
-            family_name: "Peeters".into(),
-            given_names: "An".into(),
+        .when(DossierCommand::CorrectBirthDate(CorrectBirthDate {
+            corrected: d(2010, 6, 16),
+            reason: "geboorteakte".into(),
         }))
         .then_rejected("DOSSIER_VOIDED");
     voided

@@ -73,11 +73,14 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
         String::from_utf8_lossy(&verify.stderr)
     );
 
-    // Every dossier's person has a name staff can search by.
+    // Every dossier's person has a record of their own with a name staff can search by.
     let db = rusqlite::Connection::open(dir.path().join("dossier.db")).unwrap();
     let named: i64 = db
         .query_row(
-            "SELECT count(DISTINCT stream) FROM events WHERE event_type = 'PersonNameRecorded'",
+            "SELECT count(*) FROM events AS registered WHERE registered.event_type = 'PersonRegistered' \
+             AND EXISTS (SELECT 1 FROM events AS identified \
+               WHERE identified.event_type = 'PersonIdentified' \
+               AND identified.stream = 'person-record-' || json_extract(CAST(registered.payload AS TEXT), '$.person'))",
             [],
             |r| r.get(0),
         )

@@ -166,19 +166,25 @@ fn whole_case_over_http(store: &str) {
         "POST",
         "/api/dossiers",
         &staff,
-        Some(&json!({ "insz": insz })),
+        Some(&json!({ "insz": insz, "family_name": "Vermeulen", "given_names": "Noor" })),
     );
     assert_eq!(status, 201, "{opened}");
     let dossier = opened["dossier"].as_str().unwrap().to_owned();
     let birth = day(2012, 5, 17);
-    let mother = PersonId::from_uuid(Uuid::now_v7());
+    let mother_base = 840_229_003u64;
+    let mother_insz = format!("{mother_base:09}{:02}", 97 - mother_base % 97);
+    let (status, recorded) = service.call(
+        "POST",
+        "/api/persons",
+        &staff,
+        Some(&json!({ "insz": mother_insz, "family_name": "Vermeulen", "given_names": "An" })),
+    );
+    assert_eq!(status, 201, "{recorded}");
+    let mother = PersonId::parse(recorded["person"]["person"].as_str().unwrap()).unwrap();
     let pab = BudgetId::from_uuid(Uuid::now_v7());
     let agreement = AgreementId::from_uuid(Uuid::now_v7());
     let claim = ClaimId::from_uuid(Uuid::now_v7());
-    let mut case = vec![DossierCommand::RecordPersonName(RecordPersonName {
-        family_name: "Vermeulen".into(),
-        given_names: "Noor".into(),
-    })];
+    let mut case = Vec::new();
     case.extend(
         examples::minors_pab(&examples::MinorsPab {
             parent: mother,
@@ -354,4 +360,70 @@ fn a_whole_case_over_http_on_the_embedded_store() {
 #[test]
 fn a_whole_case_over_http_on_postgres() {
     whole_case_over_http(&store_postgres::fresh_test_url(""));
+}
+
+/// A store written by `main` before person records (commit 8c80519, `dossier demo --dossiers
+/// 2`) reads without error: the mother, a representative recorded as a bare id, shows "naam
+/// onbekend" with an action to complete her; completing her names her everywhere.
+#[test]
+fn a_store_from_before_person_records_shows_a_bare_id_as_naam_onbekend_until_completed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/store-8c80519.db"
+        ),
+        &path,
+    )
+    .unwrap();
+    let store = format!("sqlite:{}", path.display());
+    let staff = token(&store, "fixture-staff", "staff");
+    let service = Served::start(&store);
+    let dossier = "01970000-0000-7000-8000-000000000001";
+    let mother = "01970000-0000-7000-8000-000000000003";
+    let persons = service.get(&format!("/api/dossiers/{dossier}/persons"), &staff);
+    let of = |persons: &Value, id: &str| {
+        persons
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["person"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} not among {persons}"))
+    };
+    let bare = of(&persons, mother);
+    assert_eq!(bare["name"], "naam onbekend", "{bare}");
+    assert_eq!(bare["actions"][0]["name"], "complete_person", "{bare}");
+    assert!(
+        bare["roles_nl"].as_str().unwrap().contains("ouder"),
+        "{bare}"
+    );
+    // The person of the dossier keeps the name the dossier recorded.
+    let child = &persons[0];
+    assert_eq!(child["name"], "Lies Aerts", "{child}");
+    assert!(events_of(&service, dossier, &staff) > 10);
+
+    let (status, completed) = service.call(
+        "POST",
+        &format!("/api/persons/{mother}/commands"),
+        &staff,
+        Some(&json!({
+            "command": "identify",
+            "family_name": "Aerts",
+            "given_names": "Sofie",
+            "insz": examples::insz(examples::date(1980, 4, 18), 5).expose_digits(),
+        })),
+    );
+    assert_eq!(status, 200, "{completed}");
+    let persons = service.get(&format!("/api/dossiers/{dossier}/persons"), &staff);
+    assert_eq!(of(&persons, mother)["name"], "Sofie Aerts");
+    let history = service.get(&format!("/api/dossiers/{dossier}/events"), &staff);
+    assert!(
+        history
+            .to_string()
+            .contains("\"representative_name\":\"Sofie Aerts\""),
+        "{history}"
+    );
+    service.stop();
 }

@@ -131,33 +131,61 @@ impl<'a> Builder<'a> {
         let serial = self.index * 2 + u32::try_from(self.dossiers_opened).unwrap_or(0);
         let insz = self.world.new_insz(birth, serial);
         let staff = self.staff();
-        self.command(
-            dossier,
-            staff,
-            registered_on,
-            DossierCommand::RegisterPerson(RegisterPerson {
-                dossier,
-                person,
-                insz,
-                birth_date: None,
-            }),
-        )
-        .await?;
         // Names for staff to search by, from a stream of their own: the rest of the history
         // does not depend on them.
         let mut names = Rng::seeded(u64::from(serial) ^ 0x4E41_4D45);
-        self.command(
-            dossier,
-            staff,
-            registered_on,
-            DossierCommand::RecordPersonName(RecordPersonName {
-                family_name: names.pick(LAST_NAMES).to_owned(),
-                given_names: names.pick(FIRST_NAMES).to_owned(),
-            }),
-        )
-        .await?;
+        let (family_name, given_names) = (names.pick(LAST_NAMES), names.pick(FIRST_NAMES));
+        self.recording.on(registered_on);
+        self.service
+            .open_dossier(
+                &RegisterPerson {
+                    dossier,
+                    person,
+                    insz,
+                    birth_date: None,
+                },
+                Some((family_name, given_names)),
+                staff,
+                registered_on,
+                &write_context(staff, self.correlation),
+            )
+            .await
+            .map_err(|e| refused(&format!("open a dossier on {registered_on}"), e))?;
         self.dossiers_opened += 1;
         Ok((dossier, person))
+    }
+
+    /// Records a relative of a dossier's person (a parent) born on `born`, by name and INSZ.
+    pub(super) async fn relative(
+        &mut self,
+        born: NaiveDate,
+        today: NaiveDate,
+    ) -> anyhow::Result<PersonId> {
+        let serial = self.index * 2 + 1 + u32::try_from(self.ids % 500).unwrap_or(0);
+        let insz = self.world.new_insz(born, serial);
+        let mut names = Rng::seeded(u64::from(serial) ^ 0x5041_5245);
+        let staff = self.staff();
+        let command = IdentifyPerson {
+            person: PersonId::from_uuid(self.id()),
+            family_name: names.pick(LAST_NAMES).to_owned(),
+            given_names: names.pick(FIRST_NAMES).to_owned(),
+            insz: Some(insz),
+            birth_date: None,
+            no_insz_reason: None,
+            contact: domain::persons::Contact::default(),
+        };
+        self.recording.on(today);
+        let done = self
+            .service
+            .identify_person(
+                &command,
+                staff,
+                today,
+                &write_context(staff, self.correlation),
+            )
+            .await
+            .map_err(|e| refused(&format!("record a relative on {today}"), e))?;
+        Ok(done.person)
     }
 
     /// A child born on `birth` with a PAB: applied for in the autumn before `start_year`,
@@ -172,7 +200,9 @@ impl<'a> Builder<'a> {
     ) -> anyhow::Result<Case> {
         let opened = date(start_year - 1, 10, 15);
         let (dossier, _) = self.register(birth, opened).await?;
-        let mother = PersonId::from_uuid(self.id());
+        let mother = self
+            .relative(birth - Duration::days(365 * 31), opened)
+            .await?;
         let budget = BudgetId::from_uuid(self.id());
         let voucher = VoucherId::from_uuid(self.id());
         let account = iban(u64::from(self.index) * 7_919 + 310_000_000)?;

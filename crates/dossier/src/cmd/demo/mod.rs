@@ -22,6 +22,7 @@ use anyhow::Context as _;
 use app::{ExecuteError, Executed, Service, WriteContext};
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::dossier::*;
+use domain::persons::IdentifyPerson;
 use domain::registry::{OrganisationKind, RegistryCommand};
 use domain::rule_book::{Parameter, ParameterValue, PublishRuleParameter, Source};
 use domain::signals::SignalTriageCommand;

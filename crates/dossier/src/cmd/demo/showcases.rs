@@ -380,7 +380,9 @@ impl Builder<'_> {
         let mut case = self.pab_case(birth, 2020, 2_700_000).await?;
         self.monthly_claims(&mut case, (2020, 2), (2021, 4), 700)
             .await?;
-        let father = PersonId::from_uuid(self.id());
+        let father = self
+            .relative(birth - Duration::days(365 * 33), date(2021, 6, 1))
+            .await?;
         self.staff_command(
             &case,
             date(2021, 6, 1),
