@@ -44,6 +44,19 @@ impl Service {
         today: NaiveDate,
         write: &WriteContext,
     ) -> Result<Identified, CommandError> {
+        self.identify(command, false, actor, today, write).await
+    }
+
+    /// [`Self::identify_person`]; `completing` a person some dossier named by id, the INSZ
+    /// must not be another person's (`INSZ_OF_ANOTHER_PERSON`), rather than find them.
+    async fn identify(
+        &self,
+        command: &IdentifyPerson,
+        completing: bool,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+    ) -> Result<Identified, CommandError> {
         let (rule_book, registry) = self.context_states().await?;
         let ctx = Context {
             today,
@@ -60,6 +73,11 @@ impl Service {
             let index = person_index_id(&key, insz);
             let (indexed, _) = self.load::<PersonIndexStream>(&index).await?;
             match indexed.person {
+                Some(known) if completing && known != command.person => {
+                    return Err(ExecuteError::Rejected(
+                        Reason::InszOfAnotherPerson { person: known }.into(),
+                    ));
+                }
                 Some(known) => {
                     let (record, version) = self.load::<PersonStream>(&known).await?;
                     if record.identity.is_some() {
@@ -161,7 +179,7 @@ impl Service {
                 person,
                 ..identify.clone()
             };
-            return self.identify_person(&identify, actor, today, write).await;
+            return self.identify(&identify, true, actor, today, write).await;
         }
         let write = WriteContext {
             reason: command.reason().map(str::to_owned).or(write.reason.clone()),

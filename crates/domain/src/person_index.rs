@@ -325,7 +325,7 @@ impl crate::Decider for NameIndexStream {
     ) -> Result<Vec<PersonIndexEvent>, Rejection> {
         if !ctx.actor.is_agency() {
             return Err(Reason::NotAuthorised {
-                action: "de personenindex wijzigen",
+                action: "change the person index",
             }
             .into());
         }

@@ -293,7 +293,7 @@ type Decision = Result<Vec<PersonEvent>, Rejection>;
 pub fn decide(command: &PersonCommand, state: &PersonRecord, ctx: &Context<'_>) -> Decision {
     if !ctx.actor.is_agency() {
         return Err(Reason::NotAuthorised {
-            action: "een persoon registreren of verbeteren",
+            action: "record or correct a person",
         }
         .into());
     }

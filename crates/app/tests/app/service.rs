@@ -560,3 +560,63 @@ fn a_requests_next_step_has_a_correlation_of_its_own_and_a_keyed_one_keeps_it_on
     let (_, unkeyed) = staff();
     assert_eq!(unkeyed.next_step("x").correlation_id.get_version_num(), 7);
 }
+
+/// Completing a person a dossier named by id with an INSZ that is another person's is refused
+/// and writes nothing; identifying by that INSZ without naming an id finds that person.
+#[tokio::test]
+async fn completing_a_person_with_another_persons_insz_is_refused_and_writes_nothing() {
+    use domain::persons::{Contact, IdentifyPerson, PersonCommand};
+    let (store, service) = service().await;
+    let identify = |person: PersonId| IdentifyPerson {
+        person,
+        family_name: "Peeters".into(),
+        given_names: "An".into(),
+        insz: Some(insz_born(d(1984, 2, 29))),
+        birth_date: None,
+        no_insz_reason: None,
+        contact: Contact::default(),
+    };
+    let (actor, write) = staff();
+    let mother = PersonId::from_uuid(Uuid::now_v7());
+    let first = service
+        .identify_person(&identify(mother), actor, d(2026, 1, 2), &write)
+        .await
+        .unwrap();
+    assert!(!first.found);
+    let (actor, write) = staff();
+    let again = service
+        .identify_person(
+            &identify(PersonId::from_uuid(Uuid::now_v7())),
+            actor,
+            d(2026, 1, 2),
+            &write,
+        )
+        .await
+        .unwrap();
+    assert!(again.found, "the INSZ finds her");
+    assert_eq!(again.person, mother);
+
+    let before = store.read_all(Position::START, 10_000).await.unwrap().len();
+    let bare = PersonId::from_uuid(Uuid::now_v7());
+    let (actor, write) = staff();
+    let refused = service
+        .person_command(
+            bare,
+            &PersonCommand::Identify(identify(bare)),
+            actor,
+            d(2026, 1, 2),
+            &write,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, ExecuteError::Rejected(r) if r.code() == "INSZ_OF_ANOTHER_PERSON"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.read_all(Position::START, 10_000).await.unwrap().len(),
+        before,
+        "nothing written"
+    );
+    assert_eq!(service.person(bare).await.unwrap().1, None);
+}
