@@ -15,6 +15,15 @@ mod memory {
     }
 
     store_conformance::conformance_tests!(fresh());
+
+    #[tokio::test]
+    async fn key_store_contract() {
+        let keys = event_store::MemoryKeyStore::new();
+        let ns = store_conformance::Namespace::fresh();
+        store_conformance::key_store_contract(&keys, &ns)
+            .await
+            .unwrap();
+    }
 }
 
 mod sqlite {
@@ -29,6 +38,18 @@ mod sqlite {
     }
 
     store_conformance::conformance_tests!(fresh());
+
+    #[tokio::test]
+    async fn key_store_contract() {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("keys-{}", uuid::Uuid::now_v7()))
+            .join("dossier.db");
+        let store = store_sqlite::SqliteStore::open(path).expect("open a SQLite store");
+        let ns = store_conformance::Namespace::fresh();
+        store_conformance::key_store_contract(&store.keys(), &ns)
+            .await
+            .unwrap();
+    }
 }
 
 mod postgres {
@@ -39,4 +60,13 @@ mod postgres {
     }
 
     store_conformance::conformance_tests!(fresh());
+
+    #[tokio::test]
+    async fn key_store_contract() {
+        let store = store_postgres::fresh_test_store().await;
+        let ns = store_conformance::Namespace::fresh();
+        store_conformance::key_store_contract(&store, &ns)
+            .await
+            .unwrap();
+    }
 }

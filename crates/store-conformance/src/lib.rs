@@ -170,3 +170,79 @@ pub async fn run_suite(store: Arc<dyn EventStore>, filter: Option<&str>) -> Vec<
     }
     reports
 }
+
+/// The key-store contract (see [`event_store::KeyStore`]): every adapter's tests call it with
+/// its own key store; `namespace` keeps its names apart from other runs'.
+///
+/// # Errors
+/// What the key store did wrong.
+pub async fn key_store_contract(
+    keys: &dyn event_store::KeyStore,
+    namespace: &Namespace,
+) -> CheckResult {
+    use event_store::KeyState;
+    let id = format!("{}-subject", namespace.prefix);
+    let other = format!("{}-other", namespace.prefix);
+    let err = |what: &str, e: event_store::StoreError| format!("{what}: {e}");
+    if keys.key(&id).await.map_err(|e| err("read", e))? != KeyState::Absent {
+        return Err("a name never used has a key".into());
+    }
+    let first = keys
+        .create(&id, [7; event_store::KEY_LEN])
+        .await
+        .map_err(|e| err("create", e))?;
+    if first != KeyState::Live([7; event_store::KEY_LEN]) {
+        return Err(format!(
+            "create answered {first:?}, not the key it was given"
+        ));
+    }
+    let second = keys
+        .create(&id, [9; event_store::KEY_LEN])
+        .await
+        .map_err(|e| err("create again", e))?;
+    if second != first {
+        return Err("a second create replaced the first key".into());
+    }
+    keys.create(&other, [3; event_store::KEY_LEN])
+        .await
+        .map_err(|e| err("create another", e))?;
+    let at = event_store::truncate_to_micros(chrono::Utc::now());
+    keys.destroy(&id, at).await.map_err(|e| err("destroy", e))?;
+    keys.destroy(&id, at + chrono::Duration::seconds(5))
+        .await
+        .map_err(|e| err("destroy again", e))?;
+    let destroyed = keys.key(&id).await.map_err(|e| err("read", e))?;
+    if destroyed != (KeyState::Destroyed { at }) {
+        return Err(format!("after two destroys the key reads {destroyed:?}"));
+    }
+    let revived = keys
+        .create(&id, [7; event_store::KEY_LEN])
+        .await
+        .map_err(|e| err("create after destroy", e))?;
+    if revived != destroyed {
+        return Err("a destroyed key came back by create".into());
+    }
+    keys.import_keys(&[event_store::KeyRecord {
+        id: id.clone(),
+        state: KeyState::Live([7; event_store::KEY_LEN]),
+    }])
+    .await
+    .map_err(|e| err("import", e))?;
+    if keys.key(&id).await.map_err(|e| err("read", e))? != destroyed {
+        return Err("a destroyed key came back by import".into());
+    }
+    if keys.key(&other).await.map_err(|e| err("read", e))?
+        != KeyState::Live([3; event_store::KEY_LEN])
+    {
+        return Err("destroying one key changed another".into());
+    }
+    let exported = keys.export_keys().await.map_err(|e| err("export", e))?;
+    let mine: Vec<_> = exported
+        .iter()
+        .filter(|r| r.id.starts_with(&namespace.prefix))
+        .collect();
+    if mine.len() != 2 || mine[0].id != other || mine[1].id != id {
+        return Err(format!("export lists {mine:?}, not both names in order"));
+    }
+    Ok(())
+}

@@ -14,6 +14,7 @@
 
 mod error;
 mod gaps;
+mod keys;
 mod migrate;
 mod signal;
 mod testing;

@@ -7,8 +7,14 @@ use crate::error::unavailable;
 
 /// (version, name, SQL), in the order they are applied. Never edit one that has shipped: add
 /// the next.
-const MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "events", include_str!("../migrations/0001_events.sql"))];
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "events", include_str!("../migrations/0001_events.sql")),
+    (
+        2,
+        "subject_keys",
+        include_str!("../migrations/0002_subject_keys.sql"),
+    ),
+];
 
 /// Whether every migration is applied already, found by reading only: a hot standby (a
 /// streaming replica) or a read-only role can then use the schema, and a start writes nothing.

@@ -497,14 +497,17 @@ async fn two_processes_starting_together_migrate_once() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(applied, 1);
+    assert_eq!(
+        applied, 2,
+        "the events and subject_keys migrations, once each"
+    );
     let again = PostgresStore::connect(&url).await.unwrap();
     let applied: i64 = client
         .query_one("SELECT count(*) FROM schema_migrations", &[])
         .await
         .unwrap()
         .get(0);
-    assert_eq!(applied, 1, "a restart applied a migration again");
+    assert_eq!(applied, 2, "a restart applied a migration again");
     drop(again);
     // Both see one log.
     let o = a

@@ -10,8 +10,11 @@
 //! Architecture invariant: this crate depends on the port (`event-store`) only; it knows no
 //! domain rule, no HTTP, and no other store.
 
+mod keys;
 mod rows;
 mod writer;
+
+pub use keys::SqliteKeyStore;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -63,6 +66,7 @@ pub struct SqliteStore {
     readers: Arc<ReadPool>,
     head: watch::Receiver<u64>,
     stats: Arc<WriteStats>,
+    keys: SqliteKeyStore,
 }
 
 impl SqliteStore {
@@ -88,7 +92,9 @@ impl SqliteStore {
         let (head_tx, head) = watch::channel(u64::try_from(last).unwrap_or(0));
         let stats = Arc::new(WriteStats::default());
         let writer = Writer::spawn(conn, head_tx, stats.clone())?;
+        let keys = SqliteKeyStore::open(&path)?;
         Ok(Self {
+            keys,
             readers: Arc::new(ReadPool {
                 path: path.clone(),
                 idle: Mutex::new(Vec::new()),
@@ -265,7 +271,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("keys.sql")];
 
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
     let current: i64 = conn

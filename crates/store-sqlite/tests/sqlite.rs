@@ -228,3 +228,28 @@ async fn verify_against_an_earlier_digest_names_a_truncated_stream() {
         other => panic!("verify --against should name stream d-2, got {other:?}"),
     }
 }
+
+/// A destroyed key is overwritten in the file, not merely unlinked: the erasure of a person's
+/// data rests on it.
+#[tokio::test]
+async fn a_destroyed_key_leaves_no_bytes_in_the_file() {
+    use event_store::KeyStore;
+    let t = temp_store();
+    let keys = t.store.keys();
+    let key = *b"0123456789abcdef-a-key-to-forget";
+    let other = *b"fedcba9876543210-a-key-that-stay";
+    keys.create("person-record-a", key).await.unwrap();
+    keys.create("person-record-b", other).await.unwrap();
+    keys.destroy("person-record-a", chrono::Utc::now())
+        .await
+        .unwrap();
+    drop(keys);
+    let path = t.store.path().to_path_buf();
+    let mut bytes = std::fs::read(&path).unwrap();
+    if let Ok(wal) = std::fs::read(path.with_extension("db-wal")) {
+        bytes.extend(wal);
+    }
+    let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(holds(&other), "the test reads the file where keys are kept");
+    assert!(!holds(&key), "the destroyed key is still in the file");
+}
