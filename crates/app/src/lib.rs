@@ -13,6 +13,7 @@ mod controls;
 mod executor;
 pub mod models;
 mod persons;
+pub mod sealing;
 mod service;
 
 pub use access::{AccessEntry, IssuedToken, secret_sha256};
@@ -22,4 +23,5 @@ pub use executor::{
 };
 pub use models::{Kind, Runnable};
 pub use persons::Identified;
+pub use sealing::{Keyring, SealedStore};
 pub use service::{CommandError, SeedOutcome, Service, TickReport};

@@ -31,6 +31,7 @@ pub mod dossier;
 pub mod event;
 pub mod examples;
 pub mod person_index;
+pub mod personal_data;
 pub mod persons;
 pub mod registry;
 pub mod rejection;

@@ -22,6 +22,7 @@ crate::event::event_enum! {
         PersonNameCorrected = 1,
         PersonContactRecorded = 1,
         PersonInszCorrected = 1,
+        PersonDataErased = 1,
     }
 }
 
@@ -85,14 +86,20 @@ pub struct PersonIdentified {
     pub family_name: String,
     /// Given name or names (voornamen), trimmed.
     pub given_names: String,
-    /// INSZ or BIS number, when the person has one.
+    /// INSZ or BIS number, when the person has one (reads as absent once erased).
+    #[serde(default, deserialize_with = "crate::personal_data::erasable")]
     pub insz: Option<Insz>,
-    /// Birth date: given, or the one the INSZ encodes; always known without an INSZ.
+    /// Birth date: given, or the one the INSZ encodes; always known without an INSZ (reads as
+    /// absent once erased).
+    #[serde(default, deserialize_with = "crate::personal_data::erasable")]
     pub birth_date: Option<NaiveDate>,
     /// Why the person has no INSZ (e.g. "woont in Nederland"); absent when they have one.
     pub no_insz_reason: Option<String>,
-    /// How to reach the person (absent parts left out).
-    #[serde(default)]
+    /// How to reach the person (absent parts left out; none once erased).
+    #[serde(
+        default,
+        deserialize_with = "crate::personal_data::erasable_or_default"
+    )]
     pub contact: Contact,
 }
 
@@ -108,7 +115,11 @@ pub struct PersonNameCorrected {
 /// New contact details replace the old ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PersonContactRecorded {
-    /// All of the person's contact details from now on.
+    /// All of the person's contact details from now on (none once erased).
+    #[serde(
+        default,
+        deserialize_with = "crate::personal_data::erasable_or_default"
+    )]
     pub contact: Contact,
 }
 
@@ -116,10 +127,50 @@ pub struct PersonContactRecorded {
 /// in the event's metadata).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PersonInszCorrected {
-    /// The INSZ recorded before (absent for a person recorded without one).
+    /// The INSZ recorded before (absent for a person recorded without one, and once erased).
+    #[serde(default, deserialize_with = "crate::personal_data::erasable")]
     pub previous_insz: Option<Insz>,
-    /// The INSZ from now on.
-    pub corrected_insz: Insz,
+    /// The INSZ from now on (always given; reads as absent once erased).
+    #[serde(default, deserialize_with = "crate::personal_data::erasable")]
+    pub corrected_insz: Option<Insz>,
+}
+
+/// On what legal ground a person's data is erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErasureBasis {
+    /// The retention period of every file that names the person has ended (AVG art. 5.1.e,
+    /// opslagbeperking).
+    RetentionEnded,
+    /// The person asked for erasure and no legal duty to keep the data remains (AVG art. 17).
+    ErasureRequest,
+}
+
+impl ErasureBasis {
+    /// The legal basis in words, for the audit trail and the history.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Self::RetentionEnded => "bewaartermijn verstreken (AVG art. 5.1.e)",
+            Self::ErasureRequest => "verzoek tot wissing (AVG art. 17)",
+        }
+    }
+}
+
+/// The person's personal data was erased: the key it was encrypted with is destroyed, so every
+/// earlier event of the record reads "gewist" from now on. The record and its id stay, so the
+/// dossiers that name the person still read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonDataErased {
+    /// The legal basis of the erasure.
+    pub basis: ErasureBasis,
+}
+
+/// Erase a person's personal data (crypto-shredding): the events stay, their personal fields
+/// can no longer be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErasePersonData {
+    pub basis: ErasureBasis,
 }
 
 /// Record who a person is. Without an INSZ, the birth date and the reason there is none.
@@ -176,6 +227,7 @@ pub enum PersonCommand {
     CorrectName(CorrectPersonName),
     RecordContact(RecordContact),
     CorrectInsz(CorrectPersonInsz),
+    Erase(ErasePersonData),
 }
 
 impl PersonCommand {
@@ -184,7 +236,9 @@ impl PersonCommand {
         match self {
             Self::CorrectName(c) => Some(&c.reason),
             Self::CorrectInsz(c) => Some(&c.reason),
-            Self::Identify(_) | Self::RecordContact(_) => None,
+            // An erasure is justified by its legal basis: a free-text reason would be erased
+            // with the data it explains.
+            Self::Identify(_) | Self::RecordContact(_) | Self::Erase(_) => None,
         }
     }
 }
@@ -201,6 +255,19 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// What is left of an identity once erased: every part reads "gewist" or nothing.
+    pub fn erased() -> Self {
+        let erased = crate::personal_data::ERASED.to_owned();
+        Self {
+            family_name: erased.clone(),
+            given_names: erased,
+            insz: None,
+            birth_date: None,
+            no_insz_reason: None,
+            contact: Contact::default(),
+        }
+    }
+
     /// "An Peeters".
     pub fn full_name(&self) -> String {
         format!("{} {}", self.given_names, self.family_name)
@@ -211,6 +278,8 @@ impl Identity {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PersonRecord {
     pub identity: Option<Identity>,
+    /// Set once the person's data is erased: nothing more is recorded about them.
+    pub erased: Option<ErasureBasis>,
 }
 
 /// A family name and given names, trimmed, each 1 to 200 characters.
@@ -297,7 +366,18 @@ pub fn decide(command: &PersonCommand, state: &PersonRecord, ctx: &Context<'_>) 
         }
         .into());
     }
+    if state.erased.is_some() {
+        // A retried erasure records nothing; anything else would record data anew.
+        return match command {
+            PersonCommand::Erase(_) => Ok(vec![]),
+            _ => Err(Reason::PersonErased.into()),
+        };
+    }
     match command {
+        PersonCommand::Erase(erase) => {
+            state.identity.as_ref().ok_or(Reason::PersonUnknown)?;
+            Ok(vec![PersonDataErased { basis: erase.basis }.into()])
+        }
         PersonCommand::Identify(identify_person) => identify(identify_person, state, ctx),
         PersonCommand::CorrectName(correct) => {
             let identity = state.identity.as_ref().ok_or(Reason::PersonUnknown)?;
@@ -337,7 +417,7 @@ pub fn decide(command: &PersonCommand, state: &PersonRecord, ctx: &Context<'_>) 
             Ok(vec![
                 PersonInszCorrected {
                     previous_insz: identity.insz.clone(),
-                    corrected_insz: correct.corrected.clone(),
+                    corrected_insz: Some(correct.corrected.clone()),
                 }
                 .into(),
             ])
@@ -366,9 +446,16 @@ pub fn evolve(mut state: PersonRecord, event: &PersonEvent) -> PersonRecord {
         }
         PersonEvent::PersonInszCorrected(corrected) => {
             if let Some(identity) = &mut state.identity {
-                identity.insz = Some(corrected.corrected_insz.clone());
+                identity.insz.clone_from(&corrected.corrected_insz);
                 identity.no_insz_reason = None;
             }
+        }
+        PersonEvent::PersonDataErased(erased) => {
+            // The plain values leave the state too (a cached state outlives the key).
+            if let Some(identity) = &mut state.identity {
+                *identity = Identity::erased();
+            }
+            state.erased = Some(erased.basis);
         }
     }
     state
@@ -423,6 +510,8 @@ pub fn warnings(
                 .into_iter()
                 .collect()
         }
-        PersonCommand::CorrectName(_) | PersonCommand::RecordContact(_) => Vec::new(),
+        PersonCommand::CorrectName(_)
+        | PersonCommand::RecordContact(_)
+        | PersonCommand::Erase(_) => Vec::new(),
     }
 }

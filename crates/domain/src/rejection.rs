@@ -155,6 +155,10 @@ reasons! {
     PersonAlreadyIdentified => "PERSON_ALREADY_IDENTIFIED", "-",
         nl: "Deze persoon is al geregistreerd met andere gegevens: verbeter de naam of de contactgegevens.",
         en: "This person is already recorded with other details: correct the name or the contact details.";
+    /// Nothing is recorded about a person whose data was erased.
+    PersonErased => "PERSON_ERASED", "-",
+        nl: "De gegevens van deze persoon zijn gewist: er kan niets meer over deze persoon worden geregistreerd.",
+        en: "This person's data was erased: nothing more can be recorded about them.";
     /// Without an INSZ, staff say why there is none.
     NoInszReasonRequired => "NO_INSZ_REASON_REQUIRED", "-",
         nl: "Vermeld waarom deze persoon geen INSZ heeft.",

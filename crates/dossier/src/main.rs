@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::store_url::{DEFAULT_STORE, open_store};
+use crate::store_url::{DEFAULT_STORE, open_raw, open_store};
 
 // Reading the log allocates a few buffers per event; mimalloc makes that markedly cheaper than
 // the system allocator (measured with `dossier bench store`).
@@ -258,11 +258,12 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Verify { store, args } => {
-            let store = open_store(&store.store).await?;
+            // The hash chain covers the bytes as stored, personal data sealed.
+            let store = open_raw(&store.store).await?.events;
             cmd::verify::run(store.as_ref(), &args).await
         }
         Command::Selftest { store, args } => {
-            let store = open_store(&store.store).await?;
+            let store = open_raw(&store.store).await?.events;
             Ok(cmd::selftest::run(store, &args).await)
         }
         Command::Tick { store, args } => {
@@ -278,7 +279,8 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         }
         Command::Store(StoreCommand::Copy { args }) => cmd::copy::run(&args).await,
         Command::Export { store, args } => {
-            cmd::export::export(open_store(&store.store).await?, &args).await
+            // An export carries the log as stored: personal data stays sealed.
+            cmd::export::export(open_raw(&store.store).await?.events, &args).await
         }
         Command::Import { store, args } => cmd::export::import(&store.store, &args).await,
         Command::Rebuild { store, args } => {

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use event_store::{EventStore, MemoryStore};
+use app::{Keyring, SealedStore};
+use event_store::{EventStore, KeyStore, MemoryKeyStore, MemoryStore};
 use store_sqlite::SqliteStore;
 
 use crate::UsageError;
@@ -61,28 +62,71 @@ impl StoreUrl {
     }
 }
 
-/// Opens the store a URL names, creating and migrating it where that is the store's way.
+/// Where the keys of a KurrentDB store are kept: KurrentDB has no table for them, and a key
+/// kept in the log could not be destroyed.
+pub const KURRENT_KEY_STORE: &str = "DOSSIER_KEY_STORE";
+
+/// A store as it is, and the key store kept beside it.
+pub struct RawStore {
+    /// The log as stored: personal data sealed.
+    pub events: Arc<dyn EventStore>,
+    pub keys: Arc<dyn KeyStore>,
+}
+
+/// Opens the store a URL names, creating and migrating it where that is the store's way, with
+/// its personal data sealed on the way in and opened on the way out.
 ///
 /// # Errors
 /// When the URL is unknown or the store cannot be opened.
 pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn EventStore>> {
+    let raw = open_raw(url).await?;
+    Ok(Arc::new(SealedStore::new(
+        raw.events,
+        Arc::new(Keyring::new(raw.keys)),
+    )))
+}
+
+/// Opens the store a URL names as it is, with its key store: for verifying, exporting and
+/// copying the log byte for byte.
+///
+/// # Errors
+/// When the URL is unknown or the store cannot be opened.
+pub async fn open_raw(url: &str) -> anyhow::Result<RawStore> {
     open(url)
         .await
         .with_context(|| format!("cannot open the event store {}", redact(url)))
 }
 
-async fn open(url: &str) -> anyhow::Result<Arc<dyn EventStore>> {
+async fn open(url: &str) -> anyhow::Result<RawStore> {
     match StoreUrl::parse(url)? {
         StoreUrl::Sqlite(path) => {
             let store = tokio::task::spawn_blocking(move || SqliteStore::open(path)).await??;
-            Ok(Arc::new(store) as Arc<dyn EventStore>)
+            let keys = Arc::new(store.keys());
+            Ok(RawStore {
+                events: Arc::new(store),
+                keys,
+            })
         }
-        StoreUrl::Memory => Ok(Arc::new(MemoryStore::new()) as Arc<dyn EventStore>),
-        StoreUrl::Postgres(url) => Ok(
-            Arc::new(store_postgres::PostgresStore::connect(&url).await?) as Arc<dyn EventStore>,
-        ),
+        StoreUrl::Memory => Ok(RawStore {
+            events: Arc::new(MemoryStore::new()),
+            keys: Arc::new(MemoryKeyStore::new()),
+        }),
+        StoreUrl::Postgres(url) => {
+            let store = Arc::new(store_postgres::PostgresStore::connect(&url).await?);
+            Ok(RawStore {
+                events: store.clone(),
+                keys: store,
+            })
+        }
         StoreUrl::Kurrent(url) => {
-            Ok(Arc::new(store_kurrent::KurrentStore::connect(&url).await?) as Arc<dyn EventStore>)
+            let events = Arc::new(store_kurrent::KurrentStore::connect(&url).await?);
+            let path = std::env::var(KURRENT_KEY_STORE)
+                .unwrap_or_else(|_| "data/dossier-keys.db".to_owned());
+            let keys = tokio::task::spawn_blocking(move || SqliteStore::open(path)).await??;
+            Ok(RawStore {
+                events,
+                keys: Arc::new(keys.keys()),
+            })
         }
     }
 }

@@ -14,6 +14,8 @@ mod copy;
 mod demo;
 #[path = "cli/e2e.rs"]
 mod e2e;
+#[path = "cli/erasure.rs"]
+mod erasure;
 
 fn dossier() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dossier"))

@@ -88,4 +88,11 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// A description for logs and reports, without secrets (e.g. `sqlite:data/dossier.db`).
     fn describe(&self) -> String;
+
+    /// The store holding the bytes exactly as stored and hashed, when this one is a view that
+    /// changes them on the way out (one that opens sealed personal data); `None` for an adapter,
+    /// whose reads are the stored bytes. Verification and exports read through it.
+    fn as_stored(&self) -> Option<&dyn EventStore> {
+        None
+    }
 }

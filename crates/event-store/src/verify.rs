@@ -263,6 +263,8 @@ pub async fn verify_store(
     mut progress: impl FnMut(u64) + Send,
 ) -> Result<VerifyReport, VerifyError> {
     const PAGE: usize = 4096;
+    // The chain covers the bytes as stored, not as a view opens them.
+    let store = store.as_stored().unwrap_or(store);
     let mut verifier = against.map_or_else(ChainVerifier::new, ChainVerifier::against);
     let mut pages = store.log_pages(Position::START, PAGE);
     while let Some(page) = pages.next_page().await? {

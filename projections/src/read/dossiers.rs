@@ -178,6 +178,10 @@ impl DossierReadModel for Dossiers {
         let name = match decoded {
             PersonEvent::PersonIdentified(e) => (e.family_name, e.given_names),
             PersonEvent::PersonNameCorrected(e) => (e.family_name, e.given_names),
+            PersonEvent::PersonDataErased(_) => {
+                let erased = domain::personal_data::ERASED.to_owned();
+                (erased.clone(), erased)
+            }
             PersonEvent::PersonContactRecorded(_) | PersonEvent::PersonInszCorrected(_) => return,
         };
         self.names.insert(person, name);

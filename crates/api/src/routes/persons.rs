@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use domain::access::Showing;
+use domain::personal_data::ERASED;
 use domain::persons::{Contact, IdentifyPerson, PersonCommand, PersonRecord};
 use domain::{Insz, PersonId};
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,10 @@ pub struct PersonBody {
     pub no_insz_reason: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub contact: Option<Contact>,
+    /// The legal basis when the person's data was erased: every part then reads "gewist".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub erased: Option<domain::persons::ErasureBasis>,
     /// What staff can do next, e.g. complete a person known by id only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
@@ -72,6 +77,21 @@ pub const NAME_UNKNOWN: &str = "naam onbekend";
 impl PersonBody {
     pub(crate) fn of(person: PersonId, record: &PersonRecord) -> Self {
         let person_uuid = person.as_uuid();
+        if let Some(basis) = record.erased {
+            let erased = || Some(ERASED.to_owned());
+            return Self {
+                person: person_uuid,
+                name: ERASED.to_owned(),
+                family_name: erased(),
+                given_names: erased(),
+                insz: erased(),
+                birth_date: None,
+                no_insz_reason: None,
+                contact: None,
+                erased: Some(basis),
+                actions: Vec::new(),
+            };
+        }
         match &record.identity {
             Some(identity) => Self {
                 person: person_uuid,
@@ -82,6 +102,7 @@ impl PersonBody {
                 birth_date: identity.birth_date,
                 no_insz_reason: identity.no_insz_reason.clone(),
                 contact: Some(identity.contact.clone()),
+                erased: None,
                 actions: Vec::new(),
             },
             None => Self {
@@ -93,6 +114,7 @@ impl PersonBody {
                 birth_date: None,
                 no_insz_reason: None,
                 contact: None,
+                erased: None,
                 actions: vec![Action {
                     name: "complete_person",
                     method: "POST",

@@ -14,8 +14,11 @@ pub fn events_markdown() -> String {
          Every event is stored with its type name, its schema version and a JSON payload. \
          Types and versions are stable: a changed payload gets a new version and an upcaster \
          (`domain::event::upcast`); a field added with a default keeps its version. Dates are ISO `YYYY-MM-DD` business dates; amounts are decimal \
-         strings in euro with at most two decimals; an INSZ is stored in full in the payload and \
-         never shown in logs.\n",
+         strings in euro with at most two decimals. Personal data (the fields each event names \
+         under *Personal data*, and the free-text reason in the metadata of every event of a \
+         person record or a dossier) is stored encrypted with the key of its stream, in a \
+         `sealed` member of the payload; once that key is destroyed (an erasure), each of \
+         those fields reads `\"gewist\"`. Never shown in logs.\n",
     );
     let mut definitions = std::collections::BTreeMap::new();
     for kind in STREAM_KINDS {
@@ -131,6 +134,14 @@ fn render_event(out: &mut String, event: &EventSchema) {
     ));
     if let Some(description) = root.get("description").and_then(Value::as_str) {
         out.push_str(&format!("{}\n\n", one_line(description)));
+    }
+    let personal = domain::personal_data::personal_fields(event.event_type);
+    if !personal.is_empty() {
+        let names: Vec<String> = personal.iter().map(|f| format!("`{f}`")).collect();
+        out.push_str(&format!(
+            "Personal data (sealed): {}.\n\n",
+            names.join(", ")
+        ));
     }
     let mut rows = Vec::new();
     collect_fields(root, root, "", &mut rows);

@@ -11,7 +11,7 @@ use event_store::copy::{CopyError, LogCopy, LogReader, StoreReader, count_events
 use event_store::verify::{VerifyError, VerifyFailure, VerifyReport, verify_store};
 use event_store::{EventStore, StoreError};
 
-use crate::store_url::{StoreUrl, open_store, redact};
+use crate::store_url::{StoreUrl, open_raw, redact};
 use crate::{Outcome, UsageError, progress};
 
 const LABEL: &str = "store copy";
@@ -40,8 +40,10 @@ pub async fn run(args: &CopyArgs) -> anyhow::Result<Outcome> {
     {
         return Err(UsageError(format!("the source {path} does not exist")).into());
     }
-    let source = open_store(&args.from).await.context("the source")?;
-    let target = open_store(&args.to).await.context("the target")?;
+    // The log byte for byte, sealed personal data sealed: the keys follow below.
+    let source_store = open_raw(&args.from).await.context("the source")?;
+    let target_store = open_raw(&args.to).await.context("the target")?;
+    let (source, target) = (&source_store.events, &target_store.events);
 
     let counting = progress::bar(None, "source events counted");
     let total = count_events(source.as_ref())
@@ -70,6 +72,20 @@ pub async fn run(args: &CopyArgs) -> anyhow::Result<Outcome> {
     {
         return Ok(Outcome::Finding);
     }
+
+    // The keys, so the copy reads the personal data; a key destroyed in either store stays
+    // destroyed in the target.
+    let keys = source_store
+        .keys
+        .export_keys()
+        .await
+        .context("cannot read the source's keys")?;
+    target_store
+        .keys
+        .import_keys(&keys)
+        .await
+        .context("cannot write the keys into the target")?;
+    println!("{LABEL}: {} keys copied", keys.len());
 
     let source_report = match verify_side(LABEL, "source", source.as_ref(), total).await? {
         Ok(report) => report,

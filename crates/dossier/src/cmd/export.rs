@@ -499,7 +499,7 @@ pub async fn import(store_url: &str, args: &ImportArgs) -> anyhow::Result<Outcom
             return Ok(Outcome::Finding);
         }
     };
-    let store = crate::store_url::open_store(store_url).await?;
+    let store = crate::store_url::open_raw(store_url).await?.events;
     let mut copy = start(IMPORT, FileReader::open(path)?, store.as_ref(), end.events).await?;
     let batch = usize::try_from(args.batch).unwrap_or(usize::MAX);
     if copy_batches(IMPORT, &mut copy, batch, end.events)

@@ -1,0 +1,244 @@
+//! Personal data sealed in the log: plain for every reader above the store, ciphertext in the
+//! store, and "gewist" for good once a person's data is erased, with the hash chain unchanged.
+
+use std::sync::Arc;
+
+use app::{Keyring, SealedStore, Service, WriteContext};
+use chrono::NaiveDate;
+use domain::persons::{
+    Contact, CorrectPersonName, ErasePersonData, ErasureBasis, IdentifyPerson, PersonCommand,
+};
+use domain::{Actor, PersonId, UserId};
+use event_store::verify::verify_store;
+use event_store::{EventStore, MemoryStore, Position, ReadPages, StreamName};
+use uuid::Uuid;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn staff() -> (Actor, WriteContext) {
+    let user = UserId::from_uuid(Uuid::now_v7());
+    let write = WriteContext {
+        actor_id: user.as_uuid().to_string(),
+        actor_role: "staff".into(),
+        correlation_id: Uuid::now_v7(),
+        causation_id: None,
+        reason: None,
+    };
+    (Actor::Staff { user }, write)
+}
+
+struct Sealed {
+    raw: Arc<dyn EventStore>,
+    sealed: Arc<dyn EventStore>,
+    service: Service,
+}
+
+async fn sealed_service() -> Sealed {
+    let raw: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let sealed: Arc<dyn EventStore> = Arc::new(SealedStore::new(
+        raw.clone(),
+        Arc::new(Keyring::in_memory()),
+    ));
+    let service = Service::new(sealed.clone(), 100);
+    service.ensure_rule_book(d(2026, 1, 1)).await.unwrap();
+    Sealed {
+        raw,
+        sealed,
+        service,
+    }
+}
+
+async fn every_byte(store: &dyn EventStore) -> String {
+    let mut text = String::new();
+    let mut pages = store.log_pages(Position::START, 100);
+    while let Some(page) = pages.next_page().await.unwrap() {
+        for event in page {
+            text.push_str(&String::from_utf8_lossy(&event.payload));
+            text.push_str(&String::from_utf8_lossy(&event.metadata));
+        }
+    }
+    text
+}
+
+async fn record_of(store: &dyn EventStore, person: PersonId) -> String {
+    let stream = StreamName::parse(format!("person-record-{person}")).unwrap();
+    let events = store.read_stream(&stream, 0, 100).await.unwrap();
+    events
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}\n",
+                String::from_utf8_lossy(&e.payload),
+                String::from_utf8_lossy(&e.metadata)
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn personal_data_is_sealed_in_the_store_and_erased_for_good_with_the_chain_unchanged() {
+    let t = sealed_service().await;
+    let insz = domain::examples::insz(d(1984, 2, 29), 7);
+    let digits = insz.expose_digits().to_owned();
+    let (actor, write) = staff();
+    let identified = t
+        .service
+        .identify_person(
+            &IdentifyPerson {
+                person: PersonId::from_uuid(Uuid::now_v7()),
+                family_name: "Vandenbroucke".into(),
+                given_names: "Marieke".into(),
+                insz: Some(insz),
+                birth_date: None,
+                no_insz_reason: None,
+                contact: Contact {
+                    email: Some("marieke@example.be".into()),
+                    ..Contact::default()
+                },
+            },
+            actor,
+            d(2026, 1, 2),
+            &write,
+        )
+        .await
+        .unwrap();
+    let person = identified.person;
+    let (actor, write) = staff();
+    t.service
+        .person_command(
+            person,
+            &PersonCommand::CorrectName(CorrectPersonName {
+                family_name: "Vandenbroucke-Claes".into(),
+                given_names: "Marieke".into(),
+                reason: "tikfout gemeld door mevrouw Claes".into(),
+            }),
+            actor,
+            d(2026, 1, 3),
+            &write,
+        )
+        .await
+        .unwrap();
+
+    // Above the store: plain values.
+    let (record, _) = t.service.person(person).await.unwrap();
+    let identity = record.identity.unwrap();
+    assert_eq!(identity.family_name, "Vandenbroucke-Claes");
+    assert!(
+        record_of(t.sealed.as_ref(), person)
+            .await
+            .contains("mevrouw Claes")
+    );
+    // In the store: none of it.
+    let stored = every_byte(t.raw.as_ref()).await;
+    for plain in [
+        "Vandenbroucke",
+        "Marieke",
+        digits.as_str(),
+        "marieke@example.be",
+        "mevrouw Claes",
+    ] {
+        assert!(!stored.contains(plain), "{plain} is stored in the clear");
+    }
+    assert!(stored.contains("\"sealed\":{"));
+    let before = verify_store(t.sealed.as_ref(), None, |_| {}).await.unwrap();
+
+    let (actor, write) = staff();
+    let erase = PersonCommand::Erase(ErasePersonData {
+        basis: ErasureBasis::RetentionEnded,
+    });
+    t.service
+        .person_command(person, &erase, actor, d(2033, 1, 3), &write)
+        .await
+        .unwrap();
+
+    // Every earlier event of the record reads "gewist"; the state holds nothing plain.
+    let read = record_of(t.sealed.as_ref(), person).await;
+    assert!(
+        !read.contains("Vandenbroucke") && !read.contains("mevrouw Claes"),
+        "{read}"
+    );
+    assert!(read.contains("\"family_name\":\"gewist\""), "{read}");
+    assert!(read.contains("\"reason\":\"gewist\""), "{read}");
+    let (record, _) = t.service.person(person).await.unwrap();
+    assert_eq!(record.identity.unwrap().family_name, "gewist");
+    assert_eq!(record.erased, Some(ErasureBasis::RetentionEnded));
+    // A fresh reader over the same store and keys: the same.
+    let fresh = Service::new(t.sealed.clone(), 100);
+    let (record, _) = fresh.person(person).await.unwrap();
+    assert_eq!(record.identity.unwrap().insz, None);
+
+    // The chain over the stored bytes holds: the events before the erasure are unchanged.
+    let after = verify_store(t.sealed.as_ref(), Some(&before.digest_list()), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(after.events, before.events + 1);
+
+    // Nothing more is recorded about the person; a retried erasure records nothing.
+    let (actor, write) = staff();
+    let refused = t
+        .service
+        .person_command(
+            person,
+            &PersonCommand::CorrectName(CorrectPersonName {
+                family_name: "Claes".into(),
+                given_names: "Marieke".into(),
+                reason: "nogmaals".into(),
+            }),
+            actor,
+            d(2033, 1, 4),
+            &write,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{refused:?}").contains("PersonErased"),
+        "{refused:?}"
+    );
+    let (actor, write) = staff();
+    let again = t
+        .service
+        .person_command(person, &erase, actor, d(2033, 1, 4), &write)
+        .await
+        .unwrap();
+    assert!(again.event_ids.is_empty());
+}
+
+/// A retried append (same event ids) seals to the same bytes, so the store still sees a retry.
+#[tokio::test]
+async fn a_retried_append_seals_to_the_same_bytes() {
+    use event_store::{EventMetadata, ExpectedVersion, NewEvent};
+    let raw: Arc<dyn EventStore> = Arc::new(MemoryStore::new());
+    let sealed = SealedStore::new(raw.clone(), Arc::new(Keyring::in_memory()));
+    let person = PersonId::from_uuid(Uuid::now_v7());
+    let stream = StreamName::parse(format!("person-record-{person}")).unwrap();
+    let event = NewEvent::new(
+        Uuid::now_v7(),
+        "PersonNameCorrected",
+        1,
+        &serde_json::json!({"family_name": "Peeters", "given_names": "An"}),
+        &EventMetadata {
+            actor_id: "t".into(),
+            actor_role: "staff".into(),
+            correlation_id: Uuid::now_v7(),
+            causation_id: None,
+            reason: Some("tikfout".into()),
+        },
+    )
+    .unwrap();
+    let first = sealed
+        .append(
+            &stream,
+            ExpectedVersion::NoStream,
+            std::slice::from_ref(&event),
+        )
+        .await
+        .unwrap();
+    let retried = sealed
+        .append(&stream, ExpectedVersion::NoStream, &[event])
+        .await
+        .unwrap();
+    assert_eq!(first, retried);
+    assert_eq!(raw.read_stream(&stream, 0, 10).await.unwrap().len(), 1);
+}

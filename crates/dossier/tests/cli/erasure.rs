@@ -1,0 +1,122 @@
+//! Erasing a person in the embedded store: `dossier verify --against` the digest taken before
+//! passes after, and the database file holds none of the person's plaintext.
+
+use std::sync::Arc;
+
+use app::{Keyring, SealedStore, Service, WriteContext};
+use domain::persons::{Contact, ErasePersonData, ErasureBasis, IdentifyPerson, PersonCommand};
+use domain::{Actor, PersonId, UserId};
+use event_store::EventStore;
+use uuid::Uuid;
+
+fn staff() -> (Actor, WriteContext) {
+    let user = UserId::from_uuid(Uuid::now_v7());
+    let write = WriteContext {
+        actor_id: user.as_uuid().to_string(),
+        actor_role: "staff".into(),
+        correlation_id: Uuid::now_v7(),
+        causation_id: None,
+        reason: None,
+    };
+    (Actor::Staff { user }, write)
+}
+
+/// `dossier verify` with extra arguments; panics unless the log verifies.
+fn verify(store_url: &str, extra: &[&str]) {
+    let out = super::dossier()
+        .args(["verify", "--store", store_url])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).unwrap();
+    for suffix in ["-wal", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        if let Ok(more) = std::fs::read(std::path::PathBuf::from(name)) {
+            bytes.extend(more);
+        }
+    }
+    bytes
+}
+
+#[test]
+fn erasing_a_person_keeps_the_digest_and_leaves_no_plaintext_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dossier.db");
+    let url = format!("sqlite:{}", path.display());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+    let person = PersonId::from_uuid(Uuid::now_v7());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let raw = store_sqlite::SqliteStore::open(&path).unwrap();
+        let keys = Arc::new(raw.keys());
+        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
+            Arc::new(raw),
+            Arc::new(Keyring::new(keys)),
+        ));
+        let service = Service::new(store, 10);
+        service.ensure_rule_book(today).await.unwrap();
+        let (actor, write) = staff();
+        service
+            .identify_person(
+                &IdentifyPerson {
+                    person,
+                    family_name: "Vanderstraeten".into(),
+                    given_names: "Griet".into(),
+                    insz: None,
+                    birth_date: Some(chrono::NaiveDate::from_ymd_opt(1979, 11, 3).unwrap()),
+                    no_insz_reason: Some("woont in Maastricht".into()),
+                    contact: Contact::default(),
+                },
+                actor,
+                today,
+                &write,
+            )
+            .await
+            .unwrap();
+    });
+    let holds = |needle: &str| {
+        file_bytes(&path)
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    };
+    assert!(
+        !holds("Vanderstraeten") && !holds("Maastricht"),
+        "plaintext in the file"
+    );
+    let before = dir.path().join("before.digest");
+    verify(&url, &["--digest-out", before.to_str().unwrap()]);
+
+    runtime.block_on(async {
+        let raw = store_sqlite::SqliteStore::open(&path).unwrap();
+        let keys = Arc::new(raw.keys());
+        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
+            Arc::new(raw),
+            Arc::new(Keyring::new(keys)),
+        ));
+        let service = Service::new(store, 10);
+        let (actor, write) = staff();
+        let erase = PersonCommand::Erase(ErasePersonData {
+            basis: ErasureBasis::ErasureRequest,
+        });
+        service
+            .person_command(person, &erase, actor, today, &write)
+            .await
+            .unwrap();
+        let (record, _) = service.person(person).await.unwrap();
+        assert_eq!(record.identity.unwrap().family_name, "gewist");
+    });
+    // The erasure is one more event; every event before it, and so the digest over them,
+    // is unchanged.
+    verify(&url, &["--against", before.to_str().unwrap()]);
+    assert!(!holds("Vanderstraeten") && !holds("Maastricht"));
+}
