@@ -268,8 +268,11 @@ impl Identity {
         }
     }
 
-    /// "An Peeters".
+    /// "An Peeters"; "gewist" once erased.
     pub fn full_name(&self) -> String {
+        if self.family_name == crate::personal_data::ERASED {
+            return self.family_name.clone();
+        }
         format!("{} {}", self.given_names, self.family_name)
     }
 }

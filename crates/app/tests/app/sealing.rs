@@ -162,7 +162,9 @@ async fn personal_data_is_sealed_in_the_store_and_erased_for_good_with_the_chain
     assert!(read.contains("\"family_name\":\"gewist\""), "{read}");
     assert!(read.contains("\"reason\":\"gewist\""), "{read}");
     let (record, _) = t.service.person(person).await.unwrap();
-    assert_eq!(record.identity.unwrap().family_name, "gewist");
+    let identity = record.identity.clone().unwrap();
+    assert_eq!(identity.family_name, "gewist");
+    assert_eq!(identity.full_name(), "gewist", "not \"gewist gewist\"");
     assert_eq!(record.erased, Some(ErasureBasis::RetentionEnded));
     // A fresh reader over the same store and keys: the same.
     let fresh = Service::new(t.sealed.clone(), 100);
