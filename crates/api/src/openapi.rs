@@ -28,7 +28,7 @@ use crate::routes::{admin, controls, dossiers, persons, service, signals};
         service::Health, access_log::AccessEntry, signals::Triage, controls::DrawSample,
         controls::DrawnSample, controls::OpenedCase, controls::RefusedCase,
         persons::NewPerson, persons::PersonBody, persons::PersonRecorded, persons::DossierPerson,
-        persons::Action,
+        persons::Action, persons::ErasureDueBody,
     )),
     modifiers(&BearerAuth),
 )]

@@ -22,6 +22,6 @@ pub use executor::{
     Decided, ExecuteError, Executed, Executor, MAX_ATTEMPTS, StreamModel, WriteContext,
 };
 pub use models::{Kind, Runnable};
-pub use persons::Identified;
+pub use persons::{ErasureDue, Identified};
 pub use sealing::{Keyring, SealedStore};
 pub use service::{CommandError, SeedOutcome, Service, TickReport};

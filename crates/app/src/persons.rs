@@ -2,7 +2,9 @@
 //! name and birth date (a warning of a likely duplicate). Dossiers refer to them by id.
 
 use chrono::NaiveDate;
-use domain::dossier::{Dossier, DossierCommand, RegisterPerson, Warning};
+use domain::dossier::{
+    Dossier, DossierCommand, DossierStream, EraseDossierData, RegisterPerson, Warning,
+};
 use domain::person_index::{NameIndexStream, PersonIndexCommand, PersonIndexStream};
 use domain::persons::{self, IdentifyPerson, PersonCommand, PersonRecord, PersonStream};
 use domain::{Actor, Context, PersonId, Reason};
@@ -26,6 +28,17 @@ pub struct Identified {
     pub event_ids: Vec<Uuid>,
     /// E-g. a likely duplicate, or a birth date the INSZ contradicts.
     pub warnings: Vec<Warning>,
+}
+
+/// A person whose dossier's retention period has ended: their data is due for erasure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureDue {
+    pub person: PersonId,
+    pub dossier: domain::DossierId,
+    /// The day the dossier closed.
+    pub closed_on: NaiveDate,
+    /// The last day of the retention period.
+    pub retention_until: NaiveDate,
 }
 
 impl Service {
@@ -185,6 +198,9 @@ impl Service {
             reason: command.reason().map(str::to_owned).or(write.reason.clone()),
             ..write.clone()
         };
+        if let PersonCommand::Erase(erase) = command {
+            return self.erase_person(person, erase, actor, today, &write).await;
+        }
         if let PersonCommand::CorrectInsz(correct) = command {
             return self
                 .correct_person_insz(person, correct, actor, today, &write)
@@ -281,6 +297,104 @@ impl Service {
             version: done.version,
             event_ids: done.event_ids,
         })
+    }
+
+    /// Erases a person's data: refused while a dossier that names them must keep it (the
+    /// domain's retention rule); otherwise each dossier of which they are the person is
+    /// erased first, then their record. Each step destroys its stream's key; a retry after a
+    /// failure finds the steps already taken done and takes the rest.
+    async fn erase_person(
+        &self,
+        person: PersonId,
+        erase: &persons::ErasePersonData,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+    ) -> Result<Identified, CommandError> {
+        let command = PersonCommand::Erase(erase.clone());
+        let (rule_book, registry) = self.context_states().await?;
+        let ctx = Context {
+            today,
+            actor,
+            rule_book: &rule_book,
+            registry: &registry,
+        };
+        let (current, _) = self.person(person).await?;
+        persons::decide(&command, &current, &ctx).map_err(ExecuteError::Rejected)?;
+        let naming = self.dossiers_naming(person).await?;
+        let states: Vec<_> = naming.iter().map(|(id, state)| (*id, state)).collect();
+        domain::dossier::retention::person_erasable(&states, &ctx)
+            .map_err(ExecuteError::Rejected)?;
+        let own = naming.iter().filter(|(_, state)| {
+            state.erased_on.is_none() && state.subject.is_some_and(|(_, p)| p == person)
+        });
+        for (dossier, _) in own {
+            let step = write.next_step("erase the person's dossier");
+            let erase_dossier =
+                DossierCommand::EraseDossierData(EraseDossierData { basis: erase.basis });
+            self.execute_in::<DossierStream>(dossier, &erase_dossier, &ctx, &step, None)
+                .await?;
+        }
+        let done = self
+            .execute_in::<PersonStream>(&person, &command, &ctx, write, None)
+            .await?;
+        Ok(Identified {
+            person,
+            found: false,
+            warnings: Vec::new(),
+            record: done.state,
+            version: done.version,
+            event_ids: done.event_ids,
+        })
+    }
+
+    /// The work queue of erasures: every dossier closed longer ago than its retention period
+    /// whose data was not erased yet, with the person it is of, oldest first. Reads every
+    /// dossier, as [`Self::dossiers_naming`] does.
+    ///
+    /// # Errors
+    /// When the store fails or an event cannot be read.
+    pub async fn erasure_due(&self, today: NaiveDate) -> Result<Vec<ErasureDue>, CommandError> {
+        let (rule_book, registry) = self.context_states().await?;
+        let ctx = Context {
+            today,
+            actor: Actor::System,
+            rule_book: &rule_book,
+            registry: &registry,
+        };
+        let mut due = Vec::new();
+        for dossier in self.dossier_ids().await? {
+            let (state, _) = self.dossier(dossier).await?;
+            if let (Some((_, person)), Some((closed_on, retention_until))) = (
+                state.subject,
+                domain::dossier::retention::erasure_due(&state, &ctx),
+            ) {
+                due.push(ErasureDue {
+                    person,
+                    dossier,
+                    closed_on,
+                    retention_until,
+                });
+            }
+        }
+        due.sort_by_key(|d| (d.retention_until, d.dossier));
+        Ok(due)
+    }
+
+    /// Every dossier that names `person`, in any role, with its state. Reads the whole log's
+    /// dossier list: an erasure is rare, and no index of persons to dossiers is kept.
+    async fn dossiers_naming(
+        &self,
+        person: PersonId,
+    ) -> Result<Vec<(domain::DossierId, Dossier)>, CommandError> {
+        let mut naming = Vec::new();
+        for dossier in self.dossier_ids().await? {
+            let (state, _) = self.dossier(dossier).await?;
+            if state.persons().iter().any(|(p, _)| *p == person) {
+                naming.push((dossier, state));
+            }
+        }
+        Ok(naming)
     }
 
     /// The mistyped INSZ whose index stream is `old_index` no longer finds `person`. Best

@@ -64,18 +64,40 @@ pub const PERSONAL_FIELDS: &[PersonalFields] = &[
         event_type: "PersonInszCorrected",
         fields: &["previous_insz", "corrected_insz"],
     },
-    // Dossiers: names recorded before person records, and free text.
+    // Dossiers: who the person is (typed fields read through `erasable`), names recorded
+    // before person records, the account, the workers and free text.
+    PersonalFields {
+        event_type: "PersonRegistered",
+        fields: &["insz", "birth_date"],
+    },
     PersonalFields {
         event_type: "PersonNameRecorded",
         fields: &["family_name", "given_names"],
     },
-    text("BirthDateCorrected", &["reason"]),
-    text("InszCorrected", &["reason"]),
+    PersonalFields {
+        event_type: "BirthDateCorrected",
+        fields: &["previous", "corrected", "reason"],
+    },
+    PersonalFields {
+        event_type: "InszCorrected",
+        fields: &["previous_insz", "corrected_insz", "reason"],
+    },
+    text("PersonDeceased", &["certificate_ref"]),
+    PersonalFields {
+        event_type: "BudgetAccountRegistered",
+        fields: &["iban"],
+    },
+    PersonalFields {
+        event_type: "BudgetAccountCorrected",
+        fields: &["previous", "corrected", "reason"],
+    },
     text("DossierVoided", &["reason"]),
     text("LegalRepresentativeEnded", &["reason"]),
-    text("BudgetAccountCorrected", &["reason"]),
     text("AnnualBudgetAmountSet", &["reason"]),
-    text("AgreementRegistered", &["task_description"]),
+    PersonalFields {
+        event_type: "AgreementRegistered",
+        fields: &["task_description", "worker", "party_identification"],
+    },
     text("AgreementRejected", &["reason"]),
     text("AgreementAmended", &["task_description"]),
     text("AgreementTerminated", &["reason"]),
@@ -93,7 +115,7 @@ pub const PERSONAL_FIELDS: &[PersonalFields] = &[
 
 /// The events that record an erasure of their stream's personal data: from one on, a reader
 /// treats the stream's key as destroyed, whatever it finds cached.
-pub const ERASURE_EVENTS: &[&str] = &["PersonDataErased"];
+pub const ERASURE_EVENTS: &[&str] = &["PersonDataErased", "DossierDataErased"];
 
 /// Whether `event_type` records an erasure.
 pub fn is_erasure(event_type: &str) -> bool {

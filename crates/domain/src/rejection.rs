@@ -138,6 +138,22 @@ reasons! {
     DossierVoided => "DOSSIER_VOIDED", "-",
         nl: "Dit dossier werd vernietigd (geopend bij vergissing): er wordt niets meer in beslist.",
         en: "This dossier was voided (opened by mistake): nothing more is decided in it.";
+    /// An erased dossier keeps its figures, never its personal data: nothing more is decided.
+    DossierErased => "DOSSIER_ERASED", "-",
+        nl: "De persoonsgegevens van dit dossier zijn gewist: er wordt niets meer in beslist.",
+        en: "This dossier's personal data was erased: nothing more is decided in it.";
+    /// The dossier's personal data cannot be read here (a copy made without its keys).
+    PersonalDataUnreadable => "PERSONAL_DATA_UNREADABLE", "-",
+        nl: "De persoonsgegevens van dit dossier zijn hier niet leesbaar (de sleutel ontbreekt): er kan niets in beslist worden.",
+        en: "This dossier's personal data cannot be read here (its key is missing): nothing can be decided in it.";
+    /// Erasure waits until the dossier is closed: no budget running, every started budget
+    /// settled, no recovery outstanding, no control open.
+    DossierNotClosed => "DOSSIER_NOT_CLOSED", "D-03",
+        nl: "Dit dossier is nog niet afgesloten: de gegevens moeten bewaard blijven.",
+        en: "This dossier is not closed yet: its data must be kept.";
+    RetentionNotEnded { until: NaiveDate } => "RETENTION_NOT_ENDED", "D-03",
+        nl: format!("De bewaartermijn van dit dossier loopt tot {}: wissen kan pas daarna.", dutch_date(*until)),
+        en: format!("This dossier's retention period runs until {until}: it can be erased only after that.");
     VoidAfterPayment => "VOID_AFTER_PAYMENT", "-",
         nl: "Er werd al een betaling bevolen in dit dossier: vernietigen kan niet meer, een terugvordering wel.",
         en: "A payment was already ordered in this dossier: it can no longer be voided; recover instead.";
@@ -156,6 +172,16 @@ reasons! {
         nl: "Deze persoon is al geregistreerd met andere gegevens: verbeter de naam of de contactgegevens.",
         en: "This person is already recorded with other details: correct the name or the contact details.";
     /// Nothing is recorded about a person whose data was erased.
+    /// A person's data is erased only once every dossier naming them may lose it.
+    PersonKeptForDossier { dossier: DossierId, until: Option<NaiveDate> } => "PERSON_KEPT_FOR_DOSSIER", "D-03",
+        nl: match until {
+            Some(until) => format!("Deze persoon staat in dossier {dossier}, dat bewaard blijft tot {}: wissen kan pas daarna.", dutch_date(*until)),
+            None => format!("Deze persoon staat in dossier {dossier}, dat nog niet is afgesloten: de gegevens moeten bewaard blijven."),
+        },
+        en: match until {
+            Some(until) => format!("This person is named in dossier {dossier}, which is kept until {until}: they can be erased only after that."),
+            None => format!("This person is named in dossier {dossier}, which is not closed yet: their data must be kept."),
+        };
     PersonErased => "PERSON_ERASED", "-",
         nl: "De gegevens van deze persoon zijn gewist: er kan niets meer over deze persoon worden geregistreerd.",
         en: "This person's data was erased: nothing more can be recorded about them.";

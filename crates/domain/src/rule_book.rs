@@ -101,6 +101,9 @@ coded_enum! {
         /// First agreement start from which VAPH accepts PVB agreements for collective support from
         /// registered ouderinitiatieven only (V-02).
         ParentInitiativeRegistrationRequiredFrom = "ouderinitiatief.registration_required_from",
+        /// Years a closed dossier's personal data is kept before it may be erased (D-03: the
+        /// evidence is kept this long), counted from the day the dossier closed.
+        RetentionYearsAfterClosure = "retention.years_after_closure",
     }
 }
 
@@ -128,7 +131,7 @@ impl Parameter {
             | P::PabOtherCostsMaxPercent
             | P::CovidPvbManagementCostsPercent => ValueKind::Percent,
             P::CostLateExceptionReasons => ValueKind::Codes,
-            P::CostLateExceptionMaxYears => ValueKind::Years,
+            P::CostLateExceptionMaxYears | P::RetentionYearsAfterClosure => ValueKind::Years,
             P::CovidExtraChargesFreeze => ValueKind::Period,
             P::PaymentTermDays
             | P::SettlementEvidencePeriodDays

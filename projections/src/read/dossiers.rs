@@ -146,11 +146,17 @@ impl DossierReadModel for Dossiers {
         event: &RecordedEvent,
         changes: &mut RowChanges,
     ) {
-        let person = folded.state.person.as_ref();
+        let erased = folded.state.erased_on.is_some();
+        // Once erased, the row keeps the dossier and its figures, never the person's data.
+        let person = folded.state.person.as_ref().filter(|_| !erased);
         let summary = Summary {
             dossier: folded.dossier.to_owned(),
-            person: person.map(|p| p.id),
-            insz: person.map(|p| p.insz.expose_digits().to_owned()),
+            person: folded.state.subject.map(|(_, person)| person),
+            insz: if erased {
+                Some(domain::personal_data::ERASED.to_owned())
+            } else {
+                person.map(|p| p.insz.expose_digits().to_owned())
+            },
             dossier_name: person
                 .and_then(|p| p.name.as_ref())
                 .map(|n| (n.family_name.clone(), n.given_names.clone())),

@@ -176,8 +176,8 @@ pub fn pab_case(history: &mut History, year: i32, annual: &str) -> Case {
         PersonRegistered {
             dossier: case.dossier,
             person: case.person,
-            insz: Insz::parse(INSZ).unwrap(),
-            birth_date: date(2010, 3, 1),
+            insz: Some(Insz::parse(INSZ).unwrap()),
+            birth_date: Some(date(2010, 3, 1)),
             birth_date_from_insz: false,
         },
     );

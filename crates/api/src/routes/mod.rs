@@ -44,6 +44,7 @@ route_table! {
         persons::command => WRITERS,
         persons::show => EVERYONE,
         persons::of_dossier => EVERYONE,
+        persons::erasure_due => WRITERS,
 
         reads::search => EVERYONE,
         reads::summary => EVERYONE,

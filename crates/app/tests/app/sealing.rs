@@ -244,3 +244,105 @@ async fn a_retried_append_seals_to_the_same_bytes() {
     assert_eq!(first, retried);
     assert_eq!(raw.read_stream(&stream, 0, 10).await.unwrap().len(), 1);
 }
+
+/// A dossier is erased with its person once its retention period has ended, never before: its
+/// INSZ and birth date leave the store's readable bytes, its figures and chain stay, and the
+/// erasure queue lists it until then.
+#[tokio::test]
+async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period() {
+    use domain::dossier::{DossierCommand, RegisterPerson, VoidDossier};
+    let t = sealed_service().await;
+    let insz = domain::examples::insz(d(2012, 5, 14), 3);
+    let digits = insz.expose_digits().to_owned();
+    let dossier = domain::DossierId::from_uuid(Uuid::now_v7());
+    let (actor, write) = staff();
+    let (opened, _) = t
+        .service
+        .open_dossier(
+            &RegisterPerson {
+                dossier,
+                person: PersonId::from_uuid(Uuid::now_v7()),
+                insz,
+                birth_date: None,
+            },
+            Some(("Peeters", "Lotte")),
+            actor,
+            d(2019, 9, 1),
+            &write,
+        )
+        .await
+        .unwrap();
+    let person = opened.state.person.unwrap().id;
+    let (actor, write) = staff();
+    t.service
+        .dossier_command(
+            dossier,
+            &DossierCommand::VoidDossier(VoidDossier {
+                reason: "geopend voor de verkeerde persoon".into(),
+            }),
+            actor,
+            d(2019, 9, 2),
+            &write,
+            None,
+        )
+        .await
+        .unwrap();
+    let erase = PersonCommand::Erase(ErasePersonData {
+        basis: ErasureBasis::RetentionEnded,
+    });
+
+    // Within the retention period (7 years from the day it closed): kept, and not yet due.
+    assert!(
+        t.service
+            .erasure_due(d(2026, 9, 2))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (actor, write) = staff();
+    let kept = t
+        .service
+        .person_command(person, &erase, actor, d(2026, 9, 2), &write)
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{kept:?}").contains("PersonKeptForDossier"),
+        "{kept:?}"
+    );
+    assert!(every_byte(t.sealed.as_ref()).await.contains(&digits));
+    assert!(!every_byte(t.raw.as_ref()).await.contains(&digits));
+
+    let due = t.service.erasure_due(d(2026, 9, 3)).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].person, due[0].dossier, due[0].retention_until),
+        (person, dossier, d(2026, 9, 2))
+    );
+    let before = verify_store(t.sealed.as_ref(), None, |_| {}).await.unwrap();
+    let (actor, write) = staff();
+    t.service
+        .person_command(person, &erase, actor, d(2026, 9, 3), &write)
+        .await
+        .unwrap();
+
+    // Read through the keys: the INSZ and the name are gone, the subject stays.
+    let read = every_byte(t.sealed.as_ref()).await;
+    assert!(!read.contains(&digits) && !read.contains("Lotte"), "{read}");
+    assert!(read.contains("\"insz\":\"gewist\""));
+    let fresh = Service::new(t.sealed.clone(), 100);
+    let (state, _) = fresh.dossier(dossier).await.unwrap();
+    assert_eq!(state.subject.map(|(_, p)| p), Some(person));
+    assert!(state.person.is_none());
+    assert_eq!(state.erased_on, Some(d(2026, 9, 3)));
+    assert!(
+        t.service
+            .erasure_due(d(2026, 9, 4))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let after = verify_store(t.sealed.as_ref(), Some(&before.digest_list()), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(after.events, before.events + 2, "one erasure per stream");
+}

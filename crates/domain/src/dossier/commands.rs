@@ -23,6 +23,7 @@ pub enum DossierCommand {
     CorrectBirthDate(CorrectBirthDate),
     RecordDeath(RecordDeath),
     VoidDossier(VoidDossier),
+    EraseDossierData(EraseDossierData),
     CorrectInsz(CorrectInsz),
     AssignLegalRepresentative(AssignLegalRepresentative),
     EndLegalRepresentative(EndLegalRepresentative),
@@ -136,6 +137,14 @@ pub struct CorrectInsz {
 #[serde(deny_unknown_fields)]
 pub struct VoidDossier {
     pub reason: String,
+}
+
+/// Erase the dossier's personal data once its retention period has ended (the application
+/// issues it when its person's data is erased).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EraseDossierData {
+    pub basis: crate::persons::ErasureBasis,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -301,10 +301,12 @@ pub enum Suspicion {
 pub struct PersonRegistered {
     pub dossier: DossierId,
     pub person: PersonId,
-    /// Rijksregisternummer / INSZ (never logged).
-    pub insz: Insz,
-    /// Birth date (from the command, or derived from the INSZ).
-    pub birth_date: NaiveDate,
+    /// Rijksregisternummer / INSZ (never logged). Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub insz: Option<Insz>,
+    /// Birth date (from the command, or derived from the INSZ). Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub birth_date: Option<NaiveDate>,
     /// True when the birth date was derived from the INSZ.
     pub birth_date_from_insz: bool,
 }
@@ -312,10 +314,12 @@ pub struct PersonRegistered {
 /// A wrong birth date was corrected (compensating event; the original stays in the stream).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BirthDateCorrected {
-    /// The birth date as recorded before.
-    pub previous: NaiveDate,
-    /// The correct birth date.
-    pub corrected: NaiveDate,
+    /// The birth date as recorded before. Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub previous: Option<NaiveDate>,
+    /// The correct birth date. Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub corrected: Option<NaiveDate>,
     /// Why, e.g. the evidence that showed the error.
     pub reason: String,
 }
@@ -342,12 +346,31 @@ pub struct PersonDeceased {
 /// A mistyped INSZ was corrected; the person index now knows the person by the corrected one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InszCorrected {
-    /// The INSZ as it was recorded.
-    pub previous_insz: Insz,
-    /// The INSZ as it should have been.
-    pub corrected_insz: Insz,
+    /// The INSZ as it was recorded. Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub previous_insz: Option<Insz>,
+    /// The INSZ as it should have been. Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub corrected_insz: Option<Insz>,
     /// Why, e.g. the document it was checked against.
     pub reason: String,
+}
+
+/// The dossier's personal data was erased after its retention period (crypto-shredding): the
+/// key it was sealed with is destroyed, so its INSZ, birth date, account, workers and free text
+/// read "gewist" from now on, while its figures (budgets, claims, payments) stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DossierDataErased {
+    /// The legal basis of the erasure.
+    pub basis: crate::persons::ErasureBasis,
+    /// The day it was erased.
+    pub erased_on: NaiveDate,
+    /// The day the dossier closed.
+    pub closed_on: NaiveDate,
+    /// The last day of the retention period.
+    pub retention_until: NaiveDate,
+    /// The retention parameter version applied.
+    pub rules_applied: Vec<AppliedParameter>,
 }
 
 /// The dossier was opened by mistake and voided: nothing more is decided in it, its history
@@ -394,7 +417,9 @@ pub struct BudgetHolderDesignated {
 /// The dedicated budget account was registered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BudgetAccountRegistered {
-    pub iban: Iban,
+    /// The account number. Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub iban: Option<Iban>,
     /// The person in whose name the account is.
     pub account_holder: PersonId,
     pub relation: AccountHolderRelation,
@@ -405,8 +430,12 @@ pub struct BudgetAccountRegistered {
 /// A wrong IBAN was corrected (compensating event).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BudgetAccountCorrected {
-    pub previous: Iban,
-    pub corrected: Iban,
+    /// The account number as recorded. Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub previous: Option<Iban>,
+    /// The correct account number. Sealed; absent once erased.
+    #[serde(deserialize_with = "crate::personal_data::erasable")]
+    pub corrected: Option<Iban>,
     /// Why, e.g. the evidence that showed the error.
     pub reason: String,
 }
@@ -606,7 +635,8 @@ pub struct AgreementRegistered {
     pub care_relation: CareRelation,
     /// Present for a COVID-19 agreement.
     pub covid: Option<CovidBasis>,
-    /// The worker, when a natural person works under the agreement.
+    /// The worker, when a natural person works under the agreement. Sealed; absent once erased.
+    #[serde(default, deserialize_with = "crate::personal_data::erasable")]
     pub worker: Option<Worker>,
     /// Day both parties signed (required for an IDO). Absent in events stored before this field.
     #[serde(default)]
@@ -616,8 +646,8 @@ pub struct AgreementRegistered {
     #[serde(default)]
     pub emergency: bool,
     /// The other party's rijksregisternummer or ondernemingsnummer. Absent in events
-    /// stored before this field.
-    #[serde(default)]
+    /// stored before this field. Sealed; absent once erased.
+    #[serde(default, deserialize_with = "crate::personal_data::erasable")]
     pub party_identification: Option<PartyIdentification>,
     /// Duration and notice rules (duur en opzegregeling, A-05). Absent in events stored before
     /// this field.
@@ -1592,6 +1622,7 @@ crate::event::event_enum! {
         PersonNameRecorded = 1,
         PersonDeceased = 1,
         DossierVoided = 1,
+        DossierDataErased = 1,
         InszCorrected = 1,
         LegalRepresentativeAssigned = 1,
         LegalRepresentativeEnded = 1,

@@ -29,13 +29,15 @@ pub(super) fn migrate(
         return Err(Reason::MigrationEmpty.into());
     }
     // Who the person is (registration, INSZ) is kept in step with the person index, which a
-    // migration does not write; a void would keep its index claim.
+    // migration does not write; a void would keep its index claim; an erasure destroys a key,
+    // which only the erasure decision may do.
     if command.facts.iter().any(|fact| {
         matches!(
             fact,
             DossierEvent::PersonRegistered(_)
                 | DossierEvent::InszCorrected(_)
                 | DossierEvent::DossierVoided(_)
+                | DossierEvent::DossierDataErased(_)
         )
     }) {
         return Err(Reason::MigrationCannotRegister.into());

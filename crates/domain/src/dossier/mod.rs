@@ -28,6 +28,7 @@ mod migration;
 mod money;
 mod money_state;
 mod person;
+pub mod retention;
 mod roles;
 mod schedule;
 mod state;
@@ -96,8 +97,18 @@ pub fn decide(
     use DossierCommand as C;
     // A dossier is opened by registering its person; nothing else may be the first fact of a
     // dossier (the HTTP layer relies on this to answer 404 for a dossier never opened).
+    if state.erased_on.is_some() {
+        return Err(crate::Reason::DossierErased.into());
+    }
+    if state.subject.is_some() && state.person.is_none() {
+        return Err(crate::Reason::PersonalDataUnreadable.into());
+    }
     if state.person.is_none() && !matches!(command, C::RegisterPerson(_)) {
         return Err(crate::Reason::DossierNotOpened.into());
+    }
+    if let C::EraseDossierData(c) = command {
+        // A voided dossier's data is kept as long as any other's, then erased the same way.
+        return retention::erase(c, state, ctx);
     }
     if state.voided_on.is_some() {
         return Err(crate::Reason::DossierVoided.into());
@@ -112,6 +123,7 @@ pub fn decide(
         C::CorrectBirthDate(c) => person::correct_birth_date(c, state, ctx),
         C::RecordDeath(c) => person::record_death(c, state, ctx),
         C::VoidDossier(c) => person::void_dossier(c, state, ctx),
+        C::EraseDossierData(c) => retention::erase(c, state, ctx),
         C::CorrectInsz(c) => person::correct_insz(c, state, ctx),
         C::AssignLegalRepresentative(c) => person::assign_representative(c, state, ctx),
         C::EndLegalRepresentative(c) => person::end_representative(c, state, ctx),

@@ -28,8 +28,8 @@ pub(super) fn register(command: &RegisterPerson, state: &Dossier, ctx: &Context<
         PersonRegistered {
             dossier: command.dossier,
             person: command.person,
-            insz: command.insz.clone(),
-            birth_date,
+            insz: Some(command.insz.clone()),
+            birth_date: Some(birth_date),
             birth_date_from_insz: from_insz,
         }
         .into(),
@@ -63,8 +63,8 @@ pub(super) fn correct_insz(command: &CorrectInsz, state: &Dossier, ctx: &Context
     }
     Ok(vec![
         InszCorrected {
-            previous_insz: person.insz.clone(),
-            corrected_insz: command.corrected.clone(),
+            previous_insz: Some(person.insz.clone()),
+            corrected_insz: Some(command.corrected.clone()),
             reason: command.reason.clone(),
         }
         .into(),
@@ -90,8 +90,8 @@ pub(super) fn correct_birth_date(
     }
     Ok(vec![
         BirthDateCorrected {
-            previous: person.birth_date,
-            corrected: command.corrected,
+            previous: Some(person.birth_date),
+            corrected: Some(command.corrected),
             reason: command.reason.clone(),
         }
         .into(),
@@ -305,7 +305,7 @@ pub(super) fn register_account(
     )?;
     Ok(vec![
         BudgetAccountRegistered {
-            iban: command.iban.clone(),
+            iban: Some(command.iban.clone()),
             account_holder: command.account_holder,
             relation: command.relation.clone(),
             registered_on: command.registered_on,
@@ -327,8 +327,8 @@ pub(super) fn correct_account(
     }
     Ok(vec![
         BudgetAccountCorrected {
-            previous: account.iban.clone(),
-            corrected: command.corrected.clone(),
+            previous: Some(account.iban.clone()),
+            corrected: Some(command.corrected.clone()),
             reason: command.reason.clone(),
         }
         .into(),

@@ -78,8 +78,8 @@ impl Dossier {
             Some(_) => {}
             None => persons.push((person, vec![role])),
         };
-        if let Some(person) = &self.person {
-            give(person.id, PersonRole::Subject);
+        if let Some((_, person)) = self.subject {
+            give(person, PersonRole::Subject);
         }
         let (current, ended): (Vec<_>, Vec<_>) = self
             .representations

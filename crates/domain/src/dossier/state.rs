@@ -173,9 +173,14 @@ pub struct Combination {
 /// Everything a dossier knows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dossier {
+    /// The person as registered, when their data can be read (not erased, its key at hand).
     pub person: Option<Person>,
+    /// Who the dossier is of, from the registration on, even once their data is erased.
+    pub subject: Option<(DossierId, PersonId)>,
     /// Set when the dossier was voided (opened by mistake): the day.
     pub voided_on: Option<NaiveDate>,
+    /// Set when the dossier's personal data was erased: the day.
+    pub erased_on: Option<NaiveDate>,
     pub representations: Vec<Representation>,
     pub holder: Option<PersonId>,
     pub account: Option<BudgetAccount>,
@@ -375,18 +380,22 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
     use DossierEvent as E;
     match event {
         E::PersonRegistered(e) => {
-            state.person = Some(Person {
-                dossier: e.dossier,
-                id: e.person,
-                insz: e.insz.clone(),
-                birth_date: e.birth_date,
-                date_of_death: None,
-                name: None,
-            });
+            state.subject = Some((e.dossier, e.person));
+            // Erased (or its key not at hand): the person is known by id only.
+            if let (Some(insz), Some(birth_date)) = (&e.insz, e.birth_date) {
+                state.person = Some(Person {
+                    dossier: e.dossier,
+                    id: e.person,
+                    insz: insz.clone(),
+                    birth_date,
+                    date_of_death: None,
+                    name: None,
+                });
+            }
         }
         E::BirthDateCorrected(e) => {
-            if let Some(person) = state.person.as_mut() {
-                person.birth_date = e.corrected;
+            if let (Some(person), Some(corrected)) = (state.person.as_mut(), e.corrected) {
+                person.birth_date = corrected;
             }
         }
         E::PersonNameRecorded(e) => {
@@ -396,10 +405,11 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
         }
         E::DossierVoided(e) => state.voided_on = Some(e.voided_on),
         E::InszCorrected(e) => {
-            if let Some(person) = state.person.as_mut() {
-                person.insz = e.corrected_insz.clone();
+            if let (Some(person), Some(corrected)) = (state.person.as_mut(), &e.corrected_insz) {
+                person.insz = corrected.clone();
             }
         }
+        E::DossierDataErased(e) => state.erased_on = Some(e.erased_on),
         E::PersonDeceased(e) => {
             if let Some(person) = state.person.as_mut() {
                 person.date_of_death = Some(e.date_of_death);
@@ -420,16 +430,16 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
         }
         E::BudgetHolderDesignated(e) => state.holder = Some(e.holder),
         E::BudgetAccountRegistered(e) => {
-            state.account = Some(BudgetAccount {
-                iban: e.iban.clone(),
+            state.account = e.iban.as_ref().map(|iban| BudgetAccount {
+                iban: iban.clone(),
                 account_holder: e.account_holder,
                 relation: e.relation.clone(),
                 proxy_must_change: false,
             });
         }
         E::BudgetAccountCorrected(e) => {
-            if let Some(account) = state.account.as_mut() {
-                account.iban = e.corrected.clone();
+            if let (Some(account), Some(corrected)) = (state.account.as_mut(), &e.corrected) {
+                account.iban = corrected.clone();
             }
         }
         E::BudgetAccountProxyChanged(e) => {

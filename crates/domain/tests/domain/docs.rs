@@ -39,7 +39,7 @@ fn the_generated_events_doc_lists_every_event_type_with_its_version() {
             "{event_type} missing from docs/events.md"
         );
     }
-    assert!(markdown.contains("| `insz` | [Insz](#insz) | yes |"));
+    assert!(markdown.contains("| `insz` | [Insz](#insz) or null | no |"));
     assert!(markdown.contains("### `Insz`"));
     let undocumented: Vec<&str> = markdown
         .lines()

@@ -89,8 +89,8 @@ fn a_migration_needs_an_opened_dossier_a_source_and_a_fact_and_never_registers()
     let registration = PersonRegistered {
         dossier: DOSSIER,
         person: MOTHER,
-        insz: insz_born(d(1985, 3, 2)),
-        birth_date: d(1985, 3, 2),
+        insz: Some(insz_born(d(1985, 3, 2))),
+        birth_date: Some(d(1985, 3, 2)),
         birth_date_from_insz: true,
     };
     opened()
@@ -99,8 +99,8 @@ fn a_migration_needs_an_opened_dossier_a_source_and_a_fact_and_never_registers()
         .then_rejected("MIGRATION_CANNOT_REGISTER");
     let recorded = opened().world.dossier.person.unwrap().insz;
     let correction = InszCorrected {
-        previous_insz: recorded,
-        corrected_insz: insz_born(d(1985, 3, 2)),
+        previous_insz: Some(recorded),
+        corrected_insz: Some(insz_born(d(1985, 3, 2))),
         reason: "uit het vorige systeem".into(),
     };
     opened()

@@ -1,6 +1,8 @@
 //! Persons, legal representatives, the budgethouder and the budget account.
 
 use domain::dossier::*;
+use domain::persons::ErasureBasis;
+use domain::testing::given;
 use domain::*;
 
 use crate::fixtures::*;
@@ -13,8 +15,8 @@ fn registering_a_person_derives_the_birth_date_from_the_insz() {
         .then_events(vec![dossier_event(PersonRegistered {
             dossier: DOSSIER,
             person: CHILD,
-            insz: insz_born(birth),
-            birth_date: birth,
+            insz: Some(insz_born(birth)),
+            birth_date: Some(birth),
             birth_date_from_insz: true,
         })]);
 }
@@ -346,8 +348,8 @@ fn a_wrong_birth_date_is_corrected_by_a_compensating_event_with_a_reason() {
     let after = scenario
         .when(correct("geboorteakte toont 16/06/2010"))
         .then_events(vec![dossier_event(BirthDateCorrected {
-            previous: d(2010, 6, 15),
-            corrected: d(2010, 6, 16),
+            previous: Some(d(2010, 6, 15)),
+            corrected: Some(d(2010, 6, 16)),
             reason: "geboorteakte toont 16/06/2010".into(),
         })]);
     after
@@ -376,8 +378,8 @@ fn a_wrong_iban_is_corrected_by_a_compensating_event_with_a_reason() {
     scenario
         .when(command("typfout in formulier", &corrected))
         .then_events(vec![dossier_event(BudgetAccountCorrected {
-            previous: iban(),
-            corrected,
+            previous: Some(iban()),
+            corrected: Some(corrected),
             reason: "typfout in formulier".into(),
         })]);
 }
@@ -502,4 +504,80 @@ fn a_mistyped_insz_is_corrected_by_staff_with_a_reason() {
         .then_rejected("NOT_AUTHORISED");
     let corrected = scenario.after(correct(right.clone(), "rijksregister nagekeken"));
     assert_eq!(corrected.world.dossier.person.unwrap().insz, right);
+}
+
+fn erase(basis: ErasureBasis) -> DossierCommand {
+    DossierCommand::EraseDossierData(EraseDossierData { basis })
+}
+
+#[test]
+fn d03_a_dossier_is_erased_only_once_closed_and_after_its_retention_period() {
+    let open = child_with_started_pab().by(staff()).today(d(2040, 1, 1));
+    open.clone()
+        .when(erase(ErasureBasis::RetentionEnded))
+        .then_rejected("DOSSIER_NOT_CLOSED");
+    let voided = child_with_started_pab()
+        .by(staff())
+        .today(d(2020, 3, 2))
+        .after(void("geopend voor de verkeerde persoon"));
+    assert_eq!(
+        retention::closed_on(&voided.world.dossier),
+        Some(d(2020, 3, 2))
+    );
+    let refused = voided
+        .clone()
+        .today(d(2027, 3, 2))
+        .when(erase(ErasureBasis::ErasureRequest))
+        .then_rejected("RETENTION_NOT_ENDED");
+    assert!(refused.message_nl().contains("02/03/2027"), "{refused}");
+    voided
+        .clone()
+        .by(Actor::System)
+        .today(d(2027, 3, 3))
+        .when(erase(ErasureBasis::RetentionEnded))
+        .then_rejected("NOT_AUTHORISED");
+    let (events, erased) = voided
+        .today(d(2027, 3, 3))
+        .when(erase(ErasureBasis::RetentionEnded))
+        .then_accepted();
+    let [Event::Dossier(DossierEvent::DossierDataErased(e))] = events.as_slice() else {
+        panic!("expected one erasure, got {events:?}");
+    };
+    assert_eq!(
+        (e.closed_on, e.retention_until, e.erased_on),
+        (d(2020, 3, 2), d(2027, 3, 2), d(2027, 3, 3))
+    );
+    assert_eq!(
+        e.rules_applied[0].parameter,
+        rule_book::Parameter::RetentionYearsAfterClosure
+    );
+    erased
+        .when(erase(ErasureBasis::RetentionEnded))
+        .then_rejected("DOSSIER_ERASED");
+}
+
+/// What a store hands back once the key is gone: the mark where the INSZ and birth date were.
+#[test]
+fn a_registration_whose_personal_data_is_unreadable_keeps_the_subject_and_decides_nothing() {
+    let dossier = DossierId::from_uuid(uuid::Uuid::from_u128(7));
+    let person = PersonId::from_uuid(uuid::Uuid::from_u128(8));
+    let stored = serde_json::json!({
+        "dossier": dossier, "person": person,
+        "insz": personal_data::ERASED, "birth_date": personal_data::ERASED,
+        "birth_date_from_insz": true,
+    });
+    let registered: PersonRegistered = serde_json::from_value(stored).unwrap();
+    assert_eq!(
+        (registered.insz.clone(), registered.birth_date),
+        (None, None)
+    );
+    let scenario = given([dossier_event(registered)]).by(staff());
+    assert_eq!(scenario.world.dossier.subject, Some((dossier, person)));
+    assert!(scenario.world.dossier.person.is_none());
+    scenario
+        .when(DossierCommand::CorrectBirthDate(CorrectBirthDate {
+            corrected: d(2010, 6, 16),
+            reason: "geboorteakte".into(),
+        }))
+        .then_rejected("PERSONAL_DATA_UNREADABLE");
 }

@@ -205,11 +205,14 @@ fn two_instances_share_the_writes_and_one_runs_the_read_models_until_it_is_kille
     let rebuilt = PostgresUrl::parse(&rebuilt_url).unwrap();
     let rebuilt_schema = rebuilt.read_schema();
     db.runtime.block_on(async {
-        let store: Arc<dyn EventStore> = Arc::new(
+        // The log as the service reads it: personal data opened with the store's own keys.
+        let raw = Arc::new(
             store_postgres::PostgresStore::connect(&schema_url)
                 .await
                 .unwrap(),
         );
+        let keys = app::Keyring::new(raw.clone());
+        let store: Arc<dyn EventStore> = Arc::new(app::SealedStore::new(raw, Arc::new(keys)));
         let sink = Arc::new(PostgresSink::connect(&rebuilt).await.unwrap());
         Runner::new(store, sink)
             .rebuild(&mut projections::read::all(), |_| {})
