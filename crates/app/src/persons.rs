@@ -71,12 +71,7 @@ impl Service {
         write: &WriteContext,
     ) -> Result<Identified, CommandError> {
         let (rule_book, registry) = self.context_states().await?;
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         let mut command = command.clone();
         let asked = PersonCommand::Identify(command.clone());
         persons::decide(&asked, &PersonRecord::default(), &ctx).map_err(ExecuteError::Rejected)?;
@@ -214,12 +209,7 @@ impl Service {
             && let Some(born) = identity.birth_date
         {
             let (rule_book, registry) = self.context_states().await?;
-            let ctx = Context {
-                today,
-                actor,
-                rule_book: &rule_book,
-                registry: &registry,
-            };
+            let ctx = Context::new(today, actor, &rule_book, &registry);
             let key = self.person_index_key(today).await?;
             let name_index =
                 name_index_id(&key, &corrected.family_name, &corrected.given_names, born);
@@ -248,12 +238,7 @@ impl Service {
     ) -> Result<Identified, CommandError> {
         let command = PersonCommand::CorrectInsz(correct.clone());
         let (rule_book, registry) = self.context_states().await?;
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         let (current, _) = self.person(person).await?;
         persons::decide(&command, &current, &ctx).map_err(ExecuteError::Rejected)?;
         let key = self.person_index_key(today).await?;
@@ -313,12 +298,7 @@ impl Service {
     ) -> Result<Identified, CommandError> {
         let command = PersonCommand::Erase(erase.clone());
         let (rule_book, registry) = self.context_states().await?;
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         let (current, _) = self.person(person).await?;
         persons::decide(&command, &current, &ctx).map_err(ExecuteError::Rejected)?;
         let naming = self.dossiers_naming(person).await?;
@@ -356,12 +336,7 @@ impl Service {
     /// When the store fails or an event cannot be read.
     pub async fn erasure_due(&self, today: NaiveDate) -> Result<Vec<ErasureDue>, CommandError> {
         let (rule_book, registry) = self.context_states().await?;
-        let ctx = Context {
-            today,
-            actor: Actor::System,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, Actor::System, &rule_book, &registry);
         let mut due = Vec::new();
         for dossier in self.dossier_ids().await? {
             let (state, _) = self.dossier(dossier).await?;

@@ -120,12 +120,7 @@ impl Service {
         required: Option<Option<u64>>,
     ) -> Result<Executed<D::State>, CommandError> {
         let (rule_book, registry) = self.context_states().await?;
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         self.execute_in::<D>(id, command, &ctx, write, required)
             .await
     }
@@ -264,12 +259,7 @@ impl Service {
             Prechecked::Recorded(first) => return Ok(first),
             Prechecked::Accepted(states) => states,
         };
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         let Some(person) = current.person.as_ref() else {
             return Err(ExecuteError::Rejected(
                 domain::Reason::DossierNotOpened.into(),
@@ -333,12 +323,7 @@ impl Service {
                 return;
             }
         };
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         let index = person_index_id(&key, &person.insz);
         self.release_claim(
             &index,
@@ -374,12 +359,7 @@ impl Service {
         }
         let (rule_book, registry) = self.context_states().await?;
         let (current, _) = self.dossier(dossier).await?;
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         domain::dossier::decide(command, &current, &ctx).map_err(ExecuteError::Rejected)?;
         Ok(Prechecked::Accepted((current, rule_book, registry)))
     }
@@ -456,12 +436,7 @@ impl Service {
             Prechecked::Recorded(first) => return Ok(first),
             Prechecked::Accepted(states) => states,
         };
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &rule_book,
-            registry: &registry,
-        };
+        let ctx = Context::new(today, actor, &rule_book, &registry);
         let index = person_index_id(&self.person_index_key(today).await?, &registration.insz);
         // A person the INSZ already names (a parent now applying themselves) keeps their id.
         let (indexed, _) = self.load::<PersonIndexStream>(&index).await?;

@@ -118,3 +118,19 @@ pub struct Context<'a> {
     pub rule_book: &'a RuleBook,
     pub registry: &'a registry::Registry,
 }
+
+impl<'a> Context<'a> {
+    pub fn new(
+        today: NaiveDate,
+        actor: Actor,
+        rule_book: &'a RuleBook,
+        registry: &'a registry::Registry,
+    ) -> Self {
+        Self {
+            today,
+            actor,
+            rule_book,
+            registry,
+        }
+    }
+}
