@@ -280,7 +280,7 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Store(StoreCommand::Copy { args }) => cmd::copy::run(&args).await,
         Command::Export { store, args } => {
             // An export carries the log as stored: personal data stays sealed.
-            cmd::export::export(open_raw(&store.store).await?.events, &args).await
+            cmd::export::export(open_raw(&store.store).await?, &args).await
         }
         Command::Import { store, args } => cmd::export::import(&store.store, &args).await,
         Command::Rebuild { store, args } => {

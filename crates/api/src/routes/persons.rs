@@ -310,9 +310,8 @@ pub async fn of_dossier(
 /// ago than its retention period.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErasureDueBody {
+    /// The person (their name is beside it, as `person_name`).
     pub person: Uuid,
-    /// The person's name, masked as the reader may see it.
-    pub name: String,
     pub dossier: Uuid,
     /// The day the dossier closed, as 31/12/2020.
     pub closed_on: String,
@@ -329,13 +328,10 @@ pub async fn erasure_due(
     Extension(principal): Extension<Principal>,
 ) -> Result<Response, ApiError> {
     let due = state.service.erasure_due(state.today()).await?;
-    let mut rows = Vec::with_capacity(due.len());
-    for entry in due {
-        let (record, _) = state.service.person(entry.person).await?;
-        let name = PersonBody::of(entry.person, &record).name;
-        rows.push(ErasureDueBody {
+    let rows: Vec<_> = due
+        .into_iter()
+        .map(|entry| ErasureDueBody {
             person: entry.person.as_uuid(),
-            name,
             dossier: entry.dossier.as_uuid(),
             closed_on: domain::values::dutch_date(entry.closed_on),
             retention_until: domain::values::dutch_date(entry.retention_until),
@@ -345,8 +341,8 @@ pub async fn erasure_due(
                 href: format!("/api/persons/{}/commands", entry.person.as_uuid()),
                 title_nl: "Gegevens wissen (bewaartermijn verstreken)",
             }],
-        });
-    }
+        })
+        .collect();
     crate::access_log::record(&state, &principal, None, "erasure queue").await?;
     Ok(answer(&state, &principal, Showing::List, rows).await)
 }

@@ -29,15 +29,14 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use event_store::copy::LogReader;
 use event_store::verify::ChainVerifier;
 use event_store::{
-    EventHash, EventStore, Position, ReadPages, RecordedEvent, StoreError, StreamName,
-    truncate_to_micros,
+    EventHash, EventStore, KEY_LEN, KeyRecord, KeyState, KeyStore, Position, ReadPages,
+    RecordedEvent, StoreError, StreamName, truncate_to_micros,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -54,6 +53,11 @@ pub struct ExportArgs {
     /// when complete).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also write the keys the personal data is sealed with into this file (readable by its
+    /// owner only). Kept apart from the export, so the log can travel without them; without
+    /// it the export's personal data reads "sleutel ontbreekt" wherever it is imported.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,9 +65,98 @@ pub struct ImportArgs {
     /// A file written by `dossier export`.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// The keys file written by `dossier export --keys`: imported first, so the imported
+    /// personal data reads. A key destroyed in the store stays destroyed.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
     /// Events per import call. Each call is one transaction in SQLite and PostgreSQL.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub batch: u64,
+}
+
+/// One line of a keys file: a subject's key, or the time it was destroyed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyLine {
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    destroyed_at: Option<DateTime<Utc>>,
+}
+
+impl KeyLine {
+    fn of(record: &KeyRecord) -> Option<Self> {
+        let (key, destroyed_at) = match &record.state {
+            KeyState::Absent => return None,
+            KeyState::Live(key) => (Some(hex_encode(key)), None),
+            KeyState::Destroyed { at } => (None, Some(*at)),
+        };
+        Some(Self {
+            id: record.id.clone(),
+            key,
+            destroyed_at,
+        })
+    }
+
+    fn into_record(self) -> Result<KeyRecord, String> {
+        let state = match (self.key, self.destroyed_at) {
+            (None, Some(at)) => KeyState::Destroyed { at },
+            (Some(hex), None) => KeyState::Live(
+                hex_decode(&hex)?
+                    .try_into()
+                    .map_err(|_| format!("the key of {} is not {KEY_LEN} bytes", self.id))?,
+            ),
+            _ => return Err(format!("{}: give either key or destroyed_at", self.id)),
+        };
+        Ok(KeyRecord { id: self.id, state })
+    }
+}
+
+/// Writes every key of `keys` to `path`, one JSON line each, readable by its owner only.
+async fn write_keys(keys: &dyn KeyStore, path: &Path) -> anyhow::Result<usize> {
+    let records = keys.export_keys().await.context("cannot read the keys")?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    let mut written = 0;
+    for line in records.iter().filter_map(KeyLine::of) {
+        serde_json::to_writer(&mut out, &line)?;
+        out.write_all(b"\n")?;
+        written += 1;
+    }
+    out.flush()
+        .and_then(|()| out.get_ref().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(written)
+}
+
+/// Reads a keys file; a line that does not read names its number.
+fn read_keys(path: &Path) -> anyhow::Result<Vec<KeyRecord>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str::<KeyLine>(line)
+                .map_err(|e| json_error(&e))
+                .and_then(KeyLine::into_record)
+                .map_err(|why| {
+                    UsageError(format!(
+                        "{} line {}: {why}; nothing was imported",
+                        path.display(),
+                        n + 1
+                    ))
+                    .into()
+                })
+        })
+        .collect()
 }
 
 /// One line of the file.
@@ -215,7 +308,15 @@ fn write_line(out: &mut impl Write, line: &Line) -> std::io::Result<()> {
 
 // Export --------------------------------------------------------------------------------------
 
-pub async fn export(store: Arc<dyn EventStore>, args: &ExportArgs) -> anyhow::Result<Outcome> {
+pub async fn export(
+    store: crate::store_url::RawStore,
+    args: &ExportArgs,
+) -> anyhow::Result<Outcome> {
+    if let Some(path) = &args.keys {
+        let written = write_keys(store.keys.as_ref(), path).await?;
+        eprintln!("export: keys={written} file={}", path.display());
+    }
+    let store = store.events;
     crate::cli_access::record(store.clone(), None, "export").await?;
     let partial = args.out.as_ref().map(|out| {
         let mut name = out.as_os_str().to_owned();
@@ -499,7 +600,16 @@ pub async fn import(store_url: &str, args: &ImportArgs) -> anyhow::Result<Outcom
             return Ok(Outcome::Finding);
         }
     };
-    let store = crate::store_url::open_raw(store_url).await?.events;
+    let keys = args.keys.as_deref().map(read_keys).transpose()?;
+    let raw = crate::store_url::open_raw(store_url).await?;
+    if let Some(keys) = keys {
+        raw.keys
+            .import_keys(&keys)
+            .await
+            .context("cannot write the keys into the store")?;
+        println!("{IMPORT}: {} keys imported", keys.len());
+    }
+    let store = raw.events;
     let mut copy = start(IMPORT, FileReader::open(path)?, store.as_ref(), end.events).await?;
     let batch = usize::try_from(args.batch).unwrap_or(usize::MAX);
     if copy_batches(IMPORT, &mut copy, batch, end.events)

@@ -120,3 +120,114 @@ fn erasing_a_person_keeps_the_digest_and_leaves_no_plaintext_in_the_file() {
     verify(&url, &["--against", before.to_str().unwrap()]);
     assert!(!holds("Vanderstraeten") && !holds("Maastricht"));
 }
+
+/// The family name of `person` as a service over the SQLite store at `path` reads it.
+fn family_name_in(path: &std::path::Path, person: PersonId) -> String {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let raw = store_sqlite::SqliteStore::open(path).unwrap();
+        let keys = Arc::new(raw.keys());
+        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
+            Arc::new(raw),
+            Arc::new(Keyring::new(keys)),
+        ));
+        let (record, _) = Service::new(store, 10).person(person).await.unwrap();
+        record.identity.unwrap().family_name
+    })
+}
+
+/// `export --keys` writes the keys beside the log (owner-only), `import --keys` brings them
+/// in: the imported personal data reads; imported without them it reads "sleutel ontbreekt".
+#[test]
+fn an_export_carries_its_keys_only_where_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.db");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+    let person = PersonId::from_uuid(Uuid::now_v7());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let raw = store_sqlite::SqliteStore::open(&source).unwrap();
+        let keys = Arc::new(raw.keys());
+        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
+            Arc::new(raw),
+            Arc::new(Keyring::new(keys)),
+        ));
+        let service = Service::new(store, 10);
+        service.ensure_rule_book(today).await.unwrap();
+        let (actor, write) = staff();
+        service
+            .identify_person(
+                &IdentifyPerson {
+                    person,
+                    family_name: "Wouters".into(),
+                    given_names: "Jef".into(),
+                    insz: Some(domain::examples::insz(
+                        domain::examples::date(1970, 4, 2),
+                        5,
+                    )),
+                    birth_date: None,
+                    no_insz_reason: None,
+                    contact: Contact::default(),
+                },
+                actor,
+                today,
+                &write,
+            )
+            .await
+            .unwrap();
+    });
+    let export = dir.path().join("log.jsonl");
+    let keys = dir.path().join("keys.jsonl");
+    let run = |args: &[&str]| {
+        let out = super::dossier().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let source_url = format!("sqlite:{}", source.display());
+    run(&[
+        "export",
+        "--store",
+        &source_url,
+        "--out",
+        export.to_str().unwrap(),
+        "--keys",
+        keys.to_str().unwrap(),
+    ]);
+    let exported = std::fs::read_to_string(&export).unwrap();
+    assert!(
+        !exported.contains("Wouters"),
+        "the export holds the ciphertext only"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&keys).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the keys file is for its owner only: {mode:o}"
+        );
+    }
+
+    let with_keys = dir.path().join("with-keys.db");
+    let url = format!("sqlite:{}", with_keys.display());
+    run(&[
+        "import",
+        "--store",
+        &url,
+        "--keys",
+        keys.to_str().unwrap(),
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(family_name_in(&with_keys, person), "Wouters");
+
+    let without_keys = dir.path().join("without-keys.db");
+    let url = format!("sqlite:{}", without_keys.display());
+    run(&["import", "--store", &url, export.to_str().unwrap()]);
+    assert_eq!(
+        family_name_in(&without_keys, person),
+        domain::personal_data::KEY_MISSING
+    );
+}
