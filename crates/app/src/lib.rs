@@ -15,6 +15,7 @@ pub mod models;
 mod persons;
 pub mod sealing;
 mod service;
+mod subject_access;
 
 pub use access::{AccessEntry, IssuedToken, secret_sha256};
 pub use controls::DrawnSample;
@@ -25,3 +26,4 @@ pub use models::{Kind, Runnable};
 pub use persons::{ErasureDue, Identified};
 pub use sealing::{Keyring, SealedStore};
 pub use service::{CommandError, SeedOutcome, Service, TickReport};
+pub use subject_access::{DossierPart, SubjectAccess};

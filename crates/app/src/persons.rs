@@ -358,7 +358,7 @@ impl Service {
 
     /// Every dossier that names `person`, in any role, with its state. Reads the whole log's
     /// dossier list: an erasure is rare, and no index of persons to dossiers is kept.
-    async fn dossiers_naming(
+    pub(crate) async fn dossiers_naming(
         &self,
         person: PersonId,
     ) -> Result<Vec<(domain::DossierId, Dossier)>, CommandError> {

@@ -365,13 +365,21 @@ pub enum Showing {
     /// Anything about many dossiers, or that leaves the service: search results, work queues,
     /// lists, reports, the command line's replay.
     List,
+    /// The export a person asks for of their own data (AVG art. 15, recht op inzage): made by
+    /// staff, recorded in the access log, and complete, so in full.
+    SubjectAccess,
 }
 
 /// The one rule for the INSZ: staff and investigators see it in full on a dossier's own page;
 /// inspectors and administrators, and every list, search result and report, see it masked
-/// (the first six digits, the birth date, then `*****`).
+/// (the first six digits, the birth date, then `*****`). A subject-access export, which staff
+/// make for the person it is about, holds it in full.
 pub fn sees_full_insz(role: Role, showing: Showing) -> bool {
-    showing == Showing::DossierPage && matches!(role, Role::Staff | Role::Investigator)
+    match showing {
+        Showing::DossierPage => matches!(role, Role::Staff | Role::Investigator),
+        Showing::SubjectAccess => role == Role::Staff,
+        Showing::List => false,
+    }
 }
 
 /// Masks every INSZ in a JSON value: each string under a key `insz` or ending in `_insz`

@@ -45,6 +45,8 @@ route_table! {
         persons::show => EVERYONE,
         persons::of_dossier => EVERYONE,
         persons::erasure_due => WRITERS,
+        // The person's own data in full (`Showing::SubjectAccess`): staff make it for them.
+        persons::subject_access => Access::Roles(&[Role::Staff]),
 
         reads::search => EVERYONE,
         reads::summary => EVERYONE,

@@ -346,3 +346,36 @@ pub async fn erasure_due(
     crate::access_log::record(&state, &principal, None, "erasure queue").await?;
     Ok(answer(&state, &principal, Showing::List, rows).await)
 }
+
+#[utoipa::path(get, path = "/api/persons/{person}/subject-access", tag = "persons",
+    params(("person" = Uuid, Path, description = "The person")),
+    responses((status = 200, content_type = "text/plain", body = String, description = "Everything the log holds about the person (AVG art. 15), as a document in Dutch they can read"),
+              (status = 404, body = crate::error::Problem)))]
+pub async fn subject_access(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    Path(person): Path<String>,
+) -> Result<Response, ApiError> {
+    let person = parse_person(&person)?;
+    let access = state.service.subject_access(person).await?;
+    if access.record_events.is_empty() && access.dossiers.is_empty() {
+        return Err(ApiError::not_found(&format!(
+            "persoon {}",
+            person.as_uuid()
+        )));
+    }
+    crate::access_log::record(&state, &principal, None, "subject access export").await?;
+    let mut response = Response::new(access.to_text_nl(state.today()).into());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    if let Ok(disposition) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"inzage-{}.txt\"",
+        person.as_uuid()
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    Ok(response)
+}

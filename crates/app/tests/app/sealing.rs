@@ -312,6 +312,20 @@ async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period()
     assert!(every_byte(t.sealed.as_ref()).await.contains(&digits));
     assert!(!every_byte(t.raw.as_ref()).await.contains(&digits));
 
+    // The subject-access export holds what the log knows: the person's record and dossier.
+    let access = t.service.subject_access(person).await.unwrap();
+    assert_eq!(access.dossiers.len(), 1);
+    let document = access.to_text_nl(d(2026, 9, 2));
+    for expected in [
+        "Persoon: Lotte Peeters",
+        "persoon met een handicap",
+        digits.as_str(),
+        "geopend voor de verkeerde persoon",
+        "02/09/2026",
+    ] {
+        assert!(document.contains(expected), "{expected}: {document}");
+    }
+
     let due = t.service.erasure_due(d(2026, 9, 3)).await.unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(
@@ -341,6 +355,17 @@ async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period()
             .unwrap()
             .is_empty()
     );
+    let document = t
+        .service
+        .subject_access(person)
+        .await
+        .unwrap()
+        .to_text_nl(d(2026, 9, 4));
+    assert!(
+        !document.contains(&digits) && !document.contains("Lotte"),
+        "{document}"
+    );
+    assert!(document.contains("insz: gewist"), "{document}");
     let after = verify_store(t.sealed.as_ref(), Some(&before.digest_list()), |_| {})
         .await
         .unwrap();
