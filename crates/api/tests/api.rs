@@ -1,6 +1,8 @@
 //! The HTTP API through its router (no socket): roles × routes, a case end to end, bad input,
 //! idempotency, the public endpoints, and the reads of the read models (`api/reads.rs`).
 
+#[path = "api/e2e.rs"]
+mod e2e;
 #[path = "api/reads.rs"]
 mod reads;
 

@@ -102,7 +102,7 @@ impl World {
             .await
     }
 
-    async fn ok(&self, role: Role, uri: &str) -> Value {
+    pub(crate) async fn ok(&self, role: Role, uri: &str) -> Value {
         let answer = self.get(role, uri).await;
         assert_eq!(answer.status, StatusCode::OK, "GET {uri}: {}", answer.body);
         answer.body
