@@ -11,6 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Actor;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::values::{TokenId, UserId};
 
@@ -186,7 +187,7 @@ pub fn decide(
 ) -> Result<Vec<AccessEvent>, Rejection> {
     if !matches!(actor, Actor::Admin { .. } | Actor::System) {
         return Err(Reason::NotAuthorised {
-            action: "manage users and tokens",
+            action: Action::new("manage users and tokens", "gebruikers en tokens te beheren"),
         }
         .into());
     }

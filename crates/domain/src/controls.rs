@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Context;
 use crate::dossier::{ControlKind, ControlSelection, Dossier, OpenControlCase};
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::values::{BudgetId, ControlId, DossierId, SampleId};
 
@@ -148,7 +149,7 @@ pub fn decide(
     let ControlsCommand::DrawSample(command) = command;
     if !ctx.actor.is_agency() {
         return Err(Reason::NotAuthorised {
-            action: "draw a control sample",
+            action: Action::new("draw a control sample", "een controlesteekproef te trekken"),
         }
         .into());
     }

@@ -13,6 +13,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::values::{DossierId, PersonId};
 use crate::{Actor, Context};
@@ -107,7 +108,7 @@ pub fn decide(
 ) -> Result<Vec<PersonIndexEvent>, Rejection> {
     if !ctx.actor.is_agency() {
         return Err(Reason::NotAuthorised {
-            action: "change the person index",
+            action: Action::new("change the person index", "de persoonsindex te wijzigen"),
         }
         .into());
     }
@@ -166,7 +167,10 @@ pub fn create_key(
 ) -> Result<Vec<PersonIndexEvent>, Rejection> {
     if actor != Actor::System {
         return Err(Reason::NotAuthorised {
-            action: "create the person-index key",
+            action: Action::new(
+                "create the person-index key",
+                "de sleutel van de persoonsindex aan te maken",
+            ),
         }
         .into());
     }
@@ -325,7 +329,7 @@ impl crate::Decider for NameIndexStream {
     ) -> Result<Vec<PersonIndexEvent>, Rejection> {
         if !ctx.actor.is_agency() {
             return Err(Reason::NotAuthorised {
-                action: "change the person index",
+                action: Action::new("change the person index", "de persoonsindex te wijzigen"),
             }
             .into());
         }

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::values::{Insz, PersonId};
 use crate::{Context, Decider};
@@ -365,7 +366,10 @@ type Decision = Result<Vec<PersonEvent>, Rejection>;
 pub fn decide(command: &PersonCommand, state: &PersonRecord, ctx: &Context<'_>) -> Decision {
     if !ctx.actor.is_agency() {
         return Err(Reason::NotAuthorised {
-            action: "record or correct a person",
+            action: Action::new(
+                "record or correct a person",
+                "een persoon te registreren of te verbeteren",
+            ),
         }
         .into());
     }

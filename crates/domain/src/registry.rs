@@ -14,6 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Context;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::{self, AppliedParameter, Parameter};
 use crate::values::OrganisationId;
@@ -155,7 +156,10 @@ pub fn decide(
 ) -> Result<Vec<RegistryEvent>, Rejection> {
     if !ctx.actor.is_agency() {
         return Err(Reason::NotAuthorised {
-            action: "change the organisation registry",
+            action: Action::new(
+                "change the organisation registry",
+                "het register van organisaties te wijzigen",
+            ),
         }
         .into());
     }

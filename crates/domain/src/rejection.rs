@@ -15,6 +15,20 @@ use crate::values::{DossierId, Euro, PersonId, dutch_date};
 /// message needs, its code, its rule id (`-` for a check that is no rule of the brief), and its
 /// Dutch and English messages side by side. A message is a `&str` or a `String`; the variant's
 /// fields are in scope, by reference. Generates [`Reason`], its details and [`CODES`].
+/// What someone was not authorised to do, in both languages of the messages: the English verb
+/// phrase ("void a dossier") and the Dutch one as it follows "om" ("een dossier te vernietigen").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Action {
+    pub en: &'static str,
+    pub nl: &'static str,
+}
+
+impl Action {
+    pub const fn new(en: &'static str, nl: &'static str) -> Self {
+        Self { en, nl }
+    }
+}
+
 macro_rules! reasons {
     ($(
         $(#[$meta:meta])*
@@ -53,9 +67,9 @@ fn message(text: impl Into<String>) -> String {
 
 reasons! {
     // General
-    NotAuthorised { action: &'static str } => "NOT_AUTHORISED", "-",
-        nl: format!("U bent niet bevoegd voor deze handeling ({action})."),
-        en: format!("You are not authorised to {action}.");
+    NotAuthorised { action: Action } => "NOT_AUTHORISED", "-",
+        nl: format!("U bent niet bevoegd om {}.", action.nl),
+        en: format!("You are not authorised to {}.", action.en);
     RuleParameterMissing { parameter: Parameter, on: NaiveDate } => "RULE_PARAMETER_MISSING", "-",
         nl: format!("Het regelboek bevat geen waarde voor {} op {}.", parameter.code(), dutch_date(*on)),
         en: format!("The rule book has no value for {} on {on}.", parameter.code());

@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::values::Euro;
 use crate::{Actor, Context};
@@ -464,7 +465,10 @@ pub fn decide(
 ) -> Result<Vec<RuleParameterPublished>, Rejection> {
     if !matches!(ctx.actor, Actor::Admin { .. } | Actor::System) {
         return Err(Reason::NotAuthorised {
-            action: "publish a rule parameter",
+            action: Action::new(
+                "publish a rule parameter",
+                "een parameter van het regelboek te publiceren",
+            ),
         }
         .into());
     }

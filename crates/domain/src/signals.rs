@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::Actor;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 
 crate::event::event_enum! {
@@ -85,7 +86,10 @@ pub fn decide(
 ) -> Result<Vec<SignalTriageEvent>, Rejection> {
     if !matches!(actor, Actor::Investigator { .. }) {
         return Err(Reason::NotAuthorised {
-            action: "dismiss or escalate a fraud signal",
+            action: Action::new(
+                "dismiss or escalate a fraud signal",
+                "een fraudesignaal af te wijzen of door te zetten",
+            ),
         }
         .into());
     }

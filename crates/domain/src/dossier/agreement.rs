@@ -9,6 +9,7 @@ use super::events::*;
 use super::state::{Agreement, AgreementStatus, Dossier};
 use super::{require_agency, require_holder_or_agency, require_reason};
 use crate::registry::OrganisationKind;
+use crate::rejection::Action;
 use crate::rejection::{AgreementField, Reason, Rejection};
 use crate::rule_book::{self, AppliedParameter, Parameter, ParameterValue};
 use crate::values::{AGE_OF_MAJORITY, Euro};
@@ -102,12 +103,19 @@ fn check_registrar(
                 Ok(())
             } else {
                 Err(Reason::NotAuthorised {
-                    action: "register an agreement for another provider",
+                    action: Action::new(
+                        "register an agreement for another provider",
+                        "een overeenkomst voor een andere zorgaanbieder te registreren",
+                    ),
                 }
                 .into())
             }
         }
-        _ => require_holder_or_agency(state, ctx, "register an agreement"),
+        _ => require_holder_or_agency(
+            state,
+            ctx,
+            Action::new("register an agreement", "een overeenkomst te registreren"),
+        ),
     }
 }
 
@@ -422,7 +430,10 @@ fn check_covid(
 }
 
 pub(super) fn approve(command: &ApproveAgreement, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "approve an agreement")?;
+    require_agency(
+        ctx,
+        Action::new("approve an agreement", "een overeenkomst goed te keuren"),
+    )?;
     pending(state, command.agreement)?;
     Ok(vec![
         AgreementApproved {
@@ -434,7 +445,10 @@ pub(super) fn approve(command: &ApproveAgreement, state: &Dossier, ctx: &Context
 }
 
 pub(super) fn reject(command: &RejectAgreement, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "reject an agreement")?;
+    require_agency(
+        ctx,
+        Action::new("reject an agreement", "een overeenkomst af te wijzen"),
+    )?;
     pending(state, command.agreement)?;
     require_reason(&command.reason)?;
     Ok(vec![
@@ -508,7 +522,11 @@ fn check_ido_end(
 
 /// S004-06: an IDO cannot be changed during the freeze; from the day after, it can.
 pub(super) fn amend(command: &AmendAgreement, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_holder_or_agency(state, ctx, "amend an agreement")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new("amend an agreement", "een overeenkomst te wijzigen"),
+    )?;
     let agreement = in_force(state, command.agreement)?;
     let mut rules_applied = Vec::new();
     if agreement.kind == AgreementKind::Ido
@@ -538,7 +556,14 @@ pub(super) fn amend(command: &AmendAgreement, state: &Dossier, ctx: &Context<'_>
 /// S004-07: during the freeze notice of an IDO can be given from 2020-07-01, and the IDO ends on
 /// 2020-09-30 at the earliest.
 pub(super) fn give_notice(command: &GiveNotice, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_holder_or_agency(state, ctx, "give notice of an agreement")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new(
+            "give notice of an agreement",
+            "een overeenkomst op te zeggen",
+        ),
+    )?;
     let agreement = in_force(state, command.agreement)?;
     if command.end_date < command.notice_date {
         return Err(Reason::AgreementPeriodInvalid.into());
@@ -573,7 +598,11 @@ pub(super) fn terminate(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "terminate an agreement")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new("terminate an agreement", "een overeenkomst te beëindigen"),
+    )?;
     let agreement = in_force(state, command.agreement)?;
     require_reason(&command.reason)?;
     if command.end_date < agreement.start {

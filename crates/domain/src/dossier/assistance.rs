@@ -6,6 +6,7 @@ use super::events::*;
 use super::state::Dossier;
 use super::{require_holder_or_agency, require_reason};
 use crate::registry::OrganisationKind;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::{Actor, Context, OrganisationId};
 
@@ -26,7 +27,7 @@ fn require_licensed_bo(
 fn require_organisation_or_agency(
     ctx: &Context<'_>,
     organisation: OrganisationId,
-    action: &'static str,
+    action: Action,
 ) -> Result<(), Rejection> {
     match ctx.actor {
         Actor::Organisation {
@@ -42,7 +43,11 @@ pub(super) fn join(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "record a membership")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new("record a membership", "een lidmaatschap te registreren"),
+    )?;
     state.registered_person()?;
     require_licensed_bo(ctx, command.organisation, command.joined_on)?;
     if state.memberships.contains_key(&command.organisation) {
@@ -64,7 +69,11 @@ pub(super) fn record_assistance(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_organisation_or_agency(ctx, command.organisation, "record assistance")?;
+    require_organisation_or_agency(
+        ctx,
+        command.organisation,
+        Action::new("record assistance", "bijstand te registreren"),
+    )?;
     state.registered_person()?;
     require_licensed_bo(ctx, command.organisation, command.provided_on)?;
     if command.fee.amount().is_sign_negative() {
@@ -101,7 +110,14 @@ pub(super) fn report_misuse(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_organisation_or_agency(ctx, command.organisation, "report suspected misuse")?;
+    require_organisation_or_agency(
+        ctx,
+        command.organisation,
+        Action::new(
+            "report suspected misuse",
+            "een vermoeden van oneigenlijk gebruik te melden",
+        ),
+    )?;
     state.registered_person()?;
     require_licensed_bo(ctx, command.organisation, command.reported_on)?;
     require_reason(&command.narrative)?;

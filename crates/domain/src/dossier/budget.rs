@@ -8,6 +8,7 @@ use super::events::*;
 use super::state::{BudgetStatus, Dossier, VoucherStatus};
 use super::{require_agency, require_holder_or_agency, require_reason};
 use crate::Context;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::{self, Parameter};
 use crate::values::{add_months, birthday};
@@ -21,7 +22,13 @@ pub(super) fn submit_pab_application(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "record a PAB application")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "record a PAB application",
+            "een PAB-aanvraag te registreren",
+        ),
+    )?;
     let person = state.registered_person()?;
     if state.budgets.contains_key(&command.budget) {
         return Err(Reason::DuplicateBudget.into());
@@ -74,7 +81,7 @@ pub(super) fn submit_pab_application(
 
 /// The grant sets the start deadline and gives a new holder the waardebon (S003-28).
 pub(super) fn grant_pab(command: &GrantPab, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "grant a PAB")?;
+    require_agency(ctx, Action::new("grant a PAB", "een PAB toe te kennen"))?;
     let budget = state.budget(command.budget)?;
     if budget.kind != BudgetKind::Pab || budget.status != BudgetStatus::Applied {
         return Err(Reason::NoPabApplication.into());
@@ -123,7 +130,10 @@ pub(super) fn make_pvb_available(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "make a PVB available")?;
+    require_agency(
+        ctx,
+        Action::new("make a PVB available", "een PVB ter beschikking te stellen"),
+    )?;
     let person = state.registered_person()?;
     if state.budgets.contains_key(&command.budget) {
         return Err(Reason::DuplicateBudget.into());
@@ -163,7 +173,13 @@ pub(super) fn set_annual_amount(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "set an annual budget amount")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "set an annual budget amount",
+            "een jaarbudget vast te stellen",
+        ),
+    )?;
     let budget = state.budget(command.budget)?;
     if !budget.is_active() {
         return Err(Reason::BudgetNotActive.into());
@@ -186,7 +202,13 @@ pub(super) fn record_deregistration(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "record the thuisbegeleiding de-registration attest")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "record the thuisbegeleiding de-registration attest",
+            "het attest van uitschrijving uit de thuisbegeleiding te registreren",
+        ),
+    )?;
     state.registered_person()?;
     require_reason(&command.attest_ref)?;
     Ok(vec![
@@ -201,7 +223,7 @@ pub(super) fn record_deregistration(
 /// A PAB starts only after the thuisbegeleiding de-registration attest (S003-09); every budget
 /// starts within its deadline (A-02, P-03) and needs the budget account.
 pub(super) fn start(command: &StartBudget, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "start a budget")?;
+    require_agency(ctx, Action::new("start a budget", "een budget te starten"))?;
     let budget = state.budget(command.budget)?;
     if budget.status != BudgetStatus::Available {
         return Err(Reason::BudgetNotActive.into());
@@ -232,7 +254,10 @@ pub(super) fn start(command: &StartBudget, state: &Dossier, ctx: &Context<'_>) -
 
 /// The daily job lapses a budget the day after its start deadline.
 pub(super) fn lapse(command: &LapseBudget, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "lapse a budget")?;
+    require_agency(
+        ctx,
+        Action::new("lapse a budget", "een budget te laten vervallen"),
+    )?;
     let budget = state.budget(command.budget)?;
     let deadline = match (budget.status, budget.start_deadline) {
         (BudgetStatus::Available, Some(deadline)) if deadline < ctx.today => deadline,
@@ -257,7 +282,11 @@ pub(super) fn stop(command: &StopBudget, state: &Dossier, ctx: &Context<'_>) -> 
     }
     match command.reason {
         StopReason::Voluntary => {
-            require_holder_or_agency(state, ctx, "stop a budget")?;
+            require_holder_or_agency(
+                state,
+                ctx,
+                Action::new("stop a budget", "een budget te stoppen"),
+            )?;
             let signed_by_holder = command.signed_by.is_some_and(|signer| {
                 state.holder == Some(signer)
                     || state.is_representative_on(signer, command.stop_date)
@@ -267,12 +296,24 @@ pub(super) fn stop(command: &StopBudget, state: &Dossier, ctx: &Context<'_>) -> 
             }
         }
         StopReason::Death => {
-            require_agency(ctx, "stop a budget because of death")?;
+            require_agency(
+                ctx,
+                Action::new(
+                    "stop a budget because of death",
+                    "een budget te stoppen wegens overlijden",
+                ),
+            )?;
             if person.date_of_death != Some(command.stop_date) {
                 return Err(Reason::DeathNotRecorded.into());
             }
         }
-        StopReason::Fraud => require_agency(ctx, "stop a budget because of fraud")?,
+        StopReason::Fraud => require_agency(
+            ctx,
+            Action::new(
+                "stop a budget because of fraud",
+                "een budget te stoppen wegens fraude",
+            ),
+        )?,
     }
     Ok(vec![
         BudgetStopped {
@@ -292,7 +333,13 @@ pub(super) fn convert_to_pvb(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "convert a PAB to a PVB na jeugdhulp")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "convert a PAB to a PVB na jeugdhulp",
+            "een PAB om te zetten naar een PVB na jeugdhulp",
+        ),
+    )?;
     let person = state.registered_person()?;
     let pab = state.budget(command.pab)?;
     if pab.kind != BudgetKind::Pab || !pab.is_active() {
@@ -346,7 +393,14 @@ pub(super) fn switch_to_zorgbudget(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "switch to the zorgbudget")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new(
+            "switch to the zorgbudget",
+            "over te stappen naar het zorgbudget",
+        ),
+    )?;
     let budget = state.budget(command.budget)?;
     if !budget.is_active() {
         return Err(Reason::BudgetNotActive.into());
@@ -387,7 +441,11 @@ pub(super) fn redeem_voucher(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "redeem a waardebon")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new("redeem a waardebon", "een waardebon in te wisselen"),
+    )?;
     let voucher = state
         .vouchers
         .get(&command.voucher)
@@ -433,7 +491,10 @@ pub(super) fn expire_voucher(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "expire a waardebon")?;
+    require_agency(
+        ctx,
+        Action::new("expire a waardebon", "een waardebon te laten vervallen"),
+    )?;
     let voucher = state
         .vouchers
         .get(&command.voucher)

@@ -18,6 +18,7 @@ use super::events::*;
 use super::state::{Dossier, LineStatus};
 use super::{require_holder_or_agency, require_reason, require_staff};
 use crate::Context;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::{self, AppliedParameter, Parameter, ParameterValue};
 use crate::values::Euro;
@@ -115,7 +116,11 @@ pub(super) fn submit(command: &SubmitCostClaim, state: &Dossier, ctx: &Context<'
                         command.submitted_on,
                     )
                     .is_some() => {}
-        _ => require_holder_or_agency(state, ctx, "submit a cost claim")?,
+        _ => require_holder_or_agency(
+            state,
+            ctx,
+            Action::new("submit a cost claim", "een kostenstaat in te dienen"),
+        )?,
     }
     state.registered_person()?;
     if state.claims.contains_key(&command.claim) {
@@ -451,7 +456,10 @@ pub(super) fn decide_line(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_staff(ctx, "decide a cost line")?;
+    require_staff(
+        ctx,
+        Action::new("decide a cost line", "over een kostenlijn te beslissen"),
+    )?;
     require_reason(&command.reason)?;
     let line = claim_line(state, command.claim, command.line)?;
     if !matches!(line.status, LineStatus::Held(_)) {
@@ -477,7 +485,13 @@ pub(super) fn override_line(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_staff(ctx, "override a cost line decision")?;
+    require_staff(
+        ctx,
+        Action::new(
+            "override a cost line decision",
+            "een beslissing over een kostenlijn te herzien",
+        ),
+    )?;
     require_reason(&command.reason)?;
     let line = claim_line(state, command.claim, command.line)?;
     let previous = line

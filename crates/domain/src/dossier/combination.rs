@@ -9,6 +9,7 @@ use super::events::*;
 use super::state::{Combination, Dossier};
 use super::{require_agency, require_holder_or_agency};
 use crate::registry::OrganisationKind;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::{self, AppliedParameter, Parameter};
 use crate::values::Euro;
@@ -114,7 +115,14 @@ pub(super) fn submit(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "submit a combinatieformulier")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new(
+            "submit a combinatieformulier",
+            "een combinatieformulier in te dienen",
+        ),
+    )?;
     let budget = state.budget(command.budget)?;
     if budget.kind != BudgetKind::Pab || !budget.is_active() {
         return Err(Reason::NoActivePab.into());
@@ -192,7 +200,13 @@ pub(super) fn recalculate(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "recalculate a combination")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "recalculate a combination",
+            "een combinatie te herberekenen",
+        ),
+    )?;
     if command.from.day() != 1 {
         return Err(Reason::CombinationChangeMustBeFullCalendarMonth { date: command.from }.into());
     }

@@ -11,6 +11,7 @@ use super::commands::*;
 use super::events::*;
 use super::state::{ControlCase, Dossier};
 use super::{require_agency, require_holder_or_agency, require_reason, require_staff};
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::values::{ControlId, Euro};
 use crate::{Actor, Context};
@@ -29,7 +30,7 @@ fn open_case(state: &Dossier, control: ControlId) -> Result<&ControlCase, Reject
 }
 
 pub(super) fn open(command: &OpenControlCase, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "open a control")?;
+    require_agency(ctx, Action::new("open a control", "een controle te openen"))?;
     state.registered_person()?;
     if state.controls.contains_key(&command.control) {
         return Err(Reason::DuplicateControl.into());
@@ -58,7 +59,10 @@ pub(super) fn request_evidence(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "request evidence")?;
+    require_agency(
+        ctx,
+        Action::new("request evidence", "bewijsstukken op te vragen"),
+    )?;
     open_case(state, command.control)?;
     if command.documents.iter().all(|d| d.trim().is_empty()) {
         return Err(Reason::EvidenceListEmpty.into());
@@ -84,7 +88,11 @@ pub(super) fn record_evidence(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "upload evidence")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new("upload evidence", "bewijsstukken op te laden"),
+    )?;
     let case = open_case(state, command.control)?;
     if command.documents.is_empty() {
         return Err(Reason::EvidenceListEmpty.into());
@@ -127,7 +135,13 @@ pub(super) fn record_visit(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_staff(ctx, "record an inspection visit")?;
+    require_staff(
+        ctx,
+        Action::new(
+            "record an inspection visit",
+            "een inspectiebezoek te registreren",
+        ),
+    )?;
     open_case(state, command.control)?;
     if command.announced_on >= command.visited_on {
         return Err(Reason::InspectionNotAnnounced.into());
@@ -147,7 +161,10 @@ pub(super) fn record_visit(
 
 /// Every finding cites a rule id; a recovery on the findings never exceeds their amounts.
 pub(super) fn conclude(command: &ConcludeControl, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_staff(ctx, "conclude a control")?;
+    require_staff(
+        ctx,
+        Action::new("conclude a control", "een controle af te sluiten"),
+    )?;
     let case = open_case(state, command.control)?;
     require_reason(&command.letter_ref)?;
     let cites_rule = |f: &Finding| {
@@ -221,7 +238,10 @@ pub(super) fn report_fraud(
     };
     if !own_name {
         return Err(Reason::NotAuthorised {
-            action: "report suspected fraud in someone else's name",
+            action: Action::new(
+                "report suspected fraud in someone else's name",
+                "een vermoeden van fraude in naam van iemand anders te melden",
+            ),
         }
         .into());
     }

@@ -9,6 +9,7 @@ use super::commands::MigrateHistory;
 use super::events::DossierEvent;
 use super::require_reason;
 use super::state::Dossier;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::{Actor, Context};
 
@@ -19,7 +20,10 @@ pub(super) fn migrate(
 ) -> Result<Vec<DossierEvent>, Rejection> {
     if ctx.actor != Actor::Migration {
         return Err(Reason::NotAuthorised {
-            action: "record history migrated from a previous system",
+            action: Action::new(
+                "record history migrated from a previous system",
+                "geschiedenis uit een vorig systeem over te nemen",
+            ),
         }
         .into());
     }

@@ -43,6 +43,7 @@ pub use schedule::due_on;
 pub use state::*;
 pub use warnings::{Warning, birth_date_against_insz, warnings};
 
+use crate::rejection::Action;
 use crate::rejection::Rejection;
 use crate::values::DossierId;
 use crate::{Context, Decider};
@@ -187,7 +188,7 @@ pub fn evolve(state: Dossier, event: &DossierEvent) -> Dossier {
 }
 
 /// Only VAPH (staff, administrators, the daily job) may do this.
-fn require_agency(ctx: &Context<'_>, action: &'static str) -> Result<(), Rejection> {
+fn require_agency(ctx: &Context<'_>, action: Action) -> Result<(), Rejection> {
     if ctx.actor.is_agency() {
         Ok(())
     } else {
@@ -197,7 +198,7 @@ fn require_agency(ctx: &Context<'_>, action: &'static str) -> Result<(), Rejecti
 
 /// Only a person of VAPH (staff or administrator): decisions that need judgement, never the
 /// daily job.
-fn require_staff(ctx: &Context<'_>, action: &'static str) -> Result<(), Rejection> {
+fn require_staff(ctx: &Context<'_>, action: Action) -> Result<(), Rejection> {
     if matches!(
         ctx.actor,
         crate::Actor::Staff { .. } | crate::Actor::Admin { .. }
@@ -212,7 +213,7 @@ fn require_staff(ctx: &Context<'_>, action: &'static str) -> Result<(), Rejectio
 fn require_holder_or_agency(
     state: &Dossier,
     ctx: &Context<'_>,
-    action: &'static str,
+    action: Action,
 ) -> Result<(), Rejection> {
     match ctx.actor {
         crate::Actor::Holder { person }

@@ -11,6 +11,7 @@ use super::commands::*;
 use super::events::*;
 use super::state::{Agreement, BudgetStatus, Dossier, LineStatus};
 use super::{require_agency, require_holder_or_agency, require_reason, require_staff};
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::{self, AppliedParameter, Parameter, ParameterValue};
 use crate::values::{BudgetId, Euro};
@@ -74,7 +75,13 @@ pub(super) fn grant_covid_allowance(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "grant the COVID-19 increase")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "grant the COVID-19 increase",
+            "de COVID-19-verhoging toe te kennen",
+        ),
+    )?;
     let budget = state.budget(command.budget)?;
     let year = command.year;
     if state.covid_allowances.contains_key(&(command.budget, year)) {
@@ -138,7 +145,13 @@ pub(super) fn raise_covid_allowance(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "raise the COVID-19 increase")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "raise the COVID-19 increase",
+            "de COVID-19-verhoging op te trekken",
+        ),
+    )?;
     let allowance = state
         .covid_allowances
         .get(&(command.budget, command.year))
@@ -224,7 +237,11 @@ pub(super) fn declare_cash_part(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "declare the cash part")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new("declare the cash part", "het cashgedeelte aan te geven"),
+    )?;
     if state.budget(command.budget)?.kind != BudgetKind::Pvb {
         return Err(Reason::CashPartOnlyForPvb.into());
     }
@@ -243,7 +260,10 @@ pub(super) fn declare_cash_part(
 /// agreement. A-04: PAB, a fraction of the annual budget after the start, the fraction chosen by
 /// the grant date (5/12 werkkapitaal or 1/4 voorschot, conflict C3).
 pub(super) fn pay_advance(command: &PayAdvance, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "pay the advance")?;
+    require_agency(
+        ctx,
+        Action::new("pay the advance", "het voorschot te betalen"),
+    )?;
     let budget = state.budget(command.budget)?;
     let rule = match budget.kind {
         BudgetKind::Pvb => "P-04",
@@ -317,7 +337,10 @@ pub(super) fn order_payment(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "order a payment")?;
+    require_agency(
+        ctx,
+        Action::new("order a payment", "een betaling te bevelen"),
+    )?;
     if state.payments.contains_key(&command.payment) {
         return Err(Reason::DuplicatePayment.into());
     }
@@ -398,7 +421,10 @@ pub(super) fn execute_payment(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "execute a payment")?;
+    require_agency(
+        ctx,
+        Action::new("execute a payment", "een betaling uit te voeren"),
+    )?;
     let payment = state
         .payments
         .get(&command.payment)
@@ -421,7 +447,13 @@ pub(super) fn grant_extra_severance(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_staff(ctx, "grant extra severance")?;
+    require_staff(
+        ctx,
+        Action::new(
+            "grant extra severance",
+            "een extra opzegvergoeding toe te kennen",
+        ),
+    )?;
     require_reason(&command.reason)?;
     state.budget(command.budget)?;
     if state
@@ -468,7 +500,10 @@ pub(super) fn close_year(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "close a budget year")?;
+    require_agency(
+        ctx,
+        Action::new("close a budget year", "een budgetjaar af te sluiten"),
+    )?;
     state.budget(command.budget)?;
     let year = command.year;
     let line = budget_line::budget_line(state, command.budget, year, ctx.rule_book, ctx.today)
@@ -585,7 +620,10 @@ pub(super) fn decide_recovery(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_staff(ctx, "decide a recovery")?;
+    require_staff(
+        ctx,
+        Action::new("decide a recovery", "tot een terugvordering te beslissen"),
+    )?;
     if state.recoveries.contains_key(&command.recovery) {
         return Err(Reason::DuplicateRecovery.into());
     }
@@ -617,7 +655,10 @@ pub(super) fn record_repayment(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "record a repayment")?;
+    require_agency(
+        ctx,
+        Action::new("record a repayment", "een terugbetaling te registreren"),
+    )?;
     let recovery = state
         .recoveries
         .get(&command.recovery)
@@ -643,7 +684,10 @@ pub(super) fn write_off_recovery(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_staff(ctx, "write off a recovery")?;
+    require_staff(
+        ctx,
+        Action::new("write off a recovery", "een terugvordering af te boeken"),
+    )?;
     require_reason(&command.reason)?;
     let recovery = state
         .recoveries
@@ -726,7 +770,13 @@ pub(super) fn draft_final_settlement(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "draft a final settlement")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "draft a final settlement",
+            "een ontwerp van eindafrekening op te maken",
+        ),
+    )?;
     require_ended(state, command.budget)?;
     let (days, rule) = rule_book::days(ctx, Parameter::SettlementEvidencePeriodDays, ctx.today)?;
     let figures = settlement(state, command.budget);
@@ -752,7 +802,13 @@ pub(super) fn issue_final_settlement(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "issue a final settlement")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "issue a final settlement",
+            "een eindafrekening uit te reiken",
+        ),
+    )?;
     require_ended(state, command.budget)?;
     let provisional = state
         .provisional_settlements

@@ -5,12 +5,16 @@ use super::events::*;
 use super::state::Dossier;
 use super::{require_agency, require_holder_or_agency, require_reason};
 use crate::Context;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 
 type Decision = Result<Vec<DossierEvent>, Rejection>;
 
 pub(super) fn register(command: &RegisterPerson, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "register a person")?;
+    require_agency(
+        ctx,
+        Action::new("register a person", "een persoon te registreren"),
+    )?;
     if state.person.is_some() {
         return Err(Reason::DuplicatePerson.into());
     }
@@ -39,7 +43,10 @@ pub(super) fn register(command: &RegisterPerson, state: &Dossier, ctx: &Context<
 /// A dossier opened by mistake is voided; once money moved in it (a payment was ordered) only a
 /// recovery can put it right (an advance counts).
 pub(super) fn void_dossier(command: &VoidDossier, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    super::require_staff(ctx, "void a dossier")?;
+    super::require_staff(
+        ctx,
+        Action::new("void a dossier", "een dossier te vernietigen"),
+    )?;
     state.registered_person()?;
     require_reason(&command.reason)?;
     if !state.payments.is_empty() || !state.advances.is_empty() {
@@ -55,7 +62,10 @@ pub(super) fn void_dossier(command: &VoidDossier, state: &Dossier, ctx: &Context
 }
 
 pub(super) fn correct_insz(command: &CorrectInsz, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    super::require_staff(ctx, "correct an INSZ")?;
+    super::require_staff(
+        ctx,
+        Action::new("correct an INSZ", "een INSZ te verbeteren"),
+    )?;
     let person = state.registered_person()?;
     require_reason(&command.reason)?;
     if command.corrected == person.insz {
@@ -76,7 +86,10 @@ pub(super) fn correct_birth_date(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "correct a birth date")?;
+    require_agency(
+        ctx,
+        Action::new("correct a birth date", "een geboortedatum te verbeteren"),
+    )?;
     let person = state.registered_person()?;
     require_reason(&command.reason)?;
     if command.corrected == person.birth_date {
@@ -99,7 +112,10 @@ pub(super) fn correct_birth_date(
 }
 
 pub(super) fn record_death(command: &RecordDeath, state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "record a death")?;
+    require_agency(
+        ctx,
+        Action::new("record a death", "een overlijden te registreren"),
+    )?;
     let person = state.registered_person()?;
     if person.date_of_death.is_some() {
         return Err(Reason::PersonDeceased.into());
@@ -127,7 +143,13 @@ pub(super) fn assign_representative(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "record a legal representative")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "record a legal representative",
+            "een wettelijk vertegenwoordiger te registreren",
+        ),
+    )?;
     let person = state.registered_person()?;
     let minor = person.is_minor_on(command.valid_from);
     match command.role {
@@ -189,7 +211,13 @@ pub(super) fn end_representative(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "end a legal representation")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "end a legal representation",
+            "een wettelijke vertegenwoordiging te beëindigen",
+        ),
+    )?;
     state.registered_person()?;
     require_reason(&command.reason)?;
     let events: Vec<DossierEvent> = state
@@ -220,7 +248,13 @@ pub(super) fn designate_holder(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "designate the budget holder")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "designate the budget holder",
+            "de budgethouder aan te duiden",
+        ),
+    )?;
     let person = state.registered_person()?;
     let on = command.from;
     let role_of = |id| {
@@ -293,7 +327,14 @@ pub(super) fn register_account(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "register the budget account")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new(
+            "register the budget account",
+            "de budgetrekening te registreren",
+        ),
+    )?;
     if !command.dedicated {
         return Err(Reason::AccountNotDedicated.into());
     }
@@ -319,7 +360,13 @@ pub(super) fn correct_account(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_agency(ctx, "correct the budget account")?;
+    require_agency(
+        ctx,
+        Action::new(
+            "correct the budget account",
+            "de budgetrekening te verbeteren",
+        ),
+    )?;
     let account = state.account.as_ref().ok_or(Reason::NoBudgetAccount)?;
     require_reason(&command.reason)?;
     if account.iban == command.corrected {
@@ -340,7 +387,14 @@ pub(super) fn change_account_proxy(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Decision {
-    require_holder_or_agency(state, ctx, "change the account proxy")?;
+    require_holder_or_agency(
+        state,
+        ctx,
+        Action::new(
+            "change the account proxy",
+            "de gevolmachtigde van de rekening te wijzigen",
+        ),
+    )?;
     state.account.as_ref().ok_or(Reason::NoBudgetAccount)?;
     check_account_holder(
         state,
@@ -362,7 +416,10 @@ pub(super) fn change_account_proxy(
 /// over person and goods or a zorgvolmacht holder represents them (E-05); the account proxy must
 /// change when it was a parent who no longer represents (S003-27).
 pub(super) fn record_majority(state: &Dossier, ctx: &Context<'_>) -> Decision {
-    require_agency(ctx, "record majority")?;
+    require_agency(
+        ctx,
+        Action::new("record majority", "de meerderjarigheid te registreren"),
+    )?;
     let person = state.registered_person()?;
     let reached_on = person.majority_date();
     if state.majority_recorded || reached_on > ctx.today || person.date_of_death.is_some() {

@@ -7,6 +7,7 @@ use super::commands::EraseDossierData;
 use super::events::{DossierDataErased, DossierEvent};
 use super::state::{BudgetStatus, Dossier};
 use crate::Context;
+use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::{self, Looked, Parameter};
 use crate::values::add_months;
@@ -67,7 +68,13 @@ pub(super) fn erase(
     state: &Dossier,
     ctx: &Context<'_>,
 ) -> Result<Vec<DossierEvent>, Rejection> {
-    super::require_staff(ctx, "erase a dossier's personal data")?;
+    super::require_staff(
+        ctx,
+        Action::new(
+            "erase a dossier's personal data",
+            "de persoonsgegevens van een dossier te wissen",
+        ),
+    )?;
     state.registered_person()?;
     let closed = closed_on(state).ok_or(Reason::DossierNotClosed)?;
     let (until, applied) = retention_until(state, ctx)?;

@@ -438,11 +438,20 @@ fn a_dossier_opened_by_mistake_is_voided_with_a_reason_and_then_decides_nothing(
         .clone()
         .when(void("  "))
         .then_rejected("REASON_REQUIRED");
-    scenario
+    let refused = scenario
         .clone()
         .by(Actor::System)
         .when(void("dubbel geopend"))
         .then_rejected("NOT_AUTHORISED");
+    // Dutch for staff, English for the logs: neither borrows the other's words.
+    assert_eq!(
+        refused.message_nl(),
+        "U bent niet bevoegd om een dossier te vernietigen."
+    );
+    assert_eq!(
+        refused.message_en(),
+        "You are not authorised to void a dossier."
+    );
     let voided = scenario
         .today(d(2020, 3, 2))
         .after(void("geopend voor de verkeerde persoon"));
