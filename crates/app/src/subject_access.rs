@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use domain::dossier::{PersonRole, roles_nl};
+use domain::labels::{actor_kind_nl, event_label_nl};
 use domain::persons::PersonRecord;
 use domain::values::dutch_date;
 use domain::{DossierId, PersonId};
@@ -121,8 +122,9 @@ fn section(text: &mut String, title: &str, events: &[RecordedEvent]) {
             .unwrap_or_default();
         let _ = writeln!(
             text,
-            "\n{when} · {} · vastgelegd door: {}",
-            event.event_type, who.0
+            "\n{when} · {} · vastgelegd door {}",
+            event_label_nl(&event.event_type),
+            actor_kind_nl(&who.0)
         );
         if let Some(reason) = who.1 {
             let _ = writeln!(text, "  reden: {reason}");

@@ -30,6 +30,7 @@ pub mod decider;
 pub mod dossier;
 pub mod event;
 pub mod examples;
+pub mod labels;
 pub mod person_index;
 pub mod personal_data;
 pub mod persons;

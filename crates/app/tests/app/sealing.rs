@@ -321,6 +321,7 @@ async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period()
         "persoon met een handicap",
         digits.as_str(),
         "geopend voor de verkeerde persoon",
+        "Dossier vernietigd (bij vergissing geopend) · vastgelegd door een medewerker van het VAPH",
         "02/09/2026",
     ] {
         assert!(document.contains(expected), "{expected}: {document}");
