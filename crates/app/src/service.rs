@@ -560,7 +560,9 @@ impl Service {
     pub async fn dossier_ids(&self) -> Result<Vec<DossierId>, CommandError> {
         let mut seen = BTreeSet::new();
         let mut ordered = Vec::new();
-        let mut pages = self.store.log_pages(Position::START, 4096);
+        // Only stream names and versions are needed: read the log as stored, not opened.
+        let stored = self.store.as_stored().unwrap_or(self.store.as_ref());
+        let mut pages = stored.log_pages(Position::START, 4096);
         while let Some(page) = pages.next_page().await? {
             for event in &page {
                 if event.stream_version == 0
