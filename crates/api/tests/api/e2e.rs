@@ -220,6 +220,25 @@ async fn a_minors_pab_from_registration_to_claim_with_no_id_made_by_the_client()
         &json!({ "command": "void_dossier", "reason": "geopend voor het verkeerde kind" }),
     )
     .await;
+    // The mother's data is kept while the child's dossier runs.
+    let erase = w
+        .post(
+            &format!("/api/persons/{mother}/commands"),
+            &json!({ "command": "erase", "basis": "erasure_request" }),
+        )
+        .await;
+    assert_eq!(
+        (erase.status, erase.body["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("PERSON_KEPT_FOR_DOSSIER")
+        ),
+        "{}",
+        erase.body
+    );
+    let queue = w.ok(Role::Staff, "/api/work-queues/erasure-due").await;
+    assert_eq!(queue.as_array().map(Vec::len), Some(0), "{queue}");
+
     let again = w.open(&other, "Mila").await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
     assert_ne!(again.body["dossier"], wrong);
