@@ -133,7 +133,10 @@ fn section(text: &mut String, title: &str, events: &[RecordedEvent]) {
             Ok(serde_json::Value::Object(fields)) => {
                 for (field, value) in fields {
                     let shown = match value {
-                        serde_json::Value::String(s) => s,
+                        // Dates as staff and citizens write them: 14/05/2012.
+                        serde_json::Value::String(s) => {
+                            chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_or(s, dutch_date)
+                        }
                         serde_json::Value::Null => "—".to_owned(),
                         other => other.to_string(),
                     };

@@ -318,6 +318,7 @@ async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period()
     let document = access.to_text_nl(d(2026, 9, 2));
     for expected in [
         "Persoon: Lotte Peeters",
+        "birth_date: 14/05/2012",
         "persoon met een handicap",
         digits.as_str(),
         "geopend voor de verkeerde persoon",
