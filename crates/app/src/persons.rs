@@ -2,9 +2,7 @@
 //! name and birth date (a warning of a likely duplicate). Dossiers refer to them by id.
 
 use chrono::NaiveDate;
-use domain::dossier::{
-    Dossier, DossierCommand, DossierStream, EraseDossierData, RegisterPerson, Warning,
-};
+use domain::dossier::{Dossier, DossierCommand, EraseDossierData, RegisterPerson, Warning};
 use domain::person_index::{NameIndexStream, PersonIndexCommand, PersonIndexStream};
 use domain::persons::{self, IdentifyPerson, PersonCommand, PersonRecord, PersonStream};
 use domain::{Actor, Context, PersonId, Reason};
@@ -312,8 +310,14 @@ impl Service {
             let step = write.next_step("erase the person's dossier");
             let erase_dossier =
                 DossierCommand::EraseDossierData(EraseDossierData { basis: erase.basis });
-            self.execute_in::<DossierStream>(dossier, &erase_dossier, &ctx, &step, None)
+            self.dossier_command(*dossier, &erase_dossier, actor, today, &step, None)
                 .await?;
+        }
+        // Once erased, the INSZ leads to nobody: the index lets the person go first (best
+        // effort; a retry lets go again, an unindex is idempotent).
+        if let Some(insz) = current.identity.as_ref().and_then(|i| i.insz.as_ref()) {
+            let index = person_index_id(&self.person_index_key(today).await?, insz);
+            self.unindex(&index, person, &ctx, write).await;
         }
         let done = self
             .execute_in::<PersonStream>(&person, &command, &ctx, write, None)

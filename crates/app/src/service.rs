@@ -230,8 +230,15 @@ impl Service {
         let done = self
             .execute::<DossierStream>(&dossier, command, actor, today, write, if_match)
             .await?;
-        if let DossierCommand::VoidDossier(void) = command {
-            self.release_person(dossier, &done.state, &void.reason, actor, today, write)
+        // A voided dossier, and an erased one, no longer holds its person's INSZ: a new
+        // dossier can be opened for it (after an erasure, when the person applies again).
+        let released = match command {
+            DossierCommand::VoidDossier(void) => Some(format!("dossier voided: {}", void.reason)),
+            DossierCommand::EraseDossierData(_) => Some("dossier's personal data erased".into()),
+            _ => None,
+        };
+        if let Some(why) = released {
+            self.release_person(dossier, &done.state, why, actor, today, write)
                 .await;
         }
         Ok(done)
@@ -296,14 +303,14 @@ impl Service {
         corrected
     }
 
-    /// A voided dossier gives up its person's index claim, so the INSZ can be registered in the
-    /// right dossier. The void is recorded whatever happens here; a release that fails is
-    /// logged (the claim then still names the voided dossier).
+    /// A voided or erased dossier gives up its person's index claim, so the INSZ can be
+    /// registered in another dossier. The void or erasure is recorded whatever happens here; a
+    /// release that fails is logged (the claim then still names the dossier).
     async fn release_person(
         &self,
         dossier: DossierId,
         state: &Dossier,
-        reason: &str,
+        reason: String,
         actor: Actor,
         today: NaiveDate,
         write: &WriteContext,
@@ -319,20 +326,14 @@ impl Service {
         let (key, rule_book, registry) = match states.await {
             Ok(states) => states,
             Err(e) => {
-                tracing::error!(error = %e, %dossier, "could not release the person-index claim of a voided dossier");
+                tracing::error!(error = %e, %dossier, "could not release the person-index claim of a voided or erased dossier");
                 return;
             }
         };
         let ctx = Context::new(today, actor, &rule_book, &registry);
         let index = person_index_id(&key, &person.insz);
-        self.release_claim(
-            &index,
-            dossier,
-            format!("dossier voided: {reason}"),
-            &ctx,
-            write,
-        )
-        .await;
+        self.release_claim(&index, dossier, reason, &ctx, write)
+            .await;
     }
 
     /// For a command that also writes the person index: a keyed retry's first answer, or the

@@ -3,30 +3,20 @@
 
 use std::sync::Arc;
 
-use app::{Keyring, SealedStore, Service, WriteContext};
+use app::{Keyring, SealedStore, Service};
 use chrono::NaiveDate;
+use domain::PersonId;
 use domain::persons::{
     Contact, CorrectPersonName, ErasePersonData, ErasureBasis, IdentifyPerson, PersonCommand,
 };
-use domain::{Actor, PersonId, UserId};
 use event_store::verify::verify_store;
 use event_store::{EventStore, MemoryStore, Position, ReadPages, StreamName};
 use uuid::Uuid;
 
+use crate::staff;
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn staff() -> (Actor, WriteContext) {
-    let user = UserId::from_uuid(Uuid::now_v7());
-    let write = WriteContext {
-        actor_id: user.as_uuid().to_string(),
-        actor_role: "staff".into(),
-        correlation_id: Uuid::now_v7(),
-        causation_id: None,
-        reason: None,
-    };
-    (Actor::Staff { user }, write)
 }
 
 struct Sealed {
@@ -175,7 +165,11 @@ async fn personal_data_is_sealed_in_the_store_and_erased_for_good_with_the_chain
     let after = verify_store(t.sealed.as_ref(), Some(&before.digest_list()), |_| {})
         .await
         .unwrap();
-    assert_eq!(after.events, before.events + 1);
+    assert_eq!(
+        after.events,
+        before.events + 2,
+        "the erasure, and the INSZ index letting the person go"
+    );
 
     // Nothing more is recorded about the person; a retried erasure records nothing.
     let (actor, write) = staff();
@@ -371,5 +365,31 @@ async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period()
     let after = verify_store(t.sealed.as_ref(), Some(&before.digest_list()), |_| {})
         .await
         .unwrap();
-    assert_eq!(after.events, before.events + 2, "one erasure per stream");
+    assert_eq!(
+        after.events,
+        before.events + 3,
+        "an erasure in the dossier and the record, and the INSZ index letting the person go"
+    );
+
+    // The INSZ leads to nobody now: the person applying again gets a new dossier and record.
+    let (actor, write) = staff();
+    let (reopened, identified) = t
+        .service
+        .open_dossier(
+            &RegisterPerson {
+                dossier: domain::DossierId::from_uuid(Uuid::now_v7()),
+                person: PersonId::from_uuid(Uuid::now_v7()),
+                insz: domain::examples::insz(d(2012, 5, 14), 3),
+                birth_date: None,
+            },
+            Some(("Peeters", "Lotte")),
+            actor,
+            d(2026, 9, 5),
+            &write,
+        )
+        .await
+        .unwrap();
+    let again = reopened.state.person.unwrap().id;
+    assert_ne!(again, person);
+    assert!(!identified.unwrap().found, "not the erased person");
 }

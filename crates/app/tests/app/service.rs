@@ -6,9 +6,11 @@ use std::sync::Arc;
 use app::{ExecuteError, SeedOutcome, Service, WriteContext};
 use chrono::NaiveDate;
 use domain::dossier::{DossierCommand, RegisterPerson, SubmitPabApplication};
-use domain::{Actor, BudgetId, DossierId, Insz, PersonId, UserId};
+use domain::{BudgetId, DossierId, Insz, PersonId};
 use event_store::{EventStore, MemoryStore, Position};
 use uuid::Uuid;
+
+use crate::staff;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -17,18 +19,6 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 /// A valid INSZ for someone born on `birth` (serial 001).
 fn insz_born(birth: NaiveDate) -> Insz {
     domain::examples::insz(birth, 1)
-}
-
-fn staff() -> (Actor, WriteContext) {
-    let user = UserId::from_uuid(Uuid::now_v7());
-    let write = WriteContext {
-        actor_id: user.as_uuid().to_string(),
-        actor_role: "staff".into(),
-        correlation_id: Uuid::now_v7(),
-        causation_id: None,
-        reason: None,
-    };
-    (Actor::Staff { user }, write)
 }
 
 async fn service() -> (Arc<dyn EventStore>, Service) {
