@@ -21,6 +21,18 @@ fn staff() -> (Actor, WriteContext) {
     (Actor::Staff { user }, write)
 }
 
+/// The service over the SQLite store at `path`, as `dossier` opens it: sealed with the
+/// store's own keys.
+fn sealed_service(path: &std::path::Path) -> Service {
+    let raw = store_sqlite::SqliteStore::open(path).unwrap();
+    let keys = Arc::new(raw.keys());
+    let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
+        Arc::new(raw),
+        Arc::new(Keyring::new(keys)),
+    ));
+    Service::new(store, 10)
+}
+
 /// `dossier verify` with extra arguments; panics unless the log verifies.
 fn verify(store_url: &str, extra: &[&str]) {
     let out = super::dossier()
@@ -57,13 +69,7 @@ fn erasing_a_person_keeps_the_digest_and_leaves_no_plaintext_in_the_file() {
     let person = PersonId::from_uuid(Uuid::now_v7());
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let raw = store_sqlite::SqliteStore::open(&path).unwrap();
-        let keys = Arc::new(raw.keys());
-        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
-            Arc::new(raw),
-            Arc::new(Keyring::new(keys)),
-        ));
-        let service = Service::new(store, 10);
+        let service = sealed_service(&path);
         service.ensure_rule_book(today).await.unwrap();
         let (actor, write) = staff();
         service
@@ -97,13 +103,7 @@ fn erasing_a_person_keeps_the_digest_and_leaves_no_plaintext_in_the_file() {
     verify(&url, &["--digest-out", before.to_str().unwrap()]);
 
     runtime.block_on(async {
-        let raw = store_sqlite::SqliteStore::open(&path).unwrap();
-        let keys = Arc::new(raw.keys());
-        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
-            Arc::new(raw),
-            Arc::new(Keyring::new(keys)),
-        ));
-        let service = Service::new(store, 10);
+        let service = sealed_service(&path);
         let (actor, write) = staff();
         let erase = PersonCommand::Erase(ErasePersonData {
             basis: ErasureBasis::ErasureRequest,
@@ -124,13 +124,7 @@ fn erasing_a_person_keeps_the_digest_and_leaves_no_plaintext_in_the_file() {
 /// The family name of `person` as a service over the SQLite store at `path` reads it.
 fn family_name_in(path: &std::path::Path, person: PersonId) -> String {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let raw = store_sqlite::SqliteStore::open(path).unwrap();
-        let keys = Arc::new(raw.keys());
-        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
-            Arc::new(raw),
-            Arc::new(Keyring::new(keys)),
-        ));
-        let (record, _) = Service::new(store, 10).person(person).await.unwrap();
+        let (record, _) = sealed_service(path).person(person).await.unwrap();
         record.identity.unwrap().family_name
     })
 }
@@ -144,13 +138,7 @@ fn an_export_carries_its_keys_only_where_asked() {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
     let person = PersonId::from_uuid(Uuid::now_v7());
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let raw = store_sqlite::SqliteStore::open(&source).unwrap();
-        let keys = Arc::new(raw.keys());
-        let store: Arc<dyn EventStore> = Arc::new(SealedStore::new(
-            Arc::new(raw),
-            Arc::new(Keyring::new(keys)),
-        ));
-        let service = Service::new(store, 10);
+        let service = sealed_service(&source);
         service.ensure_rule_book(today).await.unwrap();
         let (actor, write) = staff();
         service
