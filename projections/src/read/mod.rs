@@ -47,7 +47,7 @@ pub fn all() -> Vec<Box<dyn Projection>> {
         Box::new(Folding::<claim_lines::ClaimLines>::sharing(fold.clone())),
         Box::new(Folding::<dossiers::Dossiers>::sharing(fold.clone())),
         Box::new(Folding::<controls::Controls>::sharing(fold)),
-        Box::new(audit::AuditTrail),
+        Box::new(audit::AuditTrail::default()),
     ]
 }
 

@@ -346,7 +346,7 @@ fn control_cases_carry_evidence_and_findings() {
 #[test]
 fn the_audit_trail_says_who_did_what_when_and_why() {
     let (h, case) = rich_history();
-    let trail = rows(&mut AuditTrail, &h, &AUDIT_TRAIL);
+    let trail = rows(&mut AuditTrail::default(), &h, &AUDIT_TRAIL);
     assert_eq!(trail.len(), h.events.len());
     let dossier = Value::from(case.dossier.as_uuid().to_string());
     let first = trail.iter().find(|r| r["dossier"] == dossier).unwrap();
