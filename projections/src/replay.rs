@@ -82,6 +82,7 @@ pub fn state_summary(state: &Dossier, rule_book: &domain::RuleBook, known_on: Na
             LineStatus::Accepted => accepted += 1,
             LineStatus::Rejected(_) => rejected += 1,
             LineStatus::Held(_) | LineStatus::Undecided => held += 1,
+            LineStatus::Voided => {}
         }
     }
     let years: Vec<Value> = budget_lines(state, rule_book, known_on)

@@ -66,6 +66,18 @@ impl WriteContext {
         }
     }
 
+    /// This context with the reason `command` states (`domain::command_reasons`): the request's
+    /// own reason (the daily job's, say) is kept when the command states none.
+    pub fn with_reason_of<D: domain::Decider>(&self, command: &D::Command) -> Self {
+        match D::reason(command) {
+            Ok(Some(reason)) => Self {
+                reason: Some(reason),
+                ..self.clone()
+            },
+            _ => self.clone(),
+        }
+    }
+
     /// The correlation id of a request that carried an idempotency key: derived from the user,
     /// the key and the request, so a retry, even after a restart, has the same one. Version-5
     /// UUIDs mark such ids (ordinary correlation ids are version 7); the executor answers a

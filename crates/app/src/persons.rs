@@ -187,10 +187,7 @@ impl Service {
             };
             return self.identify(&identify, true, actor, today, write).await;
         }
-        let write = WriteContext {
-            reason: command.reason().map(str::to_owned).or(write.reason.clone()),
-            ..write.clone()
-        };
+        let write = write.with_reason_of::<PersonStream>(command);
         if let PersonCommand::Erase(erase) = command {
             return self.erase_person(person, erase, actor, today, &write).await;
         }

@@ -13,7 +13,7 @@ use domain::person_index::{CreateIndexKey, IndexKeyStream, PersonIndexCommand, P
 use domain::registry::{Registry, RegistryCommand, RegistryStream};
 use domain::rule_book::{PublishRuleParameter, RuleBook, RuleBookEvent, RuleBookStream};
 use domain::signals::SignalsStream;
-use domain::{Actor, Context, DossierId, Rejection};
+use domain::{Actor, Context, Decider, DossierId, Rejection};
 use event_store::{EventStore, Position, ReadPages};
 use uuid::Uuid;
 
@@ -135,10 +135,11 @@ impl Service {
         write: &WriteContext,
         required: Option<Option<u64>>,
     ) -> Result<Executed<D::State>, CommandError> {
+        let write = write.with_reason_of::<D>(command);
         self.executors
             .of::<D>()
-            .execute(&stream_of::<D>(id), required, write, |state| {
-                decided(D::decide(command, state, ctx))
+            .execute(&stream_of::<D>(id), required, &write, |state| {
+                decided(D::decide_checked(command, state, ctx))
             })
             .await
     }
@@ -361,7 +362,7 @@ impl Service {
         let (rule_book, registry) = self.context_states().await?;
         let (current, _) = self.dossier(dossier).await?;
         let ctx = Context::new(today, actor, &rule_book, &registry);
-        domain::dossier::decide(command, &current, &ctx).map_err(ExecuteError::Rejected)?;
+        DossierStream::decide_checked(command, &current, &ctx).map_err(ExecuteError::Rejected)?;
         Ok(Prechecked::Accepted((current, rule_book, registry)))
     }
 
@@ -402,11 +403,8 @@ impl Service {
         today: NaiveDate,
         correlation_id: Uuid,
     ) -> Result<Executed<Dossier>, CommandError> {
-        let write = WriteContext::of(
-            Actor::Migration,
-            correlation_id,
-            Some(format!("overgenomen uit {source}")),
-        );
+        // The metadata's reason is the source, as the command states it.
+        let write = WriteContext::of(Actor::Migration, correlation_id, None);
         let command = DossierCommand::MigrateHistory(domain::dossier::MigrateHistory {
             source: source.to_owned(),
             facts,

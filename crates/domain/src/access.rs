@@ -246,22 +246,17 @@ pub fn decide(
                 .into(),
             ])
         }
-        AccessCommand::RevokeToken { token, reason } => {
-            if reason.trim().is_empty() {
-                return Err(Reason::ReasonRequired.into());
-            }
-            match state.tokens.get(token) {
-                None => Err(Reason::UnknownToken.into()),
-                Some(t) if t.revoked => Ok(vec![]),
-                Some(_) => Ok(vec![
-                    TokenRevoked {
-                        token: *token,
-                        reason: reason.clone(),
-                    }
-                    .into(),
-                ]),
-            }
-        }
+        AccessCommand::RevokeToken { token, reason } => match state.tokens.get(token) {
+            None => Err(Reason::UnknownToken.into()),
+            Some(t) if t.revoked => Ok(vec![]),
+            Some(_) => Ok(vec![
+                TokenRevoked {
+                    token: *token,
+                    reason: reason.clone(),
+                }
+                .into(),
+            ]),
+        },
     }
 }
 
@@ -289,6 +284,10 @@ impl crate::Decider for AccessStream {
         ctx: &crate::Context<'_>,
     ) -> Result<Vec<AccessEvent>, Rejection> {
         decide(command, state, ctx.actor)
+    }
+
+    fn reason(command: &Self::Command) -> Result<Option<String>, Rejection> {
+        crate::command_reasons::stated(Self::KIND, command)
     }
 
     fn evolve(state: Access, event: &AccessEvent) -> Access {

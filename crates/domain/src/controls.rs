@@ -246,6 +246,10 @@ impl crate::Decider for ControlsStream {
         decide(command, state, ctx)
     }
 
+    fn reason(command: &Self::Command) -> Result<Option<String>, Rejection> {
+        crate::command_reasons::stated(Self::KIND, command)
+    }
+
     fn evolve(state: Controls, event: &ControlsEvent) -> Controls {
         evolve(state, event)
     }

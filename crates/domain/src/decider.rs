@@ -37,6 +37,32 @@ pub trait Decider {
         ctx: &Context<'_>,
     ) -> Result<Vec<Self::Event>, Rejection>;
 
+    /// [`Self::decide`], then the reason: a command the rules accept is still refused with
+    /// `REASON_REQUIRED` when [`crate::command_reasons`] requires a reason it does not state.
+    /// The one way the service and the tests decide.
+    ///
+    /// # Errors
+    /// The refusal of the rules, or `REASON_REQUIRED`.
+    fn decide_checked(
+        command: &Self::Command,
+        state: &Self::State,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<Self::Event>, Rejection> {
+        let events = Self::decide(command, state, ctx)?;
+        Self::reason(command)?;
+        Ok(events)
+    }
+
+    /// The reason `command` states, which the metadata of its events carries: for the kinds
+    /// people give commands to, as the table [`crate::command_reasons`] says; none for the
+    /// kinds only the service writes.
+    ///
+    /// # Errors
+    /// `REASON_REQUIRED`, as [`crate::command_reasons::stated`].
+    fn reason(_command: &Self::Command) -> Result<Option<String>, Rejection> {
+        Ok(None)
+    }
+
     /// Applies one fact. Never refuses: facts have happened.
     fn evolve(state: Self::State, event: &Self::Event) -> Self::State;
 

@@ -82,6 +82,7 @@ pub const EVENT_LABELS_NL: &[(&str, &str)] = &[
     ("AgreementAmended", "Overeenkomst gewijzigd"),
     ("AgreementNoticeGiven", "Overeenkomst opgezegd"),
     ("AgreementTerminated", "Overeenkomst beëindigd"),
+    ("AgreementVoided", "Overeenkomst vernietigd"),
     // PAB combinations and assistance organisations
     ("PabCombinationStarted", "Combinatie met PAB gestart"),
     ("PabCombinationChanged", "Combinatie met PAB gewijzigd"),
@@ -111,6 +112,7 @@ pub const EVENT_LABELS_NL: &[(&str, &str)] = &[
         "CostLineDecisionOverridden",
         "Beslissing over kostenlijn herzien",
     ),
+    ("CostClaimVoided", "Kostenstaat vernietigd"),
     (
         "CovidOverrunAllowanceGranted",
         "COVID-19-verhoging toegekend",

@@ -25,6 +25,7 @@
 
 pub mod access;
 mod coded;
+pub mod command_reasons;
 pub mod controls;
 pub mod decider;
 pub mod dossier;

@@ -231,19 +231,6 @@ pub enum PersonCommand {
     Erase(ErasePersonData),
 }
 
-impl PersonCommand {
-    /// The reason staff gave, which the event's metadata carries.
-    pub fn reason(&self) -> Option<&str> {
-        match self {
-            Self::CorrectName(c) => Some(&c.reason),
-            Self::CorrectInsz(c) => Some(&c.reason),
-            // An erasure is justified by its legal basis: a free-text reason would be erased
-            // with the data it explains.
-            Self::Identify(_) | Self::RecordContact(_) | Self::Erase(_) => None,
-        }
-    }
-}
-
 /// A person's identity as recorded, with corrections applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -388,9 +375,6 @@ pub fn decide(command: &PersonCommand, state: &PersonRecord, ctx: &Context<'_>) 
         PersonCommand::Identify(identify_person) => identify(identify_person, state, ctx),
         PersonCommand::CorrectName(correct) => {
             let identity = state.identity.as_ref().ok_or(Reason::PersonUnknown)?;
-            if correct.reason.trim().is_empty() {
-                return Err(Reason::ReasonRequired.into());
-            }
             let (family_name, given_names) =
                 well_formed_name(&correct.family_name, &correct.given_names)?;
             if identity.family_name == family_name && identity.given_names == given_names {
@@ -415,9 +399,6 @@ pub fn decide(command: &PersonCommand, state: &PersonRecord, ctx: &Context<'_>) 
         }
         PersonCommand::CorrectInsz(correct) => {
             let identity = state.identity.as_ref().ok_or(Reason::PersonUnknown)?;
-            if correct.reason.trim().is_empty() {
-                return Err(Reason::ReasonRequired.into());
-            }
             if identity.insz.as_ref() == Some(&correct.corrected) {
                 return Err(Reason::CorrectionUnchanged.into());
             }
@@ -493,6 +474,10 @@ impl Decider for PersonStream {
 
     fn decide(command: &PersonCommand, state: &PersonRecord, ctx: &Context<'_>) -> Decision {
         decide(command, state, ctx)
+    }
+
+    fn reason(command: &Self::Command) -> Result<Option<String>, Rejection> {
+        crate::command_reasons::stated(Self::KIND, command)
     }
 
     fn evolve(state: PersonRecord, event: &PersonEvent) -> PersonRecord {

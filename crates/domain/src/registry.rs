@@ -215,9 +215,6 @@ pub fn decide(
             if licence.withdrawn_from.is_some() {
                 return Err(Reason::LicenceNotActive.into());
             }
-            if reason.trim().is_empty() {
-                return Err(Reason::ReasonRequired.into());
-            }
             Ok(vec![
                 OrganisationLicenceWithdrawn {
                     organisation: *organisation,
@@ -254,6 +251,10 @@ impl crate::Decider for RegistryStream {
         ctx: &Context<'_>,
     ) -> Result<Vec<RegistryEvent>, Rejection> {
         decide(command, state, ctx)
+    }
+
+    fn reason(command: &Self::Command) -> Result<Option<String>, Rejection> {
+        crate::command_reasons::stated(Self::KIND, command)
     }
 
     fn evolve(state: Registry, event: &RegistryEvent) -> Registry {

@@ -171,6 +171,21 @@ reasons! {
     VoidAfterPayment => "VOID_AFTER_PAYMENT", "-",
         nl: "Er werd al een betaling bevolen in dit dossier: vernietigen kan niet meer, een terugvordering wel.",
         en: "A payment was already ordered in this dossier: it can no longer be voided; recover instead.";
+    /// A claim is voided only while nothing of it was paid.
+    ClaimPaid => "VOID_AFTER_PAYMENT", "-",
+        nl: "Er werd al een betaling bevolen voor deze kostenstaat: vernietigen kan niet meer, een terugvordering wel.",
+        en: "A payment was already ordered for this claim: it can no longer be voided; recover instead.";
+    /// An agreement is voided only once no claim (not voided) cites it and no COVID-19
+    /// increase rests on it.
+    AgreementInUse => "AGREEMENT_IN_USE", "-",
+        nl: "Deze overeenkomst wordt nog gebruikt door een kostenstaat of een COVID-19-verhoging: vernietig eerst de kostenstaten die ernaar verwijzen.",
+        en: "A cost claim or a COVID-19 increase still rests on this agreement: void the claims citing it first.";
+    AgreementVoided => "AGREEMENT_VOIDED", "-",
+        nl: "Deze overeenkomst werd vernietigd: er kan niets meer in beslist worden.",
+        en: "This agreement was voided: nothing more can be decided on it.";
+    ClaimVoided => "CLAIM_VOIDED", "-",
+        nl: "Deze kostenstaat werd vernietigd: er kan niets meer in beslist worden.",
+        en: "This cost claim was voided: nothing more can be decided on it.";
     DuplicatePerson => "DUPLICATE_PERSON", "-",
         nl: "Deze persoon is al geregistreerd.",
         en: "This person is already registered.";
@@ -837,8 +852,13 @@ mod tests {
     #[test]
     fn codes_are_screaming_snake_case_and_unique() {
         // Released before the table, two codes each name two reasons: a duplicate person with or
-        // without the other dossier, and the IDO freeze with its notice date.
-        const SHARED: [&str; 2] = ["DUPLICATE_PERSON", "IDO_FROZEN_UNTIL_2020_09_30"];
+        // without the other dossier, the IDO freeze with its notice date, and a void after a
+        // payment of a dossier and of a claim.
+        const SHARED: [&str; 3] = [
+            "DUPLICATE_PERSON",
+            "IDO_FROZEN_UNTIL_2020_09_30",
+            "VOID_AFTER_PAYMENT",
+        ];
         let mut seen = std::collections::BTreeMap::<&str, usize>::new();
         for code in CODES {
             let screaming_snake = code.starts_with(|c: char| c.is_ascii_uppercase())

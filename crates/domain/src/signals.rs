@@ -104,9 +104,6 @@ pub fn decide(
         }
         .into());
     }
-    if reason.trim().is_empty() {
-        return Err(Reason::ReasonRequired.into());
-    }
     if state.decision(signal) == Some(decision) {
         return Ok(vec![]);
     }
@@ -141,6 +138,10 @@ impl crate::Decider for SignalsStream {
         ctx: &crate::Context<'_>,
     ) -> Result<Vec<SignalTriageEvent>, Rejection> {
         decide(command, state, ctx.actor)
+    }
+
+    fn reason(command: &Self::Command) -> Result<Option<String>, Rejection> {
+        crate::command_reasons::stated(Self::KIND, command)
     }
 
     fn evolve(state: SignalTriage, event: &SignalTriageEvent) -> SignalTriage {

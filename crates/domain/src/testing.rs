@@ -11,7 +11,7 @@ use crate::persons::{self, PersonCommand, PersonRecord};
 use crate::registry::{self, Registry, RegistryCommand};
 use crate::rejection::Rejection;
 use crate::rule_book::{self, PublishRuleParameter, RuleBook};
-use crate::{Actor, Context};
+use crate::{Actor, Context, Decider};
 
 /// A command for the kinds of stream a scenario runs (access and signals have tests of their own).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,27 +110,35 @@ impl World {
             registry: &self.registry,
         };
         Ok(match command {
-            Command::RuleBook(c) => rule_book::decide(c, &self.rule_book, &ctx)?
+            Command::RuleBook(c) => {
+                rule_book::RuleBookStream::decide_checked(c, &self.rule_book, &ctx)?
+                    .into_iter()
+                    .map(Event::from)
+                    .collect()
+            }
+            Command::Registry(c) => {
+                registry::RegistryStream::decide_checked(c, &self.registry, &ctx)?
+                    .into_iter()
+                    .map(Event::from)
+                    .collect()
+            }
+            Command::Dossier(c) => dossier::DossierStream::decide_checked(c, &self.dossier, &ctx)?
                 .into_iter()
                 .map(Event::from)
                 .collect(),
-            Command::Registry(c) => registry::decide(c, &self.registry, &ctx)?
-                .into_iter()
-                .map(Event::from)
-                .collect(),
-            Command::Dossier(c) => dossier::decide(c, &self.dossier, &ctx)?
-                .into_iter()
-                .map(Event::from)
-                .collect(),
-            Command::Controls(c) => controls::decide(c, &self.controls, &ctx)?
-                .into_iter()
-                .map(Event::from)
-                .collect(),
-            Command::PersonIndex(c) => person_index::decide(c, &self.person_index, &ctx)?
-                .into_iter()
-                .map(Event::from)
-                .collect(),
-            Command::Person(c) => persons::decide(c, &self.person, &ctx)?
+            Command::Controls(c) => {
+                controls::ControlsStream::decide_checked(c, &self.controls, &ctx)?
+                    .into_iter()
+                    .map(Event::from)
+                    .collect()
+            }
+            Command::PersonIndex(c) => {
+                { person_index::PersonIndexStream::decide_checked(c, &self.person_index, &ctx)? }
+                    .into_iter()
+                    .map(Event::from)
+                    .collect()
+            }
+            Command::Person(c) => persons::PersonStream::decide_checked(c, &self.person, &ctx)?
                 .into_iter()
                 .map(Event::from)
                 .collect(),

@@ -63,6 +63,7 @@ pub(crate) fn status_code(agreement: &Agreement) -> &'static str {
         AgreementStatus::Pending => "registered",
         AgreementStatus::Rejected => "rejected",
         AgreementStatus::Terminated => "terminated",
+        AgreementStatus::Voided => "voided",
         AgreementStatus::Approved if agreement.notice.is_some() => "notice_given",
         AgreementStatus::Approved => "approved",
     }
@@ -166,6 +167,7 @@ impl DossierReadModel for Agreements {
             E::AgreementAmended(e) => e.agreement,
             E::AgreementNoticeGiven(e) => e.agreement,
             E::AgreementTerminated(e) => e.agreement,
+            E::AgreementVoided(e) => e.agreement,
             _ => return,
         };
         if let Some(agreement) = folded.state.agreements.get(&touched) {

@@ -301,6 +301,7 @@ pub fn affected(event: &DossierEvent, state: &domain::dossier::Dossier) -> Affec
         | E::AgreementAmended(_)
         | E::AgreementNoticeGiven(_)
         | E::AgreementTerminated(_)
+        | E::AgreementVoided(_)
         | E::AssistanceOrganisationJoined(_)
         | E::AssistanceRecorded(_)
         | E::SuspectedMisuseReported(_)
@@ -325,6 +326,7 @@ pub fn affected(event: &DossierEvent, state: &domain::dossier::Dossier) -> Affec
         E::CostLineHeld(e) => claim_year(&e.claim),
         E::CostLineDecidedByStaff(e) => claim_year(&e.claim),
         E::CostLineDecisionOverridden(e) => claim_year(&e.claim),
+        E::CostClaimVoided(e) => claim_year(&e.claim),
         E::CovidOverrunAllowanceGranted(e) => Affected::Year(e.budget, e.year),
         E::CovidOverrunAllowanceRaised(e) => Affected::Year(e.budget, e.year),
         E::ExtraSeveranceAllowanceGranted(e) => Affected::Year(e.budget, e.year),

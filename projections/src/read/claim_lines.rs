@@ -28,7 +28,11 @@ pub static CLAIM_LINES: Table = Table {
         col("category", Text, "cost category"),
         col("nature", Text, "cost nature"),
         col("amount", Decimal, "amount claimed"),
-        col("status", Text, "undecided, accepted, rejected or held"),
+        col(
+            "status",
+            Text,
+            "undecided, accepted, rejected, held or voided (its claim was)",
+        ),
         col("reason", Text, "reason code of a rejection or hold"),
         col("paid", Decimal, "amount paid for the line"),
     ],
@@ -44,6 +48,7 @@ fn touched_claim(event: &E) -> Option<ClaimId> {
         E::CostLineHeld(e) => e.claim,
         E::CostLineDecidedByStaff(e) => e.claim,
         E::CostLineDecisionOverridden(e) => e.claim,
+        E::CostClaimVoided(e) => e.claim,
         _ => return None,
     })
 }
@@ -77,6 +82,7 @@ impl DossierReadModel for ClaimLines {
                     LineStatus::Accepted => ("accepted", None),
                     LineStatus::Rejected(r) => ("rejected", Some(r.code())),
                     LineStatus::Held(r) => ("held", Some(r.code())),
+                    LineStatus::Voided => ("voided", None),
                 };
                 changes.upsert(
                     Row::of(&CLAIM_LINES)

@@ -105,6 +105,7 @@ fn decided_lines(state: &Dossier, command: &DossierCommand) -> Option<serde_json
                 LineStatus::Rejected(reason) => ("rejected", Some(reason)),
                 LineStatus::Held(reason) => ("held", Some(reason)),
                 LineStatus::Undecided => ("undecided", None),
+                LineStatus::Voided => ("voided", None),
             };
             serde_json::json!({
                 "line": line.line.line,

@@ -185,6 +185,42 @@ async fn a_minors_pab_from_registration_to_claim_with_no_id_made_by_the_client()
         "{decided}"
     );
 
+    // A claim entered by mistake (it belongs to another child's dossier) is voided with a
+    // reason, which the history shows in the event's metadata; it counts for nothing.
+    let mistaken = DossierCommand::SubmitCostClaim(SubmitCostClaim {
+        lines: vec![examples::care_line(
+            2,
+            agreement,
+            examples::date(2025, 4, 1),
+            examples::month_end(2025, 4),
+            Euro::parse("300.00").unwrap(),
+        )],
+        ..match &claim {
+            DossierCommand::SubmitCostClaim(c) => c.clone(),
+            _ => unreachable!(),
+        }
+    });
+    let answer = w.decide(&dossier, &without(&mistaken, &["claim"])).await;
+    let mistaken = made(&answer, "claim");
+    w.decide(
+        &dossier,
+        &json!({ "command": "void_cost_claim", "claim": mistaken,
+                 "reason": "hoort bij het dossier van de broer" }),
+    )
+    .await;
+    let history = w
+        .ok(Role::Staff, &format!("/api/dossiers/{dossier}/events"))
+        .await;
+    let last = history.as_array().and_then(|events| events.last()).unwrap();
+    assert_eq!(
+        (last["event_type"].as_str(), last["reason"].as_str()),
+        (
+            Some("CostClaimVoided"),
+            Some("hoort bij het dossier van de broer")
+        ),
+        "{last}"
+    );
+
     // The mistyped INSZ is corrected: the dossier is found by the right one, not the old one.
     let right = child_insz(8);
     w.decide(

@@ -407,7 +407,7 @@ async fn migrated_history_enters_only_through_the_migration_path_as_the_migratio
     );
     assert_eq!(
         meta.reason.as_deref(),
-        Some("overgenomen uit het dossiersysteem van de bijstandsorganisatie")
+        Some("het dossiersysteem van de bijstandsorganisatie")
     );
     let (state, _) = service.dossier(dossier).await.unwrap();
     assert_eq!(state.assistance.len(), 1);

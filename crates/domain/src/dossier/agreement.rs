@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::commands::*;
 use super::events::*;
 use super::state::{Agreement, AgreementStatus, Dossier};
-use super::{require_agency, require_holder_or_agency, require_reason};
+use super::{require_agency, require_holder_or_agency};
 use crate::registry::OrganisationKind;
 use crate::rejection::Action;
 use crate::rejection::{AgreementField, Reason, Rejection};
@@ -450,7 +450,6 @@ pub(super) fn reject(command: &RejectAgreement, state: &Dossier, ctx: &Context<'
         Action::new("reject an agreement", "een overeenkomst af te wijzen"),
     )?;
     pending(state, command.agreement)?;
-    require_reason(&command.reason)?;
     Ok(vec![
         AgreementRejected {
             agreement: command.agreement,
@@ -604,7 +603,6 @@ pub(super) fn terminate(
         Action::new("terminate an agreement", "een overeenkomst te beëindigen"),
     )?;
     let agreement = in_force(state, command.agreement)?;
-    require_reason(&command.reason)?;
     if command.end_date < agreement.start {
         return Err(Reason::AgreementPeriodInvalid.into());
     }
@@ -616,6 +614,40 @@ pub(super) fn terminate(
             end_date: command.end_date,
             reason: command.reason.clone(),
             rules_applied,
+        }
+        .into(),
+    ])
+}
+
+/// An agreement entered in the wrong dossier (or twice) is voided, once nothing rests on it: no
+/// claim that is not voided cites it (a paid claim cannot be voided, so money that moved keeps it)
+/// and no COVID-19 increase was granted on it.
+pub(super) fn void(command: &VoidAgreement, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    super::require_staff(
+        ctx,
+        Action::new("void an agreement", "een overeenkomst te vernietigen"),
+    )?;
+    let agreement = state.agreement(command.agreement)?;
+    if agreement.status == AgreementStatus::Voided {
+        return Err(Reason::AgreementVoided.into());
+    }
+    let cited = state
+        .claims
+        .values()
+        .filter(|claim| claim.voided_on.is_none())
+        .flat_map(|claim| claim.lines.values())
+        .any(|line| line.line.agreement == Some(command.agreement));
+    let covid_rests_on_it = state
+        .covid_allowances
+        .values()
+        .any(|allowance| allowance.trigger_agreement == command.agreement);
+    if cited || covid_rests_on_it {
+        return Err(Reason::AgreementInUse.into());
+    }
+    Ok(vec![
+        AgreementVoided {
+            agreement: command.agreement,
+            voided_on: ctx.today,
         }
         .into(),
     ])

@@ -3,8 +3,8 @@
 
 use super::commands::*;
 use super::events::*;
+use super::require_holder_or_agency;
 use super::state::Dossier;
-use super::{require_holder_or_agency, require_reason};
 use crate::registry::OrganisationKind;
 use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
@@ -120,7 +120,6 @@ pub(super) fn report_misuse(
     )?;
     state.registered_person()?;
     require_licensed_bo(ctx, command.organisation, command.reported_on)?;
-    require_reason(&command.narrative)?;
     if state
         .misuse_reports
         .iter()

@@ -6,7 +6,7 @@ use chrono::Days;
 use super::commands::*;
 use super::events::*;
 use super::state::{BudgetStatus, Dossier, VoucherStatus};
-use super::{require_agency, require_holder_or_agency, require_reason};
+use super::{require_agency, require_holder_or_agency};
 use crate::Context;
 use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
@@ -184,7 +184,6 @@ pub(super) fn set_annual_amount(
     if !budget.is_active() {
         return Err(Reason::BudgetNotActive.into());
     }
-    require_reason(&command.reason)?;
     require_positive(command.amount)?;
     Ok(vec![
         AnnualBudgetAmountSet {
@@ -210,7 +209,6 @@ pub(super) fn record_deregistration(
         ),
     )?;
     state.registered_person()?;
-    require_reason(&command.attest_ref)?;
     Ok(vec![
         HomeGuidanceDeregistrationAttested {
             attest_ref: command.attest_ref.clone(),

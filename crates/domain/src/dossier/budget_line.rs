@@ -251,12 +251,16 @@ pub fn budget_line(
         .filter(|c| c.budget == budget && c.year == year)
     {
         for line in claim.lines.values() {
+            if line.status == LineStatus::Voided {
+                continue;
+            }
             let totals = by_category.entry(line.line.category).or_default();
             let amount = line.line.amount;
             match line.status {
                 LineStatus::Accepted => totals.accepted += amount,
                 LineStatus::Rejected(_) => totals.rejected += amount,
                 LineStatus::Held(_) | LineStatus::Undecided => totals.held += amount,
+                LineStatus::Voided => {}
             }
             if let Some((_, paid)) = line.paid {
                 if line.status == LineStatus::Accepted {

@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 use super::budget_line::{self, Spent};
 use super::commands::*;
 use super::events::*;
-use super::state::{Dossier, LineStatus};
-use super::{require_holder_or_agency, require_reason, require_staff};
+use super::state::{AgreementStatus, Dossier, LineStatus};
+use super::{require_holder_or_agency, require_staff};
 use crate::Context;
 use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
@@ -305,7 +305,11 @@ fn propose(
         }
     }
     // S004-13, S004-10: a COVID-19 line needs a COVID-19 agreement and dates in the window.
-    let agreement = line.agreement.and_then(|id| state.agreements.get(&id));
+    // A voided agreement was entered by mistake: it covers nothing.
+    let agreement = line
+        .agreement
+        .and_then(|id| state.agreements.get(&id))
+        .filter(|a| a.status != AgreementStatus::Voided);
     if is_covid {
         if agreement.is_none_or(|a| a.covid.is_none()) {
             return Ok(Proposal::Reject(L::CovidLineWithoutCovidAgreement));
@@ -443,11 +447,40 @@ fn claim_line(
     claim: crate::ClaimId,
     line: u32,
 ) -> Result<&super::state::ClaimLine, Rejection> {
-    state
-        .claims
-        .get(&claim)
-        .and_then(|c| c.lines.get(&line))
+    let claim = state.claims.get(&claim).ok_or(Reason::UnknownCostLine)?;
+    if claim.voided_on.is_some() {
+        return Err(Reason::ClaimVoided.into());
+    }
+    claim
+        .lines
+        .get(&line)
         .ok_or_else(|| Reason::UnknownCostLine.into())
+}
+
+/// A claim entered in the wrong dossier (or twice) is voided while nothing of it was paid: none
+/// of its lines counts any more.
+pub(super) fn void(command: &VoidCostClaim, state: &Dossier, ctx: &Context<'_>) -> Decision {
+    require_staff(
+        ctx,
+        Action::new("void a cost claim", "een kostenstaat te vernietigen"),
+    )?;
+    let claim = state
+        .claims
+        .get(&command.claim)
+        .ok_or(Reason::UnknownCostLine)?;
+    if claim.voided_on.is_some() {
+        return Err(Reason::ClaimVoided.into());
+    }
+    if claim.lines.values().any(|line| line.paid.is_some()) {
+        return Err(Reason::ClaimPaid.into());
+    }
+    Ok(vec![
+        CostClaimVoided {
+            claim: command.claim,
+            voided_on: ctx.today,
+        }
+        .into(),
+    ])
 }
 
 /// A staff member decides a held line, with a reason.
@@ -460,7 +493,6 @@ pub(super) fn decide_line(
         ctx,
         Action::new("decide a cost line", "over een kostenlijn te beslissen"),
     )?;
-    require_reason(&command.reason)?;
     let line = claim_line(state, command.claim, command.line)?;
     if !matches!(line.status, LineStatus::Held(_)) {
         return Err(Reason::CostLineNotHeld.into());
@@ -492,7 +524,6 @@ pub(super) fn override_line(
             "een beslissing over een kostenlijn te herzien",
         ),
     )?;
-    require_reason(&command.reason)?;
     let line = claim_line(state, command.claim, command.line)?;
     let previous = line
         .status

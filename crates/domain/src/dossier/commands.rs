@@ -55,6 +55,7 @@ pub enum DossierCommand {
     AmendAgreement(AmendAgreement),
     GiveNotice(GiveNotice),
     TerminateAgreement(TerminateAgreement),
+    VoidAgreement(VoidAgreement),
     SubmitCombinationForm(SubmitCombinationForm),
     /// System (daily job): a new half-day rate took effect for a running combination.
     RecalculateCombinationReduction(RecalculateCombinationReduction),
@@ -65,6 +66,7 @@ pub enum DossierCommand {
     SubmitCostClaim(SubmitCostClaim),
     DecideCostLine(DecideCostLine),
     OverrideCostLineDecision(OverrideCostLineDecision),
+    VoidCostClaim(VoidCostClaim),
     /// System (daily job) or staff: after the first approved COVID-19 agreement.
     GrantCovidOverrunAllowance(GrantCovidOverrunAllowance),
     /// System (daily job) or staff: a newer COVID-19 regime version raised the cap.
@@ -420,6 +422,17 @@ pub struct TerminateAgreement {
     pub reason: String,
 }
 
+/// Void an agreement entered in the wrong dossier (or twice): it counts for nothing from then
+/// on, and the right dossier registers it anew. Refused while a claim not voided cites it, and
+/// once a cost it covers was paid (then a recovery is the way). The reason goes into the event's
+/// metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidAgreement {
+    pub agreement: AgreementId,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitCombinationForm {
@@ -524,6 +537,16 @@ pub struct OverrideCostLineDecision {
     pub claim: ClaimId,
     pub line: u32,
     pub outcome: LineOutcome,
+    pub reason: String,
+}
+
+/// Void a cost claim entered in the wrong dossier (or twice): none of its lines counts from then
+/// on, and the right dossier receives it anew. Refused once a payment was ordered for one of its
+/// lines (then a recovery is the way). The reason goes into the event's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidCostClaim {
+    pub claim: ClaimId,
     pub reason: String,
 }
 

@@ -10,7 +10,7 @@ use chrono::Datelike;
 use super::commands::*;
 use super::events::*;
 use super::state::{ControlCase, Dossier};
-use super::{require_agency, require_holder_or_agency, require_reason, require_staff};
+use super::{require_agency, require_holder_or_agency, require_staff};
 use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::values::{ControlId, Euro};
@@ -166,7 +166,6 @@ pub(super) fn conclude(command: &ConcludeControl, state: &Dossier, ctx: &Context
         Action::new("conclude a control", "een controle af te sluiten"),
     )?;
     let case = open_case(state, command.control)?;
-    require_reason(&command.letter_ref)?;
     let cites_rule = |f: &Finding| {
         let rule = f.rule.trim();
         rule.len() >= 3 && rule.contains('-') && !f.description.trim().is_empty()
@@ -246,7 +245,6 @@ pub(super) fn report_fraud(
         .into());
     }
     state.registered_person()?;
-    require_reason(&command.narrative)?;
     let known = state
         .misuse_reports
         .iter()

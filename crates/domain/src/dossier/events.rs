@@ -719,6 +719,15 @@ pub struct AgreementTerminated {
     pub rules_applied: Vec<AppliedParameter>,
 }
 
+/// The agreement was entered by mistake (in the wrong dossier, or twice) and voided: it counts
+/// for nothing from this day on. Why is in the event's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AgreementVoided {
+    pub agreement: AgreementId,
+    /// The day it was voided.
+    pub voided_on: NaiveDate,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Combinations
 
@@ -1160,6 +1169,15 @@ pub struct CostLineDecisionOverridden {
     pub decided_by: Actor,
     /// Date of the decision.
     pub decided_on: NaiveDate,
+}
+
+/// The claim was entered by mistake (in the wrong dossier, or twice) and voided: none of its
+/// lines counts from this day on; its history stays. Why is in the event's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CostClaimVoided {
+    pub claim: ClaimId,
+    /// The day it was voided.
+    pub voided_on: NaiveDate,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1650,6 +1668,7 @@ crate::event::event_enum! {
         AgreementAmended = 1,
         AgreementNoticeGiven = 1,
         AgreementTerminated = 1,
+        AgreementVoided = 1,
         PabCombinationStarted = 1,
         PabCombinationChanged = 1,
         PabCombinationEnded = 1,
@@ -1662,6 +1681,7 @@ crate::event::event_enum! {
         CostLineHeld = 1,
         CostLineDecidedByStaff = 1,
         CostLineDecisionOverridden = 1,
+        CostClaimVoided = 1,
         CovidOverrunAllowanceGranted = 1,
         CovidOverrunAllowanceRaised = 1,
         CashPartDeclared = 1,

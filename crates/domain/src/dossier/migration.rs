@@ -7,7 +7,6 @@
 
 use super::commands::MigrateHistory;
 use super::events::DossierEvent;
-use super::require_reason;
 use super::state::Dossier;
 use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
@@ -28,7 +27,6 @@ pub(super) fn migrate(
         .into());
     }
     state.registered_person()?;
-    require_reason(&command.source)?;
     if command.facts.is_empty() {
         return Err(Reason::MigrationEmpty.into());
     }

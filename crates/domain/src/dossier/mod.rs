@@ -80,6 +80,10 @@ impl Decider for DossierStream {
         decide(command, state, ctx)
     }
 
+    fn reason(command: &Self::Command) -> Result<Option<String>, Rejection> {
+        crate::command_reasons::stated(Self::KIND, command)
+    }
+
     fn evolve(state: Dossier, event: &DossierEvent) -> Dossier {
         evolve(state, event)
     }
@@ -151,6 +155,7 @@ pub fn decide(
         C::AmendAgreement(c) => agreement::amend(c, state, ctx),
         C::GiveNotice(c) => agreement::give_notice(c, state, ctx),
         C::TerminateAgreement(c) => agreement::terminate(c, state, ctx),
+        C::VoidAgreement(c) => agreement::void(c, state, ctx),
         C::SubmitCombinationForm(c) => combination::submit(c, state, ctx),
         C::RecalculateCombinationReduction(c) => combination::recalculate(c, state, ctx),
         C::JoinAssistanceOrganisation(c) => assistance::join(c, state, ctx),
@@ -159,6 +164,7 @@ pub fn decide(
         C::SubmitCostClaim(c) => claims::submit(c, state, ctx),
         C::DecideCostLine(c) => claims::decide_line(c, state, ctx),
         C::OverrideCostLineDecision(c) => claims::override_line(c, state, ctx),
+        C::VoidCostClaim(c) => claims::void(c, state, ctx),
         C::GrantCovidOverrunAllowance(c) => money::grant_covid_allowance(c, state, ctx),
         C::RaiseCovidOverrunAllowance(c) => money::raise_covid_allowance(c, state, ctx),
         C::DeclareCashPart(c) => money::declare_cash_part(c, state, ctx),
@@ -222,14 +228,5 @@ fn require_holder_or_agency(
             Ok(())
         }
         _ => require_agency(ctx, action),
-    }
-}
-
-/// Corrections and decisions carry a reason a later reader can understand.
-fn require_reason(text: &str) -> Result<(), Rejection> {
-    if text.trim().is_empty() {
-        Err(crate::Reason::ReasonRequired.into())
-    } else {
-        Ok(())
     }
 }

@@ -10,7 +10,7 @@ use super::budget_line;
 use super::commands::*;
 use super::events::*;
 use super::state::{Agreement, BudgetStatus, Dossier, LineStatus};
-use super::{require_agency, require_holder_or_agency, require_reason, require_staff};
+use super::{require_agency, require_holder_or_agency, require_staff};
 use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
 use crate::rule_book::{self, AppliedParameter, Parameter, ParameterValue};
@@ -454,7 +454,6 @@ pub(super) fn grant_extra_severance(
             "een extra opzegvergoeding toe te kennen",
         ),
     )?;
-    require_reason(&command.reason)?;
     state.budget(command.budget)?;
     if state
         .extra_severance
@@ -688,7 +687,6 @@ pub(super) fn write_off_recovery(
         ctx,
         Action::new("write off a recovery", "een terugvordering af te boeken"),
     )?;
-    require_reason(&command.reason)?;
     let recovery = state
         .recoveries
         .get(&command.recovery)

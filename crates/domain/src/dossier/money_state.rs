@@ -33,6 +33,7 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
                     sequence_no: e.sequence_no,
                     submitted_on: e.submitted_on,
                     lines,
+                    voided_on: None,
                 },
             );
         }
@@ -46,6 +47,14 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
         }
         E::CostLineDecisionOverridden(e) => {
             set_line(&mut state, e.claim, e.line, e.outcome.into());
+        }
+        E::CostClaimVoided(e) => {
+            if let Some(claim) = state.claims.get_mut(&e.claim) {
+                claim.voided_on = Some(e.voided_on);
+                for line in claim.lines.values_mut() {
+                    line.status = LineStatus::Voided;
+                }
+            }
         }
         E::CovidOverrunAllowanceGranted(e) => {
             state.covid_allowances.insert(

@@ -3,7 +3,7 @@
 use super::commands::*;
 use super::events::*;
 use super::state::Dossier;
-use super::{require_agency, require_holder_or_agency, require_reason};
+use super::{require_agency, require_holder_or_agency};
 use crate::Context;
 use crate::rejection::Action;
 use crate::rejection::{Reason, Rejection};
@@ -48,7 +48,6 @@ pub(super) fn void_dossier(command: &VoidDossier, state: &Dossier, ctx: &Context
         Action::new("void a dossier", "een dossier te vernietigen"),
     )?;
     state.registered_person()?;
-    require_reason(&command.reason)?;
     if !state.payments.is_empty() || !state.advances.is_empty() {
         return Err(Reason::VoidAfterPayment.into());
     }
@@ -67,7 +66,6 @@ pub(super) fn correct_insz(command: &CorrectInsz, state: &Dossier, ctx: &Context
         Action::new("correct an INSZ", "een INSZ te verbeteren"),
     )?;
     let person = state.registered_person()?;
-    require_reason(&command.reason)?;
     if command.corrected == person.insz {
         return Err(Reason::CorrectionUnchanged.into());
     }
@@ -91,7 +89,6 @@ pub(super) fn correct_birth_date(
         Action::new("correct a birth date", "een geboortedatum te verbeteren"),
     )?;
     let person = state.registered_person()?;
-    require_reason(&command.reason)?;
     if command.corrected == person.birth_date {
         return Err(Reason::CorrectionUnchanged.into());
     }
@@ -219,7 +216,6 @@ pub(super) fn end_representative(
         ),
     )?;
     state.registered_person()?;
-    require_reason(&command.reason)?;
     let events: Vec<DossierEvent> = state
         .representations
         .iter()
@@ -368,7 +364,6 @@ pub(super) fn correct_account(
         ),
     )?;
     let account = state.account.as_ref().ok_or(Reason::NoBudgetAccount)?;
-    require_reason(&command.reason)?;
     if account.iban == command.corrected {
         return Err(Reason::CorrectionUnchanged.into());
     }

@@ -122,6 +122,8 @@ pub enum AgreementStatus {
     Approved,
     Rejected,
     Terminated,
+    /// Entered by mistake (in the wrong dossier, or twice): it counts for nothing.
+    Voided,
 }
 
 /// An agreement.
@@ -227,6 +229,8 @@ pub enum LineStatus {
     Accepted,
     Rejected(LineReason),
     Held(LineReason),
+    /// Its claim was voided: the line counts for nothing.
+    Voided,
 }
 
 impl LineStatus {
@@ -235,7 +239,7 @@ impl LineStatus {
         match self {
             Self::Accepted => Some(LineOutcome::Accepted),
             Self::Rejected(reason) => Some(LineOutcome::Rejected { reason }),
-            Self::Held(_) | Self::Undecided => None,
+            Self::Held(_) | Self::Undecided | Self::Voided => None,
         }
     }
 }
@@ -267,6 +271,8 @@ pub struct CostClaim {
     pub sequence_no: u32,
     pub submitted_on: NaiveDate,
     pub lines: BTreeMap<u32, ClaimLine>,
+    /// Set when the claim was voided (entered by mistake): the day. Its lines are `Voided`.
+    pub voided_on: Option<NaiveDate>,
 }
 
 /// The COVID-19 increase of a budget year.
@@ -614,6 +620,9 @@ pub(super) fn apply(mut state: Dossier, event: &DossierEvent) -> Dossier {
         E::AgreementTerminated(e) => set_agreement(&mut state, e.agreement, |a| {
             a.status = AgreementStatus::Terminated;
             a.end = Some(e.end_date);
+        }),
+        E::AgreementVoided(e) => set_agreement(&mut state, e.agreement, |a| {
+            a.status = AgreementStatus::Voided;
         }),
         E::PabCombinationStarted(e) => {
             state.combinations.insert(

@@ -1,6 +1,6 @@
 //! Users and tokens.
 
-use domain::access::{Access, AccessCommand, AccessEvent, Role, decide, evolve};
+use domain::access::{Access, AccessCommand, AccessEvent, AccessStream, Role, evolve};
 use domain::*;
 use uuid::Uuid;
 
@@ -10,6 +10,14 @@ const ALICE: UserId = UserId::from_uuid(Uuid::from_u128(0x0196_0000_0000_7000_80
 const TOKEN: TokenId =
     TokenId::from_uuid(Uuid::from_u128(0x0196_0000_0000_7000_8000_0000_0000_0b01));
 const SECRET_SHA: &str = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+
+fn decide(
+    command: &AccessCommand,
+    state: &Access,
+    actor: Actor,
+) -> Result<Vec<AccessEvent>, Rejection> {
+    decide_as::<AccessStream>(command, state, actor)
+}
 
 fn run(state: Access, command: AccessCommand, actor: Actor) -> Result<Access, Rejection> {
     Ok(decide(&command, &state, actor)?.iter().fold(state, evolve))

@@ -937,3 +937,132 @@ fn a_decision_is_overridden_and_reversed_later_and_nothing_is_edited() {
         "the proposal and both overrides stay in the stream"
     );
 }
+
+fn void_claim(claim: ClaimId, reason: &str) -> DossierCommand {
+    DossierCommand::VoidCostClaim(VoidCostClaim {
+        claim,
+        reason: reason.into(),
+    })
+}
+
+fn void_agreement(agreement: AgreementId, reason: &str) -> DossierCommand {
+    DossierCommand::VoidAgreement(VoidAgreement {
+        agreement,
+        reason: reason.into(),
+    })
+}
+
+#[test]
+fn a_claim_entered_in_the_wrong_dossier_is_voided_with_a_reason_and_counts_for_nothing() {
+    let submitted = pab_with_agreement().after(claim(
+        CLAIM,
+        PAB,
+        2020,
+        d(2021, 1, 10),
+        vec![cost_line(1, "400.00", d(2020, 3, 1), d(2020, 3, 31))],
+    ));
+    assert_eq!(line_of(&submitted, PAB, 2020).accepted, euro("400.00"));
+    submitted
+        .clone()
+        .when(void_claim(CLAIM, " "))
+        .then_rejected("REASON_REQUIRED");
+    submitted
+        .clone()
+        .by(holder(MOTHER))
+        .when(void_claim(CLAIM, "verkeerd dossier"))
+        .then_rejected("NOT_AUTHORISED");
+    let (events, voided) = submitted
+        .when(void_claim(CLAIM, "ingediend in het dossier van de broer"))
+        .then_accepted();
+    assert!(matches!(
+        &events[..],
+        [Event::Dossier(DossierEvent::CostClaimVoided(v))] if v.claim == CLAIM && v.voided_on == d(2026, 1, 1)
+    ));
+    let line = line_of(&voided, PAB, 2020);
+    assert_eq!(
+        line.accepted,
+        Euro::ZERO,
+        "a voided claim counts for nothing"
+    );
+    assert_eq!(line.held, Euro::ZERO);
+    voided
+        .clone()
+        .when(void_claim(CLAIM, "nog eens"))
+        .then_rejected("CLAIM_VOIDED");
+    voided
+        .clone()
+        .when(DossierCommand::OverrideCostLineDecision(
+            OverrideCostLineDecision {
+                claim: CLAIM,
+                line: 1,
+                outcome: LineOutcome::Accepted,
+                reason: "toch".into(),
+            },
+        ))
+        .then_rejected("CLAIM_VOIDED");
+    // Nothing is left to pay, and the agreement it cited can now be voided as well.
+    voided
+        .clone()
+        .when(DossierCommand::OrderPayment(OrderPayment {
+            payment: PAYMENT,
+            budget: PAB,
+            year: 2020,
+        }))
+        .then_rejected("NOTHING_DUE");
+    voided
+        .when(void_agreement(
+            AGREEMENT,
+            "overeenkomst hoort bij het andere dossier",
+        ))
+        .then_accepted();
+}
+
+#[test]
+fn a_claim_or_agreement_on_which_money_moved_is_not_voided() {
+    let paid = pab_with_agreement()
+        .after(claim(
+            CLAIM,
+            PAB,
+            2020,
+            d(2021, 1, 10),
+            vec![cost_line(1, "400.00", d(2020, 3, 1), d(2020, 3, 31))],
+        ))
+        .after(DossierCommand::OrderPayment(OrderPayment {
+            payment: PAYMENT,
+            budget: PAB,
+            year: 2020,
+        }));
+    paid.clone()
+        .when(void_claim(CLAIM, "verkeerd dossier"))
+        .then_rejected("VOID_AFTER_PAYMENT");
+    paid.when(void_agreement(AGREEMENT, "verkeerd dossier"))
+        .then_rejected("AGREEMENT_IN_USE");
+}
+
+#[test]
+fn an_agreement_entered_in_the_wrong_dossier_is_voided_and_no_longer_runs() {
+    let scenario = pab_with_agreement();
+    assert!(scenario.world.dossier.agreements[&AGREEMENT].is_running_on(d(2020, 6, 1)));
+    let (_, voided) = scenario
+        .when(void_agreement(AGREEMENT, "dubbel ingevoerd"))
+        .then_accepted();
+    let agreement = &voided.world.dossier.agreements[&AGREEMENT];
+    assert_eq!(agreement.status, AgreementStatus::Voided);
+    assert!(!agreement.is_running_on(d(2020, 6, 1)));
+    voided
+        .clone()
+        .when(void_agreement(AGREEMENT, "nog eens"))
+        .then_rejected("AGREEMENT_VOIDED");
+    // A cost under it is no longer covered.
+    let outcomes = outcomes(
+        voided,
+        claim(
+            CLAIM,
+            PAB,
+            2020,
+            d(2021, 1, 10),
+            vec![cost_line(1, "400.00", d(2020, 3, 1), d(2020, 3, 31))],
+        ),
+    );
+    assert_eq!(outcomes, vec![(1, "NO_VALID_AGREEMENT".to_owned())]);
+}

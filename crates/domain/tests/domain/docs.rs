@@ -187,3 +187,56 @@ fn an_event_of_every_stream_family_reads_back_through_upcast() {
         assert_eq!(read, event, "{} did not read back", stored.event_type);
     }
 }
+
+/// The table of `docs/rules.md` that lists every command with its reason, from
+/// `domain::command_reasons`.
+fn command_reasons_markdown() -> String {
+    use domain::command_reasons::{COMMAND_REASONS, ReasonRule};
+    let mut out = String::from(
+        "<!-- GENERATED from domain::command_reasons by crates/domain/tests/domain/docs.rs: \
+         run `UPDATE_DOCS=1 cargo test -p domain` to regenerate. -->\n\n\
+         | Stream | Command | Reason | Stated in |\n|---|---|---|---|\n",
+    );
+    for row in COMMAND_REASONS {
+        let rule = match row.rule {
+            ReasonRule::Required => "**required**",
+            ReasonRule::Optional => "optional",
+        };
+        let field = row.field.map_or_else(
+            || "— (the request's own, if any)".to_owned(),
+            |f| format!("`{f}`"),
+        );
+        out.push_str(&format!(
+            "| {} | `{}` | {rule} | {field} |\n",
+            row.kind, row.command
+        ));
+    }
+    out
+}
+
+#[test]
+fn docs_rules_md_lists_every_command_with_its_reason() {
+    const BEGIN: &str = "<!-- command-reasons:begin -->\n";
+    const END: &str = "<!-- command-reasons:end -->";
+    let path = repository_file("docs/rules.md");
+    let markdown = fs::read_to_string(&path).unwrap();
+    let (Some(begin), Some(end)) = (markdown.find(BEGIN), markdown.find(END)) else {
+        panic!("docs/rules.md has no {BEGIN:?} … {END:?} section");
+    };
+    let generated = command_reasons_markdown();
+    let committed = &markdown[begin + BEGIN.len()..end];
+    if committed != generated && std::env::var_os("UPDATE_DOCS").is_some() {
+        let updated = format!(
+            "{}{generated}{}",
+            &markdown[..begin + BEGIN.len()],
+            &markdown[end..]
+        );
+        fs::write(&path, updated).unwrap();
+        return;
+    }
+    assert!(
+        committed == generated,
+        "the command reasons in docs/rules.md differ from domain::command_reasons.\n\
+         Regenerate them with:\n\n    UPDATE_DOCS=1 cargo test -p domain\n"
+    );
+}

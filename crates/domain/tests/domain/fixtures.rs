@@ -386,3 +386,15 @@ pub fn line_of(scenario: &Scenario, budget: BudgetId, year: i32) -> domain::doss
     )
     .expect("a budget line")
 }
+
+/// Decides a command as the service does ([`Decider::decide_checked`]: the rules, then the
+/// reason the table of command reasons requires), against an empty rule book and registry.
+pub fn decide_as<D: Decider>(
+    command: &D::Command,
+    state: &D::State,
+    actor: Actor,
+) -> Result<Vec<D::Event>, Rejection> {
+    let (rule_book, registry) = (RuleBook::default(), domain::registry::Registry::default());
+    let ctx = Context::new(examples::date(2026, 1, 1), actor, &rule_book, &registry);
+    D::decide_checked(command, state, &ctx)
+}

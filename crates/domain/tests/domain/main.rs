@@ -6,6 +6,7 @@ mod agreements;
 mod budgets;
 mod claims;
 mod combinations;
+mod command_reasons;
 mod controls;
 mod created_ids;
 mod docs;

@@ -1,11 +1,21 @@
 //! Investigators dismiss or escalate fraud signals, with a reason.
 
-use domain::signals::{Decision, SignalTriage, SignalTriageCommand, decide, evolve};
+use domain::signals::{
+    Decision, SignalTriage, SignalTriageCommand, SignalTriageEvent, SignalsStream, evolve,
+};
 use domain::*;
 
 use crate::fixtures::*;
 
 const SIGNAL: &str = "0123456789abcdef0123456789abcdef";
+
+fn decide(
+    command: &SignalTriageCommand,
+    state: &SignalTriage,
+    actor: Actor,
+) -> Result<Vec<SignalTriageEvent>, Rejection> {
+    decide_as::<SignalsStream>(command, state, actor)
+}
 
 fn investigator() -> Actor {
     Actor::Investigator { user: STAFF_USER }

@@ -159,6 +159,7 @@ fn decided_claim(event: &DossierEvent) -> Option<ClaimId> {
         E::CostLineHeld(e) => Some(e.claim),
         E::CostLineDecidedByStaff(e) => Some(e.claim),
         E::CostLineDecisionOverridden(e) => Some(e.claim),
+        E::CostClaimVoided(e) => Some(e.claim),
         _ => None,
     }
 }
@@ -224,7 +225,8 @@ fn year_scope(event: &DossierEvent, state: &Dossier) -> Affected {
         | E::AgreementRejected(_)
         | E::AgreementAmended(_)
         | E::AgreementNoticeGiven(_)
-        | E::AgreementTerminated(_) => Affected::All,
+        | E::AgreementTerminated(_)
+        | E::AgreementVoided(_) => Affected::All,
         other => affected(other, state),
     }
 }

@@ -108,6 +108,7 @@ impl Evidence {
             E::AgreementApproved(e) => self.agreement_event(e.agreement, id),
             E::AgreementNoticeGiven(e) => self.agreement_event(e.agreement, id),
             E::AgreementTerminated(e) => self.agreement_event(e.agreement, id),
+            E::AgreementVoided(e) => self.agreement_event(e.agreement, id),
             E::BudgetStarted(e) => {
                 self.budget_started.insert(e.budget, id);
             }
