@@ -136,8 +136,36 @@ impl Service {
         write: &WriteContext,
     ) -> Result<(), CommandError> {
         let event = domain::event::Event::AccessLog(access.into());
+        // Entries of a month need no order among themselves beyond the log's own.
+        self.append_fact(&crate::models::access_log_stream(on), &event, write)
+            .await
+    }
+
+    /// Records in the lineage stream that this log is a re-encrypting copy of another
+    /// (`dossier store copy --seal`).
+    ///
+    /// # Errors
+    /// A store failure.
+    pub async fn record_lineage(
+        &self,
+        resealed: domain::lineage::LogResealed,
+        write: &WriteContext,
+    ) -> Result<(), CommandError> {
+        let event = domain::event::Event::Lineage(resealed.into());
+        let stream =
+            event_store::StreamName::parse(domain::lineage::STREAM).expect("a valid stream name");
+        self.append_fact(&stream, &event, write).await
+    }
+
+    /// Appends a fact no rule decides (a read, a copy) to `stream`, with `write`'s metadata.
+    async fn append_fact(
+        &self,
+        stream: &event_store::StreamName,
+        event: &domain::event::Event,
+        write: &WriteContext,
+    ) -> Result<(), CommandError> {
         let (event_type, schema_version, payload) =
-            crate::models::encode(&event).map_err(crate::ExecuteError::Unencodable)?;
+            crate::models::encode(event).map_err(crate::ExecuteError::Unencodable)?;
         let metadata = event_store::EventMetadata {
             actor_id: write.actor_id.clone(),
             actor_role: write.actor_role.clone(),
@@ -153,10 +181,8 @@ impl Service {
             &metadata,
         )
         .map_err(|e| crate::ExecuteError::Unencodable(e.0))?;
-        let stream = crate::models::access_log_stream(on);
-        // Entries of a month need no order among themselves beyond the log's own.
         self.store()
-            .append(&stream, event_store::ExpectedVersion::Any, &[new])
+            .append(stream, event_store::ExpectedVersion::Any, &[new])
             .await?;
         Ok(())
     }

@@ -279,6 +279,35 @@ impl SealedStore {
         Ok(event)
     }
 
+    /// `event` as an append through this store would have stored it: the personal data a log
+    /// written before sealing holds in plain text sealed with its stream's key (made if need
+    /// be), a person index's reason dropped; an event with nothing plain to seal comes back as
+    /// it is. Its hash is left as it was: the caller chains it anew (`store copy --seal`).
+    ///
+    /// # Errors
+    /// When the event's metadata is unreadable or its stream's key cannot be had.
+    pub async fn reseal(&self, event: &RecordedEvent) -> Result<RecordedEvent, StoreError> {
+        if holds_sealed(&event.payload) {
+            return Ok(event.clone());
+        }
+        let new = NewEvent {
+            event_id: event.event_id,
+            event_type: event.event_type.clone(),
+            schema_version: event.schema_version,
+            payload: event.payload.clone(),
+            metadata: event.metadata.clone(),
+        };
+        let Some(sealed) = self.seal_all(&event.stream, &[new]).await? else {
+            return Ok(event.clone());
+        };
+        let mut resealed = event.clone();
+        if let Some(sealed) = sealed.into_iter().next() {
+            resealed.payload = sealed.payload;
+            resealed.metadata = sealed.metadata;
+        }
+        Ok(resealed)
+    }
+
     async fn seal_all(
         &self,
         stream: &StreamName,

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::access::{AccessEvent, AccessLogEvent};
 use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
+use crate::lineage::LineageEvent;
 use crate::person_index::PersonIndexEvent;
 use crate::persons::PersonEvent;
 use crate::registry::RegistryEvent;
@@ -233,6 +234,12 @@ streams! {
         names: "`signals`",
         meaning: "Investigators' dismissals and escalations of fraud signals, keyed by the \
                   signal's deterministic id so they survive a rebuild of the read models.",
+    },
+    Lineage(LineageEvent) {
+        title: "Lineage stream",
+        names: "`store-lineage`",
+        meaning: "Where this log came from when a re-encrypting copy made it: the digest of \
+                  the source log, so the old digest leads to the new one.",
     },
 }
 

@@ -176,6 +176,10 @@ pub const EVENT_LABELS_NL: &[(&str, &str)] = &[
     ("TokenIssued", "Toegangstoken uitgereikt"),
     ("TokenRevoked", "Toegangstoken ingetrokken"),
     ("DataAccessed", "Gegevens ingekeken"),
+    (
+        "LogResealed",
+        "Log versleuteld overgenomen uit een vorige log",
+    ),
     ("RiskSignalDismissed", "Risicosignaal afgewezen"),
     ("RiskSignalEscalated", "Risicosignaal doorgezet"),
 ];

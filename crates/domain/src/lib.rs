@@ -32,6 +32,7 @@ pub mod dossier;
 pub mod event;
 pub mod examples;
 pub mod labels;
+pub mod lineage;
 pub mod person_index;
 pub mod personal_data;
 pub mod persons;

@@ -88,7 +88,8 @@ impl World {
             Event::Person(e) => self.person = persons::evolve(self.person, e),
             // Access has its own state and decider (`access::decide`), tested directly; the
             // access log is facts only.
-            Event::Access(_) | Event::AccessLog(_) | Event::SignalTriage(_) => {}
+            Event::Access(_) | Event::AccessLog(_) | Event::SignalTriage(_) | Event::Lineage(_) => {
+            }
         }
         self
     }

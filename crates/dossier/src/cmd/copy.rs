@@ -4,14 +4,24 @@
 //! with the same arguments and goes on where it stopped (see `event_store::copy`). At the end
 //! it verifies both logs and compares their digests.
 //!
+//! With `--seal` it copies a log written before personal data was sealed into an empty store,
+//! sealing that data on the way: the hashes then chain anew, and the new log records the
+//! source's digest (`domain::lineage`).
+//!
 //! The progress and verification helpers here serve `dossier import` as well.
 
-use anyhow::Context;
-use event_store::copy::{CopyError, LogCopy, LogReader, StoreReader, count_events};
-use event_store::verify::{VerifyError, VerifyFailure, VerifyReport, verify_store};
-use event_store::{EventStore, StoreError};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::store_url::{StoreUrl, open_raw, redact};
+use anyhow::Context;
+use app::{Keyring, SealedStore, Service, WriteContext};
+use domain::lineage::LogResealed;
+use event_store::copy::{CopyError, LogCopy, LogReader, StoreReader, count_events};
+use event_store::hash::expected_hash;
+use event_store::verify::{VerifyError, VerifyFailure, VerifyReport, verify_store};
+use event_store::{EventHash, EventStore, StoreError, StreamName};
+
+use crate::store_url::{RawStore, StoreUrl, open_raw, redact};
 use crate::{Outcome, UsageError, progress};
 
 const LABEL: &str = "store copy";
@@ -28,6 +38,12 @@ pub struct CopyArgs {
     /// Events per import call. Each call is one transaction in SQLite and PostgreSQL.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub batch: u64,
+    /// Seal on the way the personal data the source holds in plain text (a log written before
+    /// personal data was sealed), so that it can be erased. The copy's hashes chain anew: it
+    /// goes into an empty store (a stopped one is started again into a new one), and the new
+    /// log records the source's digest in its `store-lineage` stream.
+    #[arg(long)]
+    pub seal: bool,
 }
 
 pub async fn run(args: &CopyArgs) -> anyhow::Result<Outcome> {
@@ -59,6 +75,9 @@ pub async fn run(args: &CopyArgs) -> anyhow::Result<Outcome> {
     }
 
     let batch = usize::try_from(args.batch).unwrap_or(usize::MAX);
+    if args.seal {
+        return sealing_copy(&source_store, &target_store, total, batch).await;
+    }
     let mut copy = start(
         LABEL,
         StoreReader::new(source.as_ref()),
@@ -100,6 +119,136 @@ pub async fn run(args: &CopyArgs) -> anyhow::Result<Outcome> {
         ("source", &source_report),
         ("target", &target_report),
     ))
+}
+
+/// `--seal`: copies the whole log into an empty target, sealing on the way what the source holds
+/// in plain text, chains every stream anew, and records the source's digest in the new log.
+async fn sealing_copy(
+    source: &RawStore,
+    target: &RawStore,
+    total: u64,
+    batch: usize,
+) -> anyhow::Result<Outcome> {
+    let held = count_events(target.events.as_ref())
+        .await
+        .context("cannot read the target")?;
+    if held > 0 {
+        return Err(UsageError(format!(
+            "{LABEL} --seal: {} already holds {held} events. A sealing copy chains to new \
+             hashes, so it goes into an empty store (a stopped one is started again into a new \
+             one); nothing was written.",
+            target.events.describe()
+        ))
+        .into());
+    }
+    // A broken log is not chained anew: that would hide the break.
+    let source_report = match verify_side(LABEL, "source", source.events.as_ref(), total).await? {
+        Ok(report) => report,
+        Err(failure) => {
+            return Ok(failed(&format!(
+                "the source does not verify: {failure}; nothing was copied"
+            )));
+        }
+    };
+    // The source's keys first: what it holds sealed already stays readable, and sealed.
+    let keys = source
+        .keys
+        .export_keys()
+        .await
+        .context("cannot read the source's keys")?;
+    target
+        .keys
+        .import_keys(&keys)
+        .await
+        .context("cannot write the keys into the target")?;
+    let sealer = SealedStore::new(
+        target.events.clone(),
+        Arc::new(Keyring::new(target.keys.clone())),
+    );
+
+    let bar = progress::bar(Some(total), "events sealed and copied");
+    let mut ticker = progress::Ticker::new();
+    let mut reader = StoreReader::new(source.events.as_ref());
+    let mut heads: HashMap<StreamName, EventHash> = HashMap::new();
+    let (mut copied, mut sealed) = (0_u64, 0_u64);
+    loop {
+        let page = reader
+            .next_page(batch)
+            .await
+            .context("cannot read the source")?;
+        if page.is_empty() {
+            break;
+        }
+        let mut copies = Vec::with_capacity(page.len());
+        for event in &page {
+            let mut copy = sealer.reseal(event).await.with_context(|| {
+                format!("cannot seal event {} of {}", event.event_id, event.stream)
+            })?;
+            if copy.payload != event.payload || copy.metadata != event.metadata {
+                sealed += 1;
+            }
+            let previous = heads
+                .get(&copy.stream)
+                .copied()
+                .unwrap_or(EventHash::GENESIS);
+            copy.hash = expected_hash(&copy, &previous);
+            heads.insert(copy.stream.clone(), copy.hash);
+            copies.push(copy);
+        }
+        target
+            .events
+            .import(&copies)
+            .await
+            .context("cannot write into the target; start again into a new, empty store")?;
+        copied += copies.len() as u64;
+        bar.set_position(copied);
+        ticker.report(|| format!("{LABEL}: {copied} of {total} events sealed and copied"));
+    }
+    bar.finish_and_clear();
+
+    let copy_report = match verify_side(LABEL, "target", target.events.as_ref(), copied).await? {
+        Ok(report) if report.events == source_report.events => report,
+        Ok(report) => {
+            return Ok(failed(&format!(
+                "the target holds {} events, the source {}",
+                report.events, source_report.events
+            )));
+        }
+        Err(failure) => return Ok(failed(&format!("the target does not verify: {failure}"))),
+    };
+    let write = WriteContext {
+        actor_id: crate::cli_access::os_reader(),
+        ..WriteContext::system("store copy --seal")
+    };
+    Service::new(target.events.clone(), 1)
+        .record_lineage(
+            LogResealed {
+                source_digest: source_report.digest(),
+                source_events: source_report.events,
+                sealed_events: sealed,
+                copy_digest: copy_report.digest(),
+            },
+            &write,
+        )
+        .await
+        .context("cannot record the source's digest in the new log")?;
+    let new_report = match verify_side(LABEL, "target", target.events.as_ref(), copied + 1).await? {
+        Ok(report) => report,
+        Err(failure) => return Ok(failed(&format!("the target does not verify: {failure}"))),
+    };
+    println!(
+        "{LABEL}: sealed {sealed} of {} events on the way; source digest={}",
+        source_report.events,
+        source_report.digest()
+    );
+    println!(
+        "{LABEL}: the new log: events={} streams={} digest={} (store-lineage names the source \
+         digest)",
+        new_report.events,
+        new_report.heads.len(),
+        new_report.digest()
+    );
+    Ok(Outcome::Ok)
 }
 
 /// Compares the target with the start of the source and says where the copy starts: one line

@@ -219,3 +219,119 @@ fn an_export_carries_its_keys_only_where_asked() {
         domain::personal_data::KEY_MISSING
     );
 }
+
+/// The `digest=` a successful `dossier verify` prints.
+fn digest_of(store_url: &str) -> String {
+    let out = super::dossier()
+        .args(["verify", "--store", store_url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("digest="))
+        .unwrap_or_else(|| panic!("no digest in {stdout}"))
+        .to_owned()
+}
+
+/// A log written before personal data was sealed (the fixture of commit 8c80519) holds its
+/// INSZ and names in plain text, which no key can erase. `store copy --seal` copies it into a
+/// new store, sealing them on the way; the new log verifies, reads the same, names the old
+/// log's digest in its lineage stream, and its file holds none of the plaintext.
+#[test]
+fn a_log_from_before_sealing_is_copied_sealed_and_the_new_log_names_the_old_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.db");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/store-8c80519.db"
+        ),
+        &old,
+    )
+    .unwrap();
+    let new = dir.path().join("new.db");
+    let (old_url, new_url) = (
+        format!("sqlite:{}", old.display()),
+        format!("sqlite:{}", new.display()),
+    );
+    let dossier = domain::DossierId::parse("01970000-0000-7000-8000-000000000001").unwrap();
+    let read = |path: &std::path::Path| {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let (state, _) = sealed_service(path).dossier(dossier).await.unwrap();
+            state.person.expect("the person reads")
+        })
+    };
+    let person = read(&old);
+    let insz = person.insz.expose_digits();
+    let family_name = person.name.as_ref().unwrap().family_name.clone();
+    let holds = |path: &std::path::Path, needle: &str| {
+        file_bytes(path)
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+    };
+    assert!(
+        holds(&old, insz) && holds(&old, &family_name),
+        "the fixture holds its personal data in plain text"
+    );
+    let old_digest = digest_of(&old_url);
+
+    let out = super::dossier()
+        .args([
+            "store", "copy", "--from", &old_url, "--to", &new_url, "--seal",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("source digest={old_digest}")),
+        "{stdout}"
+    );
+
+    // The new log reads the same, and holds the plaintext no more.
+    let copied = read(&new);
+    assert_eq!(copied.insz.expose_digits(), insz);
+    assert_eq!(copied.name.unwrap().family_name, family_name);
+    assert!(
+        !holds(&new, insz) && !holds(&new, &family_name),
+        "plaintext in the sealed copy"
+    );
+    // Its lineage names the old digest; it verifies, with a digest of its own.
+    let new_digest = digest_of(&new_url);
+    assert_ne!(new_digest, old_digest);
+    let lineage = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let raw = store_sqlite::SqliteStore::open(&new).unwrap();
+        let stream = event_store::StreamName::parse(domain::lineage::STREAM).unwrap();
+        raw.read_stream(&stream, 0, 10).await.unwrap()
+    });
+    let [resealed] = &lineage[..] else {
+        panic!("one lineage event, not {}", lineage.len())
+    };
+    let payload: serde_json::Value = serde_json::from_slice(&resealed.payload).unwrap();
+    assert_eq!(payload["source_digest"], old_digest.as_str(), "{payload}");
+    assert!(payload["sealed_events"].as_u64().unwrap() > 0, "{payload}");
+
+    // A second sealing copy into the same store is refused: it is not empty.
+    let again = super::dossier()
+        .args([
+            "store", "copy", "--from", &old_url, "--to", &new_url, "--seal",
+        ])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("empty store"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
