@@ -84,10 +84,6 @@ impl Route {
     }
 
     /// A page of the staff web UI, at the method and path its row writes.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "the staff web UI has no page yet")
-    )]
     pub(crate) fn page(
         (method, filter): (Method, MethodFilter),
         path: &'static str,

@@ -679,6 +679,14 @@ async fn health_metrics_and_the_api_description_are_public() {
     let nowhere = w.call("GET", "/nowhere", None, None, &[]).await;
     assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
     assert_eq!(nowhere.body["code"], "NOT_FOUND");
+    // A browser at the root gets a page in Dutch that says where the API is, not a JSON error.
+    let home = w.call("GET", "/", None, None, &[]).await;
+    assert_eq!(home.status, StatusCode::OK);
+    let page = home.body.as_str().unwrap();
+    assert!(
+        page.contains(r#"<html lang="nl-BE">"#) && page.contains(r#"href="/api/docs""#),
+        "{page}"
+    );
 }
 
 #[tokio::test]

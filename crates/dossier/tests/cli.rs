@@ -964,3 +964,77 @@ fn postgres_read_models_rebuild_in_the_store_database() {
         "{line} after {bench}"
     );
 }
+
+/// The README's first command: `serve --demo` on port 0 prints its example with the real
+/// port and ends with the address; run again on the store it filled, it names the command that
+/// gives a demo user a new token (tokens are shown once).
+#[test]
+fn serve_demo_prints_the_real_port_and_on_a_filled_store_how_to_get_a_token_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
+    let run = |what: &str| -> Vec<String> {
+        let mut child = dossier()
+            .args([
+                "serve",
+                "--demo",
+                "--demo-dossiers",
+                "2",
+                "--bind",
+                "127.0.0.1:0",
+                "--store",
+                &store,
+            ])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = Vec::new();
+        let mut output = BufReader::new(child.stdout.take().unwrap()).lines();
+        for line in output.by_ref() {
+            let line = line.unwrap();
+            let last = line.starts_with("dossier: listening on");
+            lines.push(line);
+            if last {
+                break;
+            }
+        }
+        let pid = child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        output.map_while(Result::ok).for_each(drop);
+        assert!(
+            child.wait().unwrap().success(),
+            "{what}: serve stops cleanly"
+        );
+        assert!(
+            lines
+                .last()
+                .is_some_and(|l| l.starts_with("dossier: listening on http://127.0.0.1:")),
+            "{what}: {lines:#?}"
+        );
+        lines
+    };
+    let first = run("first start");
+    let port = first
+        .last()
+        .unwrap()
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .unwrap()
+        .to_owned();
+    assert_ne!(port, "0");
+    let example = first
+        .iter()
+        .find(|l| l.starts_with("demo: try"))
+        .unwrap_or_else(|| panic!("{first:#?}"));
+    assert!(
+        example.contains(&format!("http://127.0.0.1:{port}/api/me")),
+        "{example}"
+    );
+    let again = run("second start");
+    assert!(
+        again
+            .iter()
+            .any(|l| l.contains("dossier user token demo-staff --store")),
+        "{again:#?}"
+    );
+}

@@ -9,6 +9,7 @@ pub mod persons;
 pub mod reads;
 pub mod service;
 pub mod signals;
+pub mod web;
 
 use domain::access::Role;
 
@@ -82,5 +83,7 @@ route_table! {
     }
     // The staff web UI: server-rendered pages, not in the API document. A row writes the
     // method and path, e.g. `GET "/dossiers/{dossier}", web::dossier => WRITERS,`.
-    pages {}
+    pages {
+        GET "/", web::home => PUBLIC,
+    }
 }

@@ -1,5 +1,6 @@
 //! `dossier serve`: the HTTP service on the chosen store.
 
+use std::io::Write as _;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -32,36 +33,14 @@ pub async fn run(
     let service = Arc::new(Service::new(store.clone(), 10_000));
     let today = chrono::Local::now().date_naive();
     service.ensure_rule_book(today).await?;
+    // Bound first, so what is printed names the real port (`--bind 127.0.0.1:0` picks one); the
+    // demo is written before the daily job and the read models start.
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let address = listener.local_addr()?;
     if args.demo {
-        if empty {
-            let summary = crate::cmd::demo::populate(
-                service.clone(),
-                args.demo_dossiers,
-                crate::cmd::demo::Recording::AsWritten,
-                true,
-            )
-            .await?;
-            println!("{summary}");
-            println!("demo: one user per role (tokens are shown once):");
-            for role in Role::ALL {
-                let write = WriteContext::system("demo users at first start");
-                let issued = service
-                    .add_user(
-                        &format!("demo-{}", role.as_str()),
-                        role,
-                        Actor::System,
-                        &write,
-                    )
-                    .await?;
-                println!("  {:<13} {}", role.as_str(), issued.secret);
-            }
-            println!(
-                "demo: try  curl -H \"Authorization: Bearer <token>\" http://{}/api/me  (Swagger UI at /api/docs)",
-                args.bind
-            );
-        } else {
-            println!("demo: the store already holds events; no demo users added");
-        }
+        demo_users(&service, store_url, empty, args.demo_dossiers, address).await?;
     }
     api::metrics_handle();
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -73,14 +52,11 @@ pub async fn run(
     };
     let daily_job = tokio::spawn(daily_job(service.clone(), stopped));
     let app = api::router(ApiState::new(service).with_read_models(read_sink));
-    let listener = tokio::net::TcpListener::bind(&args.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
-    let address = listener.local_addr()?;
+    let shutdown = shutdown_signal();
     tracing::info!(%address, store = %store.describe(), "dossier serves");
     println!("dossier: listening on http://{address} (API docs: http://{address}/api/docs)");
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await?;
     let _ = stop.send(true);
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
@@ -88,7 +64,55 @@ pub async fn run(
         let _ = daily_job.await;
     })
     .await;
-    println!("dossier: stopped");
+    // Whoever started the service may have stopped reading its output by now.
+    let _ = writeln!(std::io::stdout(), "dossier: stopped");
+    Ok(())
+}
+
+/// `--demo`: on an empty store, a demo history and one user per role with their tokens; on a
+/// store with events, how to get a token again (tokens are shown once and never stored).
+async fn demo_users(
+    service: &Arc<Service>,
+    store_url: &str,
+    empty: bool,
+    dossiers: u32,
+    address: std::net::SocketAddr,
+) -> anyhow::Result<()> {
+    if !empty {
+        println!(
+            "demo: the store already holds events, so no demo users were added. A new token \
+             for a user (shown once): dossier user token demo-staff --store {}   (every user: \
+             dossier user list --store {})",
+            crate::store_url::redact(store_url),
+            crate::store_url::redact(store_url),
+        );
+        return Ok(());
+    }
+    let summary = crate::cmd::demo::populate(
+        service.clone(),
+        dossiers,
+        crate::cmd::demo::Recording::AsWritten,
+        true,
+    )
+    .await?;
+    println!("{summary}");
+    println!("demo: one user per role (tokens are shown once):");
+    for role in Role::ALL {
+        let write = WriteContext::system("demo users at first start");
+        let issued = service
+            .add_user(
+                &format!("demo-{}", role.as_str()),
+                role,
+                Actor::System,
+                &write,
+            )
+            .await?;
+        println!("  {:<13} {}", role.as_str(), issued.secret);
+    }
+    println!(
+        "demo: try  curl -H \"Authorization: Bearer <token>\" http://{address}/api/me  \
+         (Swagger UI at http://{address}/api/docs)"
+    );
     Ok(())
 }
 
@@ -132,25 +156,33 @@ async fn daily_job(service: Arc<Service>, mut stopped: tokio::sync::watch::Recei
 }
 
 /// SIGINT or SIGTERM: stop accepting, let running requests finish. Every acknowledged command
-/// was committed before its answer was sent, so nothing acknowledged is lost.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// was committed before its answer was sent, so nothing acknowledged is lost. The handlers are
+/// installed when this is called, not when the future is first polled, so a signal sent as soon
+/// as the address is printed already stops the service gracefully.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
+    async move {
+        #[cfg(unix)]
+        match signals {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
 }
