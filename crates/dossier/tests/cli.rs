@@ -1038,3 +1038,52 @@ fn serve_demo_prints_the_real_port_and_on_a_filled_store_how_to_get_a_token_agai
         "{again:#?}"
     );
 }
+
+/// On the embedded store, as on PostgreSQL, a rebuild is refused while a `serve` follows the
+/// log into the same read models; once it stopped, the rebuild runs.
+#[test]
+fn rebuild_is_refused_while_serve_follows_the_same_embedded_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
+    let (mut child, _address, lines) = start_serve(&store);
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    let lock = dir.path().join("dossier-read.db.lock");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !lock.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "serve never claimed its read models"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let refused = dossier()
+        .args(["rebuild", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "a rebuild beside a running serve"
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("run by another process"), "{stderr}");
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(child.wait().unwrap().success());
+    let rebuilt = dossier()
+        .args(["rebuild", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+}

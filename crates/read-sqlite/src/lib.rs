@@ -25,10 +25,11 @@ const SQL: Dialect = Dialect::Sqlite;
 
 /// A SQLite read-model database (by default `data/dossier-read.db` beside the event store).
 ///
-/// It keeps the default [`ReadModelSink::claim`], which always grants: the embedded store and
-/// its read models are files of one machine served by one `dossier serve`, so one process
-/// runs every projection by construction (scaling out to several instances means PostgreSQL,
-/// whose sink claims each projection with an advisory lock).
+/// Its [`ReadModelSink::claim`] takes an exclusive lock (`flock`) on `<file>.lock` beside the
+/// database, held while this sink holds any claim: a `dossier rebuild` started while a
+/// `dossier serve` follows the log on the same files is refused, as PostgreSQL's advisory locks
+/// refuse it there. The lock goes with the process, so a killed one leaves none behind. An
+/// in-memory database has no lock to take.
 #[derive(Debug, Clone)]
 pub struct SqliteSink {
     inner: Arc<Inner>,
@@ -40,6 +41,14 @@ struct Inner {
     conn: Mutex<Connection>,
     tables: Mutex<HashMap<&'static str, &'static Table>>,
     crash_before_checkpoint: AtomicBool,
+    claims: Mutex<Claims>,
+}
+
+/// The projections this sink has claimed, and the locked file while there are any.
+#[derive(Debug, Default)]
+struct Claims {
+    names: std::collections::BTreeSet<String>,
+    lock: Option<std::fs::File>,
 }
 
 impl Inner {
@@ -86,6 +95,7 @@ impl SqliteSink {
                 conn: Mutex::new(conn),
                 tables: Mutex::new(HashMap::new()),
                 crash_before_checkpoint: AtomicBool::new(false),
+                claims: Mutex::default(),
             }),
         })
     }
@@ -211,8 +221,61 @@ fn select_rows(
     Ok(all)
 }
 
+impl SqliteSink {
+    /// The lock file beside the database; `None` for an in-memory one.
+    fn lock_path(&self) -> Option<PathBuf> {
+        let path = &self.inner.path;
+        (path.as_os_str() != ":memory:" && !path.as_os_str().is_empty()).then(|| {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".lock");
+            PathBuf::from(name)
+        })
+    }
+}
+
 #[async_trait]
 impl ReadModelSink for SqliteSink {
+    /// Takes the lock file on the first claim, without waiting: refused (`false`) while another
+    /// process holds it.
+    async fn claim(&self, projection: &str) -> Result<bool, SinkError> {
+        let mut claims = self
+            .inner
+            .claims
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if claims.lock.is_none()
+            && let Some(path) = self.lock_path()
+        {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(unavailable)?;
+            match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+                Ok(()) => claims.lock = Some(file),
+                Err(rustix::io::Errno::WOULDBLOCK) => return Ok(false),
+                Err(e) => return Err(unavailable(e)),
+            }
+        }
+        claims.names.insert(projection.to_owned());
+        Ok(true)
+    }
+
+    /// Lets go of the lock file once no projection is claimed any more.
+    async fn release(&self, projection: &str) -> Result<(), SinkError> {
+        let mut claims = self
+            .inner
+            .claims
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        claims.names.remove(projection);
+        if claims.names.is_empty() {
+            claims.lock = None;
+        }
+        Ok(())
+    }
+
     async fn select(
         &self,
         table: &'static Table,
