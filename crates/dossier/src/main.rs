@@ -137,6 +137,13 @@ enum Command {
     /// Work on the store itself.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Print a completion script for a shell: `dossier completions bash > /etc/bash_completion.d/dossier`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `dossier man > dossier.1 && man ./dossier.1`.
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,6 +256,16 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<Outcome> {
     match command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dossier", &mut script);
+            print_whole(&script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            print_whole(&page)
+        }
         Command::Serve { store, args } => {
             cmd::serve::run(&store.store, open_store(&store.store).await?, &args).await?;
             Ok(Outcome::Ok)
@@ -314,6 +331,15 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
             cmd::bench::run(opened, &store.store, &args).await?;
             Ok(Outcome::Ok)
         }
+    }
+}
+
+/// Writes generated text to standard output; a reader that stops early (`| head`) is no error.
+fn print_whole(bytes: &[u8]) -> anyhow::Result<Outcome> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(Outcome::Ok),
     }
 }
 

@@ -1087,3 +1087,28 @@ fn rebuild_is_refused_while_serve_follows_the_same_embedded_store() {
         String::from_utf8_lossy(&rebuilt.stderr)
     );
 }
+
+/// Completions and the manual page come from the same definitions as the command line.
+#[test]
+fn completions_and_the_man_page_name_every_subcommand() {
+    let completions = dossier().args(["completions", "bash"]).output().unwrap();
+    assert!(completions.status.success());
+    let script = String::from_utf8_lossy(&completions.stdout);
+    let man = dossier().arg("man").output().unwrap();
+    assert!(man.status.success());
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        page.starts_with(".ie") && page.contains(".TH dossier 1"),
+        "{page}"
+    );
+    for subcommand in [
+        "serve", "verify", "rebuild", "replay", "report", "export", "store",
+    ] {
+        assert!(script.contains(subcommand), "completions lack {subcommand}");
+        assert!(page.contains(subcommand), "the man page lacks {subcommand}");
+    }
+    let zsh = dossier().args(["completions", "zsh"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&zsh.stdout).starts_with("#compdef dossier"));
+    let unknown = dossier().args(["completions", "cmd.exe"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+}
