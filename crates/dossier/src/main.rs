@@ -94,6 +94,14 @@ enum Command {
         #[command(flatten)]
         args: cmd::rebuild::RebuildArgs,
     },
+    /// Where each read model stands against the log: position, events behind, version, and
+    /// whether a running process follows it.
+    Status {
+        #[command(flatten)]
+        store: StoreArg,
+        #[command(flatten)]
+        args: cmd::status::StatusArgs,
+    },
     /// Print a dossier's events in order: who, when, why, and the state after each.
     Replay {
         #[command(flatten)]
@@ -303,6 +311,12 @@ async fn run(command: Command) -> anyhow::Result<Outcome> {
         Command::Rebuild { store, args } => {
             let opened = open_store(&store.store).await?;
             cmd::rebuild::run(opened, &store.store, &args).await?;
+            Ok(Outcome::Ok)
+        }
+        Command::Status { store, args } => {
+            // Positions and counts only: the log as stored will do.
+            let opened = open_raw(&store.store).await?.events;
+            cmd::status::run(opened, &store.store, &args).await?;
             Ok(Outcome::Ok)
         }
         Command::Replay { store, args } => {

@@ -1067,6 +1067,9 @@ fn rebuild_is_refused_while_serve_follows_the_same_embedded_store() {
     );
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("run by another process"), "{stderr}");
+    // `status` sees the serve following every read model.
+    let status = status_of(&store);
+    assert!(status.iter().all(|s| s["followed"] == true), "{status:#?}");
 
     let pid = child.id().to_string();
     assert!(
@@ -1111,4 +1114,69 @@ fn completions_and_the_man_page_name_every_subcommand() {
     assert!(String::from_utf8_lossy(&zsh.stdout).starts_with("#compdef dossier"));
     let unknown = dossier().args(["completions", "cmd.exe"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+/// `dossier status --json` on `store`.
+fn status_of(store: &str) -> Vec<serde_json::Value> {
+    let out = dossier()
+        .args(["status", "--json", "--store", store])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `dossier status` tells, per read model, whether it was built, how far behind the log it is
+/// and whether its version is the code's.
+#[test]
+fn status_shows_each_read_model_against_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
+    let demo = dossier()
+        .args(["demo", "--dossiers", "2", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let before = status_of(&store);
+    assert_eq!(before.len(), projections::read::names().len());
+    for s in &before {
+        assert_eq!(s["state"], "never built", "{s}");
+        assert!(s["behind"].as_u64().unwrap() > 0, "{s}");
+        assert_eq!(s["followed"], false, "{s}");
+    }
+    let rebuilt = dossier()
+        .args(["rebuild", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(rebuilt.status.success());
+    for s in status_of(&store) {
+        assert_eq!(
+            (s["state"].as_str(), s["behind"].as_u64()),
+            (Some("up to date"), Some(0)),
+            "{s}"
+        );
+        assert_eq!(s["stored_version"], s["version"], "{s}");
+    }
+    // Facts appended after the rebuild (a user and their first token) leave every read model
+    // two events behind.
+    let tick = dossier()
+        .args(["user", "add", "nieuw", "--role", "staff", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(tick.status.success());
+    for s in status_of(&store) {
+        assert_eq!(
+            (s["state"].as_str(), s["behind"].as_u64()),
+            (Some("behind"), Some(2)),
+            "{s}"
+        );
+    }
 }

@@ -12,6 +12,7 @@ pub mod report;
 pub mod selftest;
 pub mod serve;
 pub mod soak;
+pub mod status;
 pub mod tick;
 pub mod user;
 pub mod verify;
