@@ -101,7 +101,7 @@ pub async fn authorize(
     let roles = match route_table::find(&method, &path).map(|r| r.access) {
         Some(Access::Public) => return next.run(request).await,
         Some(Access::Roles(roles)) => roles,
-        None => return ApiError::not_found("this address").into_response(),
+        None => return ApiError::not_found("dit adres", "this address").into_response(),
     };
     let authorization = request
         .headers()

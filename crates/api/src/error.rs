@@ -99,21 +99,31 @@ impl ApiError {
         )
     }
 
-    pub fn not_found(what: &str) -> Self {
+    /// Nothing is at `what` (in Dutch and in English: "dossier 0197…", "this address").
+    pub fn not_found(what_nl: &str, what_en: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            format!("Niet gevonden: {what}."),
-            format!("Not found: {what}."),
+            format!("Niet gevonden: {what_nl}."),
+            format!("Not found: {what_en}."),
         )
     }
 
-    /// `input` holds what the service cannot take, as `detail_en` says (the Dutch detail
-    /// quotes it).
-    pub fn invalid(input: Input, code: &'static str, detail_en: impl Into<String>) -> Self {
+    /// `input` holds what the service cannot take, as the details say in Dutch and English.
+    pub fn invalid(
+        input: Input,
+        code: &'static str,
+        detail_nl: impl std::fmt::Display,
+        detail_en: impl Into<String>,
+    ) -> Self {
         let (status, nl) = input.status();
-        let detail_en = detail_en.into();
-        Self::new(status, code, format!("{nl}: {detail_en}"), detail_en)
+        Self::new(status, code, format!("{nl}: {detail_nl}"), detail_en)
+    }
+
+    /// `input` did not deserialise: serde's English message, and its gist in Dutch (the field
+    /// and what is wrong with it).
+    pub fn undecodable(input: Input, code: &'static str, serde_message: &str) -> Self {
+        Self::invalid(input, code, serde_in_dutch(serde_message), serde_message)
     }
 
     /// `input` holds a value that is not one of the domain's (an INSZ, an IBAN, …), with the
@@ -146,6 +156,7 @@ impl ApiError {
         Self::invalid(
             Input::BodyField,
             "IDEMPOTENCY_KEY_REUSED",
+            "deze Idempotency-Key werd al voor een andere aanvraag gebruikt",
             "this Idempotency-Key was used for another request",
         )
     }
@@ -177,7 +188,7 @@ impl From<CommandError> for ApiError {
             // Nothing but a registration is decided in a dossier never opened: the dossier
             // is not there.
             ExecuteError::Rejected(r) if matches!(r.reason(), domain::Reason::DossierNotOpened) => {
-                Self::not_found("dossier")
+                Self::not_found("dossier", "dossier")
             }
             ExecuteError::Rejected(r) => Self {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -242,6 +253,47 @@ impl ApiError {
     }
 }
 
+/// The gist of a serde message in Dutch: what is wrong (an unknown or missing field, a value of
+/// the wrong kind) and where, the names of fields and values kept as they are.
+fn serde_in_dutch(message: &str) -> String {
+    let quoted = |after: &str| {
+        message
+            .split(after)
+            .nth(1)
+            .and_then(|rest| rest.split('`').nth(1))
+            .map(str::to_owned)
+    };
+    let what = if let Some(field) = quoted("unknown field") {
+        format!("onbekend veld `{field}`")
+    } else if let Some(field) = quoted("missing field") {
+        format!("het veld `{field}` ontbreekt")
+    } else if let Some(value) = quoted("unknown variant") {
+        format!("onbekende keuze `{value}`")
+    } else if message.contains("invalid type") {
+        "een waarde van het verkeerde soort".to_owned()
+    } else if message.contains("EOF while parsing") {
+        "de tekst houdt te vroeg op".to_owned()
+    } else if message.contains("expected") && !message.contains("invalid value") {
+        "geen geldige JSON".to_owned()
+    } else {
+        "een ongeldige waarde".to_owned()
+    };
+    // axum prefixes its own words; serde_path_to_error then puts the path first
+    // (`lines[0].amount: invalid type: …`).
+    let detail = message
+        .split_once("target type: ")
+        .or_else(|| message.split_once("query string: "))
+        .map_or(message, |(_, rest)| rest);
+    let path = detail
+        .split_once(": ")
+        .map(|(path, _)| path)
+        .filter(|path| !path.is_empty() && !path.contains([' ', '`']));
+    match path {
+        Some(path) => format!("{what} (in `{path}`)"),
+        None => what,
+    }
+}
+
 fn version_text(version: Option<u64>) -> String {
     version.map_or_else(|| "geen".to_owned(), |v| v.to_string())
 }
@@ -263,5 +315,111 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         response
+    }
+}
+
+/// Problem documents speak Dutch; a client whose `Accept-Language` prefers English gets
+/// `detail` in English (`detail_en` is always there). Outermost layer, so it covers the
+/// problems of every layer within.
+pub(crate) async fn problem_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let english = prefers_english(request.headers());
+    let response = next.run(request).await;
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes() == b"application/problem+json");
+    if !english || !is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let rewritten = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|mut problem| {
+            let english = problem.get("detail_en")?.clone();
+            problem["detail"] = english;
+            serde_json::to_vec(&problem).ok()
+        })
+        .unwrap_or_else(|| bytes.to_vec());
+    let mut parts = parts;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(rewritten))
+}
+
+/// Whether the highest-weighted language of `Accept-Language` is English (`en`, `en-GB`, …);
+/// Dutch otherwise, and when the header is absent or unreadable.
+fn prefers_english(headers: &axum::http::HeaderMap) -> bool {
+    let Some(accepted) = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut best: Option<(f32, &str)> = None;
+    for item in accepted.split(',') {
+        let mut pieces = item.split(';');
+        let tag = pieces.next().unwrap_or_default().trim();
+        let weight = pieces
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if !tag.is_empty() && best.is_none_or(|(w, _)| weight > w) {
+            best = Some((weight, tag));
+        }
+    }
+    best.is_some_and(|(weight, tag)| {
+        weight > 0.0
+            && tag
+                .split('-')
+                .next()
+                .is_some_and(|primary| primary.eq_ignore_ascii_case("en"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn english(header: &str) -> bool {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, header.parse().unwrap());
+        prefers_english(&headers)
+    }
+
+    #[test]
+    fn english_only_when_it_weighs_most() {
+        assert!(english("en"));
+        assert!(english("en-GB,en;q=0.9"));
+        assert!(english("nl;q=0.5, en;q=0.8"));
+        assert!(!english("nl-BE,nl;q=0.9,en;q=0.8"));
+        assert!(!english("fr, en;q=0.9"));
+        assert!(!english("en;q=0"));
+        assert!(!prefers_english(&axum::http::HeaderMap::new()));
+    }
+
+    #[test]
+    fn serde_messages_have_their_gist_in_dutch() {
+        let data = "Failed to deserialize the JSON body into the target type: lines[0].amount: \
+                    invalid type: integer `5`, expected a string at line 1 column 42";
+        assert_eq!(
+            serde_in_dutch(data),
+            "een waarde van het verkeerde soort (in `lines[0].amount`)"
+        );
+        let unknown = "Failed to deserialize the JSON body into the target type: unknown field \
+                       `colour`, expected one of `insz`, `name` at line 1 column 9";
+        assert_eq!(serde_in_dutch(unknown), "onbekend veld `colour`");
+        let missing = "Failed to deserialize query string: missing field `actor`";
+        assert_eq!(serde_in_dutch(missing), "het veld `actor` ontbreekt");
+        let variant = "Failed to deserialize the JSON body into the target type: command: unknown \
+                       variant `fly`, expected one of `register_person`";
+        assert_eq!(
+            serde_in_dutch(variant),
+            "onbekende keuze `fly` (in `command`)"
+        );
     }
 }

@@ -102,6 +102,7 @@ pub async fn idempotent(State(state): State<ApiState>, request: Request, next: N
         return ApiError::invalid(
             Input::Header,
             "INVALID_IDEMPOTENCY_KEY",
+            "een Idempotency-Key telt 1 tot 200 tekens",
             "an Idempotency-Key has 1 to 200 characters",
         )
         .into_response();

@@ -32,11 +32,21 @@ fn problem(rejection: &JsonRejection) -> ApiError {
     let text = rejection.body_text();
     match rejection {
         JsonRejection::JsonDataError(_) => {
-            ApiError::invalid(Input::BodyField, "INVALID_BODY", text)
+            ApiError::undecodable(Input::BodyField, "INVALID_BODY", &text)
         }
-        JsonRejection::JsonSyntaxError(_) => ApiError::invalid(Input::Body, "MALFORMED_JSON", text),
+        JsonRejection::JsonSyntaxError(_) => ApiError::invalid(
+            Input::Body,
+            "MALFORMED_JSON",
+            "dit is geen geldige JSON",
+            text,
+        ),
         JsonRejection::MissingJsonContentType(_) => ApiError::json_required(),
         _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::body_too_large(),
-        _ => ApiError::invalid(Input::Body, "INVALID_BODY", text),
+        _ => ApiError::invalid(
+            Input::Body,
+            "INVALID_BODY",
+            "de inhoud van de aanvraag kon niet gelezen worden",
+            text,
+        ),
     }
 }

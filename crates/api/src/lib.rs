@@ -51,11 +51,12 @@ pub fn router(state: ApiState) -> Router {
         ))
         .route_layer(middleware::from_fn(record_metrics))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .fallback(|| async { ApiError::not_found("this address").into_response() })
+        .fallback(|| async { ApiError::not_found("dit adres", "this address").into_response() })
         .with_state(state);
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
         .external_url_unchecked("/api/openapi.json", openapi::document());
     api.merge(docs)
+        .layer(middleware::from_fn(error::problem_language))
 }
 
 /// Counts requests and their duration per route and status, for `/metrics`.

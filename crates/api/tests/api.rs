@@ -399,13 +399,35 @@ async fn bad_input_gets_a_problem_document_and_leaves_the_log_unchanged() {
             "application/problem+json",
             "{what}"
         );
-        assert!(
-            answer.body["detail"]
-                .as_str()
-                .is_some_and(|d| !d.is_empty()),
-            "{what}: a message for staff"
-        );
+        let detail = answer.body["detail"].as_str().unwrap_or_default();
+        assert!(!detail.is_empty(), "{what}: a message for staff");
+        // Wholly Dutch: serde's English words stay in detail_en.
+        for english in ["expected", "invalid", "Failed", "field", "type", "line"] {
+            assert!(!detail.contains(english), "{what}: {detail:?} is not Dutch");
+        }
     }
+    // A client asking for English gets the detail in English.
+    let english = w
+        .call(
+            "POST",
+            "/api/dossiers",
+            Some(staff),
+            Some("{\"insz\": \"12051700125\", \"nickname\": \"x\"}"),
+            &[("accept-language", "en-GB,en;q=0.9,nl;q=0.8")],
+        )
+        .await;
+    assert!(
+        english.body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("unknown field `nickname`")),
+        "{}",
+        english.body
+    );
+    assert_eq!(english.body["detail"], english.body["detail_en"]);
+    assert_eq!(
+        english.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
     let bad_insz = w
         .call(
             "POST",

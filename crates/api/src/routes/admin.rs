@@ -112,8 +112,14 @@ pub async fn add_user(
     Extension(principal): Extension<Principal>,
     AppJson(body): AppJson<NewUser>,
 ) -> Result<Response, ApiError> {
-    let role = Role::parse(&body.role)
-        .map_err(|e| ApiError::invalid(Input::BodyField, "INVALID_ROLE", e))?;
+    let role = Role::parse(&body.role).map_err(|e| {
+        ApiError::invalid(
+            Input::BodyField,
+            "INVALID_ROLE",
+            "de rol is staff, inspector, investigator of admin",
+            e,
+        )
+    })?;
     let write = principal.write_context(Uuid::now_v7());
     let issued = state
         .service
@@ -143,8 +149,8 @@ pub async fn revoke_token(
     Path(token): Path<String>,
     AppJson(body): AppJson<Revocation>,
 ) -> Result<Response, ApiError> {
-    let token =
-        TokenId::parse(&token).map_err(|_| ApiError::not_found(&format!("token {token}")))?;
+    let token = TokenId::parse(&token)
+        .map_err(|_| ApiError::not_found(&format!("token {token}"), &format!("token {token}")))?;
     let write = principal.write_context(Uuid::now_v7());
     state
         .service

@@ -152,7 +152,8 @@ fn recorded(
 }
 
 pub(crate) fn parse_dossier(text: &str) -> Result<DossierId, ApiError> {
-    DossierId::parse(text).map_err(|_| ApiError::not_found(&format!("dossier {text}")))
+    DossierId::parse(text)
+        .map_err(|_| ApiError::not_found(&format!("dossier {text}"), &format!("dossier {text}")))
 }
 
 /// `If-Match: "3"` → the command is decided only if the dossier is still at version 3.
@@ -171,6 +172,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<Option<u64>>, ApiError> {
             ApiError::invalid(
                 Input::Header,
                 "INVALID_IF_MATCH",
+                "If-Match bevat een dossierversie tussen aanhalingstekens, bv. \"3\"",
                 "If-Match takes a dossier version in quotes, e.g. \"3\"",
             )
         })
@@ -260,6 +262,7 @@ pub async fn command(
         return Err(ApiError::invalid(
             Input::BodyField,
             "USE_OPEN_DOSSIER",
+            "een persoon wordt geregistreerd door een dossier te openen: POST /api/dossiers",
             "a person is registered by opening a dossier: POST /api/dossiers",
         ));
     }
@@ -346,10 +349,10 @@ pub async fn history(
         }
     }
     if events.is_empty() {
-        return Err(ApiError::not_found(&format!(
-            "dossier {}",
-            dossier.as_uuid()
-        )));
+        return Err(ApiError::not_found(
+            &format!("dossier {}", dossier.as_uuid()),
+            &format!("dossier {}", dossier.as_uuid()),
+        ));
     }
     crate::access_log::record(&state, &principal, Some(dossier), "dossier history").await?;
     Ok(crate::routes::reads::answer(

@@ -202,7 +202,8 @@ pub async fn identify(
 }
 
 pub(crate) fn parse_person(text: &str) -> Result<PersonId, ApiError> {
-    PersonId::parse(text).map_err(|_| ApiError::not_found(&format!("persoon {text}")))
+    PersonId::parse(text)
+        .map_err(|_| ApiError::not_found(&format!("persoon {text}"), &format!("person {text}")))
 }
 
 #[utoipa::path(post, path = "/api/persons/{person}/commands", tag = "persons",
@@ -237,10 +238,10 @@ pub async fn show(
     let person = parse_person(&person)?;
     let (record, version) = state.service.person(person).await?;
     if version.is_none() {
-        return Err(ApiError::not_found(&format!(
-            "persoon {}",
-            person.as_uuid()
-        )));
+        return Err(ApiError::not_found(
+            &format!("persoon {}", person.as_uuid()),
+            &format!("person {}", person.as_uuid()),
+        ));
     }
     Ok(answer(
         &state,
@@ -275,10 +276,10 @@ pub async fn of_dossier(
     let dossier = parse_dossier(&dossier)?;
     let (current, version) = state.service.dossier(dossier).await?;
     if version.is_none() {
-        return Err(ApiError::not_found(&format!(
-            "dossier {}",
-            dossier.as_uuid()
-        )));
+        return Err(ApiError::not_found(
+            &format!("dossier {}", dossier.as_uuid()),
+            &format!("dossier {}", dossier.as_uuid()),
+        ));
     }
     let mut persons = Vec::new();
     for (person, roles) in current.persons() {
@@ -359,10 +360,10 @@ pub async fn subject_access(
     let person = parse_person(&person)?;
     let access = state.service.subject_access(person).await?;
     if access.record_events.is_empty() && access.dossiers.is_empty() {
-        return Err(ApiError::not_found(&format!(
-            "persoon {}",
-            person.as_uuid()
-        )));
+        return Err(ApiError::not_found(
+            &format!("persoon {}", person.as_uuid()),
+            &format!("person {}", person.as_uuid()),
+        ));
     }
     crate::access_log::record(&state, &principal, None, "subject access export").await?;
     let mut response = Response::new(access.to_text_nl(state.today()).into());

@@ -41,10 +41,10 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
-            Err(rejection) => Err(ApiError::invalid(
+            Err(rejection) => Err(ApiError::undecodable(
                 Input::Query,
                 "INVALID_QUERY",
-                rejection.body_text(),
+                &rejection.body_text(),
             )),
         }
     }
@@ -68,10 +68,10 @@ async fn existing_dossier(state: &ApiState, text: &str) -> Result<DossierId, Api
         .await
         .map_err(app::CommandError::from)?;
     if first.is_empty() {
-        return Err(ApiError::not_found(&format!(
-            "dossier {}",
-            dossier.as_uuid()
-        )));
+        return Err(ApiError::not_found(
+            &format!("dossier {}", dossier.as_uuid()),
+            &format!("dossier {}", dossier.as_uuid()),
+        ));
     }
     Ok(dossier)
 }
@@ -91,6 +91,7 @@ fn page_up_to(
         return Err(ApiError::invalid(
             Input::Query,
             "INVALID_LIMIT",
+            format!("limit ligt tussen 1 en {max}"),
             format!("limit must be between 1 and {max}"),
         ));
     }
@@ -230,6 +231,7 @@ pub async fn search(
         return Err(ApiError::invalid(
             Input::Query,
             "SEARCH_CRITERION_REQUIRED",
+            "geef insz, name of number",
             "give insz, name or number",
         ));
     }
@@ -460,6 +462,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|_| {
                     ApiError::invalid(Input::Query, "INVALID_TIME",
+                        format!("as_known_at {text:?} is geen tijdstip volgens RFC 3339, bv. 2026-01-15T12:00:00Z"),
                         format!("as_known_at {text:?} is not an RFC 3339 time, e.g. 2026-01-15T12:00:00Z"),
                     )
                 })
@@ -473,6 +476,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
                 ApiError::invalid(
                     Input::Query,
                     "INVALID_DATE",
+                    format!("effective_on {text:?} is geen datum JJJJ-MM-DD"),
                     format!("effective_on {text:?} is not a date YYYY-MM-DD"),
                 )
             })
@@ -482,6 +486,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
         return Err(ApiError::invalid(
             Input::Query,
             "AS_OF_REQUIRED",
+            "geef as_known_at, effective_on of beide",
             "give as_known_at, effective_on or both",
         ));
     }
@@ -541,8 +546,14 @@ pub async fn replay_dossier(
         .until
         .as_deref()
         .map(|text| {
-            Until::parse(text)
-                .map_err(|e| ApiError::invalid(Input::Query, "INVALID_UNTIL", e.to_string()))
+            Until::parse(text).map_err(|e| {
+                ApiError::invalid(
+                    Input::Query,
+                    "INVALID_UNTIL",
+                    "until is een positie in het dossier (een getal) of een datum JJJJ-MM-DD",
+                    e.to_string(),
+                )
+            })
         })
         .transpose()?;
     let dossier = existing_dossier(&state, &dossier).await?;
@@ -634,6 +645,7 @@ pub async fn all_signals(
         return Err(ApiError::invalid(
             Input::Query,
             "INVALID_TRIAGE",
+            format!("triage {triage:?} is niet open, dismissed of escalated"),
             format!("triage {triage:?} is not open, dismissed or escalated"),
         ));
     }
@@ -671,6 +683,7 @@ pub async fn audit(
         return Err(ApiError::invalid(
             Input::Query,
             "ACTOR_REQUIRED",
+            "geef actor",
             "give actor",
         ));
     };
