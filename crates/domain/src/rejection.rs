@@ -534,6 +534,9 @@ reasons! {
     UnknownCostLine => "UNKNOWN_COST_LINE", "-",
         nl: "Deze kostenlijn is niet gekend.",
         en: "This cost line is unknown.";
+    UnknownCostClaim => "UNKNOWN_COST_CLAIM", "-",
+        nl: "Deze kostenstaat is niet gekend in dit dossier.",
+        en: "This cost claim is unknown in this dossier.";
     CostLineNotHeld => "COST_LINE_NOT_HELD", "-",
         nl: "Over deze kost werd al beslist; gebruik een herziening met reden.",
         en: "This line was already decided; override it with a reason.";

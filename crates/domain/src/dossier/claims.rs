@@ -467,7 +467,7 @@ pub(super) fn void(command: &VoidCostClaim, state: &Dossier, ctx: &Context<'_>) 
     let claim = state
         .claims
         .get(&command.claim)
-        .ok_or(Reason::UnknownCostLine)?;
+        .ok_or(Reason::UnknownCostClaim)?;
     if claim.voided_on.is_some() {
         return Err(Reason::ClaimVoided.into());
     }

@@ -968,6 +968,10 @@ fn a_claim_entered_in_the_wrong_dossier_is_voided_with_a_reason_and_counts_for_n
         .then_rejected("REASON_REQUIRED");
     submitted
         .clone()
+        .when(void_claim(CLAIM_2, "verkeerd dossier"))
+        .then_rejected("UNKNOWN_COST_CLAIM");
+    submitted
+        .clone()
         .by(holder(MOTHER))
         .when(void_claim(CLAIM, "verkeerd dossier"))
         .then_rejected("NOT_AUTHORISED");
