@@ -47,6 +47,7 @@ impl Principal {
             correlation_id: self.keyed_correlation.unwrap_or(correlation_id),
             causation_id: None,
             reason: None,
+            confirmation: None,
         }
     }
 }

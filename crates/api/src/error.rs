@@ -182,6 +182,18 @@ impl ApiError {
     }
 }
 
+/// The status of a refusal: a proposal that is not there is not found; one decided already, or
+/// overtaken by a change of its target, conflicts with the state; every other refusal is a rule
+/// the request does not meet.
+fn rejection_status(reason: &domain::Reason) -> StatusCode {
+    use domain::Reason;
+    match reason {
+        Reason::UnknownProposal => StatusCode::NOT_FOUND,
+        Reason::ProposalClosed | Reason::ProposalStale => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
 impl From<CommandError> for ApiError {
     fn from(e: CommandError) -> Self {
         match e {
@@ -191,7 +203,7 @@ impl From<CommandError> for ApiError {
                 Self::not_found("dossier", "dossier")
             }
             ExecuteError::Rejected(r) => Self {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
+                status: rejection_status(r.reason()),
                 code: r.code(),
                 rule: r.rule().to_owned(),
                 detail_nl: r.message_nl().to_owned(),

@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access_log;
 use crate::error::Problem;
 use crate::route_table::{self, BEARER};
-use crate::routes::{admin, controls, dossiers, persons, service, signals};
+use crate::routes::{admin, controls, dossiers, persons, proposals, service, signals};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,12 +23,14 @@ use crate::routes::{admin, controls, dossiers, persons, service, signals};
                        (tokens: `dossier user add NAME --role ROLE`)."
     ),
     components(schemas(
-        Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::WarningBody, dossiers::HistoryEvent,
+        Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::WarningBody, dossiers::HistoryEvent, dossiers::ProposedBy,
         admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
         service::Health, access_log::AccessEntry, signals::Triage, controls::DrawSample,
         controls::DrawnSample, controls::OpenedCase, controls::RefusedCase,
         persons::NewPerson, persons::PersonBody, persons::PersonRecorded, persons::DossierPerson,
         persons::Action, persons::ErasureDueBody,
+        proposals::ProposalRecorded, proposals::ProposalBody, proposals::Confirmed,
+        proposals::ProposalReason,
     )),
     modifiers(&BearerAuth),
 )]

@@ -26,6 +26,8 @@ struct World {
     app: Router,
     store: Arc<dyn EventStore>,
     tokens: HashMap<Role, String>,
+    /// A second user of each role: who confirms what the first proposes (four-eyes).
+    seconds: HashMap<Role, String>,
     /// The read models the API reads, brought up to date by [`World::catch_up`].
     runner: projections::Runner,
     _read_models: tempfile::TempDir,
@@ -49,6 +51,19 @@ async fn world() -> World {
             .unwrap();
         tokens.insert(role, issued.secret);
     }
+    let mut seconds = HashMap::new();
+    for role in Role::ALL {
+        let issued = service
+            .add_user(
+                &format!("{}-2", role.as_str()),
+                role,
+                Actor::System,
+                &WriteContext::system("test users"),
+            )
+            .await
+            .unwrap();
+        seconds.insert(role, issued.secret);
+    }
     let dir = tempfile::tempdir().unwrap();
     let sink = Arc::new(read_sqlite::SqliteSink::open(dir.path().join("read.db")).unwrap());
     let state =
@@ -58,6 +73,7 @@ async fn world() -> World {
         runner: projections::Runner::new(store.clone(), sink),
         store,
         tokens,
+        seconds,
         _read_models: dir,
     }
 }
@@ -107,6 +123,27 @@ impl World {
         &self.tokens[&role]
     }
 
+    /// The second user of `role`, who confirms what the first proposes.
+    fn second(&self, role: Role) -> &str {
+        &self.seconds[&role]
+    }
+
+    /// The second user of `role` confirms the proposal a 202 answered; asserts it is decided
+    /// and answers the confirmation.
+    async fn confirmed_by_second(&self, role: Role, proposed: &Answer) -> Value {
+        assert_eq!(proposed.status, StatusCode::ACCEPTED, "{}", proposed.body);
+        let uri = format!(
+            "/api/proposals/{}/{}/confirm",
+            proposed.body["target"].as_str().unwrap(),
+            proposed.body["proposal"].as_str().unwrap()
+        );
+        let confirmed = self
+            .call("POST", &uri, Some(self.second(role)), None, &[])
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        confirmed.body
+    }
+
     /// The service started again on the same store: nothing in memory survives.
     fn restarted(&self) -> World {
         let service = Arc::new(Service::new(self.store.clone(), 100));
@@ -120,6 +157,7 @@ impl World {
             ),
             store: self.store.clone(),
             tokens: self.tokens.clone(),
+            seconds: self.seconds.clone(),
             runner: projections::Runner::new(self.store.clone(), sink),
             _read_models: dir,
         }
@@ -627,14 +665,31 @@ async fn an_administrator_issues_and_revokes_tokens() {
             &[],
         )
         .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
-    let secret = added.body["secret"].as_str().unwrap().to_owned();
+    // Giving a user a role takes two administrators: the proposer cannot confirm it.
+    assert_eq!(added.status, StatusCode::ACCEPTED, "{}", added.body);
+    let own = w
+        .call(
+            "POST",
+            &format!(
+                "/api/proposals/access/{}/confirm",
+                added.body["proposal"].as_str().unwrap()
+            ),
+            Some(admin),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", own.body);
+    assert_eq!(own.body["code"], "FOUR_EYES_SAME_USER");
+    let confirmed = w.confirmed_by_second(Role::Admin, &added).await;
+    let added = &confirmed["issued"];
+    let secret = added["secret"].as_str().unwrap().to_owned();
     let me = w.call("GET", "/api/me", Some(&secret), None, &[]).await;
     assert_eq!(
         (me.body["name"].as_str(), me.body["role"].as_str()),
         (Some("karel"), Some("investigator"))
     );
-    let token = added.body["token"].as_str().unwrap();
+    let token = added["token"].as_str().unwrap();
     let revoked = w
         .call(
             "POST",

@@ -172,6 +172,7 @@ impl Service {
             correlation_id: write.correlation_id,
             causation_id: write.causation_id,
             reason: write.reason.clone(),
+            proposed: None,
         };
         let new = event_store::NewEvent::from_json_bytes(
             Uuid::now_v7(),

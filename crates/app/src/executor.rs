@@ -41,6 +41,9 @@ pub struct WriteContext {
     pub correlation_id: Uuid,
     pub causation_id: Option<Uuid>,
     pub reason: Option<String>,
+    /// Set when the command is the confirmation of another user's proposal (four-eyes): the
+    /// decider is told, and the metadata names the proposer beside the confirming actor.
+    pub confirmation: Option<domain::four_eyes::Confirmation>,
 }
 
 impl WriteContext {
@@ -52,6 +55,7 @@ impl WriteContext {
             correlation_id: Uuid::now_v7(),
             causation_id: None,
             reason: Some(reason.into()),
+            confirmation: None,
         }
     }
 
@@ -63,6 +67,7 @@ impl WriteContext {
             correlation_id,
             causation_id: None,
             reason,
+            confirmation: None,
         }
     }
 
@@ -140,6 +145,12 @@ impl WriteContext {
             correlation_id: self.correlation_id,
             causation_id: self.causation_id,
             reason: self.reason.clone(),
+            proposed: self.confirmation.map(|c| event_store::Proposed {
+                proposal_id: c.proposal.as_uuid(),
+                actor_id: c.proposed_by.id_text(),
+                actor_role: c.proposed_by.kind_code().to_owned(),
+                proposed_on: c.proposed_on,
+            }),
         }
     }
 }

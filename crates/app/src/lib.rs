@@ -13,6 +13,7 @@ mod controls;
 mod executor;
 pub mod models;
 mod persons;
+mod proposals;
 pub mod sealing;
 mod service;
 mod subject_access;
@@ -24,6 +25,7 @@ pub use executor::{
 };
 pub use models::{Kind, Runnable};
 pub use persons::{ErasureDue, Identified};
+pub use proposals::{ProposalDecided, ProposalTarget, Proposed};
 pub use sealing::{Keyring, SealedStore};
 pub use service::{CommandError, SeedOutcome, Service, TickReport};
 pub use subject_access::{DossierPart, SubjectAccess};

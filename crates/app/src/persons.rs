@@ -296,10 +296,7 @@ impl Service {
         let ctx = Context::new(today, actor, &rule_book, &registry);
         let (current, _) = self.person(person).await?;
         persons::decide(&command, &current, &ctx).map_err(ExecuteError::Rejected)?;
-        let naming = self.dossiers_naming(person).await?;
-        let states: Vec<_> = naming.iter().map(|(id, state)| (*id, state)).collect();
-        domain::dossier::retention::person_erasable(&states, &ctx)
-            .map_err(ExecuteError::Rejected)?;
+        let naming = self.erasable(person, &ctx).await?;
         let own = naming.iter().filter(|(_, state)| {
             state.erased_on.is_none() && state.subject.is_some_and(|(_, p)| p == person)
         });
@@ -327,6 +324,44 @@ impl Service {
             version: done.version,
             event_ids: done.event_ids,
         })
+    }
+
+    /// The dossiers that name `person`, once the domain's retention rule lets their data go.
+    ///
+    /// # Errors
+    /// `PERSON_KEPT_FOR_DOSSIER`, or a store failure.
+    async fn erasable(
+        &self,
+        person: PersonId,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<(domain::DossierId, Dossier)>, CommandError> {
+        let naming = self.dossiers_naming(person).await?;
+        let states: Vec<_> = naming.iter().map(|(id, state)| (*id, state)).collect();
+        domain::dossier::retention::person_erasable(&states, ctx)
+            .map_err(ExecuteError::Rejected)?;
+        Ok(naming)
+    }
+
+    /// Proposes a weighty decision about a person's record (`Service::propose`), refusing at
+    /// once an erasure the retention rule does not allow yet, as its confirmation would.
+    ///
+    /// # Errors
+    /// As [`Service::propose`]; `PERSON_KEPT_FOR_DOSSIER`.
+    pub async fn propose_person_command(
+        &self,
+        person: PersonId,
+        command: &PersonCommand,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+    ) -> Result<crate::Proposed, CommandError> {
+        if matches!(command, PersonCommand::Erase(_)) {
+            let (rule_book, registry) = self.context_states().await?;
+            let ctx = Context::new(today, actor, &rule_book, &registry);
+            self.erasable(person, &ctx).await?;
+        }
+        self.propose::<PersonStream>(&person, command, actor, today, write)
+            .await
     }
 
     /// The work queue of erasures: every dossier closed longer ago than its retention period

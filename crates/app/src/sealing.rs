@@ -328,7 +328,11 @@ impl SealedStore {
             };
             let key = match key {
                 Some(key) => key,
-                None => *key.insert(self.keyring.for_writing(stream.as_str()).await?),
+                None => *key.insert(
+                    self.keyring
+                        .for_writing(personal_data::key_of(stream.as_str()))
+                        .await?,
+                ),
             };
             sealed.push(seal(&key, stream, event, parts)?);
         }
@@ -432,7 +436,7 @@ fn seal(
         )
         .map_err(|_| StoreError::InvalidRequest("personal data does not encrypt".into()))?;
     let envelope = Envelope {
-        key: stream.as_str().to_owned(),
+        key: personal_data::key_of(stream.as_str()).to_owned(),
         fields: parts.sealed.fields.keys().cloned().collect(),
         reason: parts.sealed.reason.is_some(),
         nonce: BASE64.encode(nonce),

@@ -136,12 +136,18 @@ impl Service {
         required: Option<Option<u64>>,
     ) -> Result<Executed<D::State>, CommandError> {
         let write = write.with_reason_of::<D>(command);
+        let ctx = &ctx.confirmed(write.confirmation);
         self.executors
             .of::<D>()
             .execute(&stream_of::<D>(id), required, &write, |state| {
                 decided(D::decide_checked(command, state, ctx))
             })
             .await
+    }
+
+    /// The executor of the kind `D` (with its cache).
+    pub(crate) fn executor<D: Runnable>(&self) -> Arc<Executor<Kind<D>>> {
+        self.executors.of::<D>()
     }
 
     /// The current state and version of the stream `id` names (`None`: no such stream yet).
@@ -361,7 +367,7 @@ impl Service {
         }
         let (rule_book, registry) = self.context_states().await?;
         let (current, _) = self.dossier(dossier).await?;
-        let ctx = Context::new(today, actor, &rule_book, &registry);
+        let ctx = Context::new(today, actor, &rule_book, &registry).confirmed(write.confirmation);
         DossierStream::decide_checked(command, &current, &ctx).map_err(ExecuteError::Rejected)?;
         Ok(Prechecked::Accepted((current, rule_book, registry)))
     }
@@ -550,6 +556,14 @@ impl Service {
     /// When the store fails or an event cannot be read.
     pub async fn rule_book(&self) -> Result<RuleBook, CommandError> {
         Ok(self.context_states().await?.0)
+    }
+
+    /// The registry of licensed organisations as it stands.
+    ///
+    /// # Errors
+    /// When the store fails or an event cannot be read.
+    pub async fn registry(&self) -> Result<Registry, CommandError> {
+        Ok(self.context_states().await?.1)
     }
 
     /// Every dossier in the log, in the order they were opened.

@@ -290,6 +290,10 @@ impl crate::Decider for AccessStream {
         crate::command_reasons::stated(Self::KIND, command)
     }
 
+    fn weighty(command: &Self::Command) -> Option<&'static crate::four_eyes::WeightyDecision> {
+        crate::four_eyes::decision_for(Self::KIND, command)
+    }
+
     fn evolve(state: Access, event: &AccessEvent) -> Access {
         evolve(state, event)
     }
@@ -383,14 +387,20 @@ pub fn sees_full_insz(role: Role, showing: Showing) -> bool {
 }
 
 /// Masks every INSZ in a JSON value: each string under a key `insz` or ending in `_insz`
-/// (`previous_insz`), however deeply nested.
+/// (`previous_insz`), and any other string that is a valid INSZ, however deeply nested.
 pub fn mask_insz(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 match item {
-                    Value::String(text) if key == "insz" || key.ends_with("_insz") => {
+                    // By its name, or by its form where a command names it otherwise (a
+                    // proposed correction's `corrected`).
+                    Value::String(text)
+                        if key == "insz"
+                            || key.ends_with("_insz")
+                            || crate::Insz::parse(text).is_ok() =>
+                    {
                         let birth: String = text.chars().take(6).collect();
                         *text = format!("{birth}*****");
                     }

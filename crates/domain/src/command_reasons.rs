@@ -156,6 +156,11 @@ pub const COMMAND_REASONS: &[CommandReason] = &[
     optional("access", "AddUser"),
     optional("access", "IssueToken"),
     required("access", "RevokeToken", "reason"),
+    // Proposals (four-eyes): a proposal states the reason of the command it proposes.
+    optional("proposals", "propose"),
+    optional("proposals", "confirm_proposal"),
+    required("proposals", "refuse_proposal", "reason"),
+    optional_in("proposals", "withdraw_proposal", "reason"),
 ];
 
 /// The row of `command` of a stream of `kind`, if the table has one.
@@ -174,7 +179,15 @@ pub fn stated(kind: &str, command: &impl Serialize) -> Result<Option<String>, Re
     let Ok(value) = serde_json::to_value(command) else {
         return Ok(None);
     };
-    let Some((name, fields)) = name_and_fields(&value) else {
+    stated_in(kind, &value)
+}
+
+/// [`stated`] of a command already as JSON (a proposal's).
+///
+/// # Errors
+/// `REASON_REQUIRED`, as [`stated`].
+pub fn stated_in(kind: &str, value: &Value) -> Result<Option<String>, Rejection> {
+    let Some((name, fields)) = name_and_fields(value) else {
         return Ok(None);
     };
     let Some(row) = rule_of(kind, name) else {

@@ -37,13 +37,33 @@ pub trait Decider {
         ctx: &Context<'_>,
     ) -> Result<Vec<Self::Event>, Rejection>;
 
-    /// [`Self::decide`], then the reason: a command the rules accept is still refused with
-    /// `REASON_REQUIRED` when [`crate::command_reasons`] requires a reason it does not state.
-    /// The one way the service and the tests decide.
+    /// [`Self::decide`], then the reason, then four-eyes: a command the rules accept is still
+    /// refused with `REASON_REQUIRED` when [`crate::command_reasons`] requires a reason it does
+    /// not state, and with `PROPOSAL_REQUIRED` or `FOUR_EYES_SAME_USER` when it is a weighty
+    /// decision ([`Self::weighty`]) a person gives without another user's proposal. The one way
+    /// the service and the tests decide.
+    ///
+    /// # Errors
+    /// The refusal of the rules, `REASON_REQUIRED`, `PROPOSAL_REQUIRED`, `FOUR_EYES_SAME_USER`.
+    fn decide_checked(
+        command: &Self::Command,
+        state: &Self::State,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<Self::Event>, Rejection> {
+        let events = Self::decide_as_proposed(command, state, ctx)?;
+        // A command that changes nothing (a retried erasure) decides nothing to confirm.
+        if let Some(decision) = Self::weighty(command).filter(|_| !events.is_empty()) {
+            crate::four_eyes::check(decision, ctx)?;
+        }
+        Ok(events)
+    }
+
+    /// [`Self::decide`] and the reason, as [`Self::decide_checked`] but without the four-eyes
+    /// rule: what a proposal of a weighty decision would cause, shown to the one who confirms it.
     ///
     /// # Errors
     /// The refusal of the rules, or `REASON_REQUIRED`.
-    fn decide_checked(
+    fn decide_as_proposed(
         command: &Self::Command,
         state: &Self::State,
         ctx: &Context<'_>,
@@ -51,6 +71,13 @@ pub trait Decider {
         let events = Self::decide(command, state, ctx)?;
         Self::reason(command)?;
         Ok(events)
+    }
+
+    /// The weighty decision `command` is, as the table [`crate::four_eyes`] lists it: a person
+    /// gives it only as the confirmation of another user's proposal. None for the kinds no
+    /// weighty decision is given to.
+    fn weighty(_command: &Self::Command) -> Option<&'static crate::four_eyes::WeightyDecision> {
+        None
     }
 
     /// The reason `command` states, which the metadata of its events carries: for the kinds

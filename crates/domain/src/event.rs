@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::access::{AccessEvent, AccessLogEvent};
 use crate::controls::ControlsEvent;
 use crate::dossier::DossierEvent;
+use crate::four_eyes::ProposalEvent;
 use crate::lineage::LineageEvent;
 use crate::person_index::PersonIndexEvent;
 use crate::persons::PersonEvent;
@@ -234,6 +235,13 @@ streams! {
         names: "`signals`",
         meaning: "Investigators' dismissals and escalations of fraud signals, keyed by the \
                   signal's deterministic id so they survive a rebuild of the read models.",
+    },
+    Proposals(ProposalEvent) {
+        title: "Proposals",
+        names: "`proposals-<target stream>`, one per stream a weighty decision was proposed for",
+        meaning: "Weighty decisions proposed by one user for a second to confirm or refuse \
+                  (four-eyes), with what the decision would cause when proposed. Sealed with \
+                  the key of a dossier or person record they are about.",
     },
     Lineage(LineageEvent) {
         title: "Lineage stream",

@@ -182,6 +182,14 @@ pub const EVENT_LABELS_NL: &[(&str, &str)] = &[
     ),
     ("RiskSignalDismissed", "Risicosignaal afgewezen"),
     ("RiskSignalEscalated", "Risicosignaal doorgezet"),
+    // Four-eyes
+    ("DecisionProposed", "Besluit voorgesteld"),
+    (
+        "ProposalConfirmed",
+        "Voorstel bevestigd door een tweede collega",
+    ),
+    ("ProposalRefused", "Voorstel geweigerd"),
+    ("ProposalWithdrawn", "Voorstel ingetrokken"),
 ];
 
 /// The Dutch name of `event_type`, or the stored name itself for a type without one.

@@ -31,6 +31,7 @@ pub mod decider;
 pub mod dossier;
 pub mod event;
 pub mod examples;
+pub mod four_eyes;
 pub mod labels;
 pub mod lineage;
 pub mod person_index;
@@ -53,8 +54,8 @@ pub use rejection::{Reason, Rejection};
 pub use rule_book::RuleBook;
 pub use values::{
     AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, EnterpriseNumber, Euro,
-    Iban, Insz, OrganisationId, ParseError, PaymentId, PersonId, RecoveryId, ReportId, SampleId,
-    TokenId, UserId, VoucherId,
+    Iban, Insz, OrganisationId, ParseError, PaymentId, PersonId, ProposalId, RecoveryId, ReportId,
+    SampleId, TokenId, UserId, VoucherId,
 };
 
 /// Who issues a command.
@@ -120,6 +121,8 @@ pub struct Context<'a> {
     pub actor: Actor,
     pub rule_book: &'a RuleBook,
     pub registry: &'a registry::Registry,
+    /// Set when the command is given as the confirmation of a proposal ([`four_eyes`]).
+    pub confirmation: Option<four_eyes::Confirmation>,
 }
 
 impl<'a> Context<'a> {
@@ -134,6 +137,17 @@ impl<'a> Context<'a> {
             actor,
             rule_book,
             registry,
+            confirmation: None,
+        }
+    }
+
+    /// The same context for a command given as the confirmation `confirmation` (none: given
+    /// directly).
+    #[must_use]
+    pub fn confirmed(self, confirmation: Option<four_eyes::Confirmation>) -> Self {
+        Self {
+            confirmation,
+            ..self
         }
     }
 }

@@ -26,8 +26,14 @@ pub struct PersonalFields {
 /// a person's record (names, INSZ, birth date, contact details) and a dossier (free-text
 /// reasons and descriptions; the reason in every event's metadata).
 pub fn is_personal_stream(stream: &str) -> bool {
-    stream.starts_with(crate::persons::STREAM_PREFIX)
-        || stream.starts_with(crate::dossier::STREAM_PREFIX)
+    let own = key_of(stream);
+    own.starts_with(crate::persons::STREAM_PREFIX) || own.starts_with(crate::dossier::STREAM_PREFIX)
+}
+
+/// The stream whose key seals `stream`: its own, or for the proposals about a stream
+/// (`proposals-<target>`, [`crate::four_eyes`]) the target's, so that they are erased with it.
+pub fn key_of(stream: &str) -> &str {
+    crate::four_eyes::target_of(stream).unwrap_or(stream)
 }
 
 /// Whether `stream` is one of the person indexes (named by keyed hashes of an INSZ, or of a
@@ -40,6 +46,12 @@ pub fn is_person_index_stream(stream: &str) -> bool {
 /// Every event field that holds personal data, by stored type name. The reason in the metadata of every event of a
 /// personal stream is personal too (free text that may name people).
 pub const PERSONAL_FIELDS: &[PersonalFields] = &[
+    // A proposal holds the command proposed and what it would cause: as personal as the
+    // decision itself (sealed only in the proposals of a dossier or person record).
+    PersonalFields {
+        event_type: "DecisionProposed",
+        fields: &["command", "preview"],
+    },
     // Person records.
     PersonalFields {
         event_type: "PersonIdentified",

@@ -480,6 +480,10 @@ impl Decider for PersonStream {
         crate::command_reasons::stated(Self::KIND, command)
     }
 
+    fn weighty(command: &Self::Command) -> Option<&'static crate::four_eyes::WeightyDecision> {
+        crate::four_eyes::decision_for(Self::KIND, command)
+    }
+
     fn evolve(state: PersonRecord, event: &PersonEvent) -> PersonRecord {
         evolve(state, event)
     }

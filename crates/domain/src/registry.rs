@@ -257,6 +257,10 @@ impl crate::Decider for RegistryStream {
         crate::command_reasons::stated(Self::KIND, command)
     }
 
+    fn weighty(command: &Self::Command) -> Option<&'static crate::four_eyes::WeightyDecision> {
+        crate::four_eyes::decision_for(Self::KIND, command)
+    }
+
     fn evolve(state: Registry, event: &RegistryEvent) -> Registry {
         evolve(state, event)
     }

@@ -115,6 +115,35 @@ reasons! {
     UnknownUser => "UNKNOWN_USER", "-",
         nl: "Deze gebruiker bestaat niet.",
         en: "This user does not exist.";
+    // Four-eyes (maker and checker), `crate::four_eyes`.
+    /// A weighty decision given straight away by a person: it is proposed, then confirmed by
+    /// a second.
+    ProposalRequired => "PROPOSAL_REQUIRED", "-",
+        nl: "Voor dit besluit zijn twee personen nodig: leg het vast als voorstel, dat een tweede collega bevestigt.",
+        en: "This decision takes two people: record it as a proposal for a second colleague to confirm.";
+    /// The one who proposed a decision confirms or refuses it themselves.
+    FourEyesSameUser => "FOUR_EYES_SAME_USER", "-",
+        nl: "U deed dit voorstel zelf: een andere collega moet het bevestigen of weigeren.",
+        en: "You made this proposal yourself: another colleague must confirm or refuse it.";
+    /// What the proposal is about changed since, so that the decision would now come out
+    /// differently than the proposer saw it.
+    ProposalStale => "PROPOSAL_STALE", "-",
+        nl: "Het dossier is veranderd sinds dit voorstel: het besluit zou nu anders uitvallen. Weiger het voorstel en stel opnieuw voor.",
+        en: "The target changed since this proposal: the decision would now come out differently. Refuse it and propose again.";
+    /// A command that needs no second person, offered as a proposal.
+    NotAWeightyDecision => "NOT_A_WEIGHTY_DECISION", "-",
+        nl: "Voor dit besluit is geen tweede persoon nodig: geef het rechtstreeks.",
+        en: "This decision needs no second person: give it directly.";
+    UnknownProposal => "UNKNOWN_PROPOSAL", "-",
+        nl: "Dit voorstel bestaat niet.",
+        en: "This proposal does not exist.";
+    /// The proposal was confirmed, refused or withdrawn already.
+    ProposalClosed => "PROPOSAL_CLOSED", "-",
+        nl: "Over dit voorstel is al beslist.",
+        en: "This proposal has been decided already.";
+    ProposalIdTaken => "PROPOSAL_ID_TAKEN", "-",
+        nl: "Er bestaat al een voorstel met dit nummer.",
+        en: "A proposal with this id exists already.";
     UnknownToken => "UNKNOWN_TOKEN", "-",
         nl: "Dit token bestaat niet.",
         en: "This token does not exist.";

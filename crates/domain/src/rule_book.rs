@@ -550,6 +550,13 @@ impl crate::Decider for RuleBookStream {
             .collect())
     }
 
+    /// Publishing is the rule book's one command (its JSON is the parameter, not a tagged name).
+    fn weighty(
+        _command: &PublishRuleParameter,
+    ) -> Option<&'static crate::four_eyes::WeightyDecision> {
+        crate::four_eyes::decision_of(Self::KIND, crate::four_eyes::PUBLISH_RULE_PARAMETER)
+    }
+
     fn evolve(state: RuleBook, event: &RuleBookEvent) -> RuleBook {
         let RuleBookEvent::RuleParameterPublished(published) = event;
         evolve(state, published)
@@ -613,12 +620,7 @@ pub fn seed_events() -> Result<Vec<RuleParameterPublished>, SeedError> {
     let mut book = RuleBook::default();
     let mut events = Vec::new();
     for (index, entry) in seed.parameters.into_iter().enumerate() {
-        let ctx = Context {
-            today: entry.published_on,
-            actor: Actor::System,
-            rule_book: &book,
-            registry: &registry,
-        };
+        let ctx = Context::new(entry.published_on, Actor::System, &book, &registry);
         let command = PublishRuleParameter {
             parameter: entry.parameter,
             value: entry.value,
@@ -721,14 +723,14 @@ mod tests {
                 legal_reference: "test".into(),
             },
         };
-        let staff = Context {
-            today: date(2026, 1, 1),
-            actor: Actor::Staff {
+        let staff = Context::new(
+            date(2026, 1, 1),
+            Actor::Staff {
                 user: crate::values::UserId::from_uuid(uuid::Uuid::nil()),
             },
-            rule_book: &book,
-            registry: &registry,
-        };
+            &book,
+            &registry,
+        );
         assert_eq!(
             decide(&command, &book, &staff).unwrap_err().code(),
             "NOT_AUTHORISED"

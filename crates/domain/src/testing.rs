@@ -6,12 +6,15 @@ use chrono::NaiveDate;
 use crate::controls::{self, Controls, ControlsCommand};
 use crate::dossier::{self, Dossier, DossierCommand};
 use crate::event::{Event, RuleBookEvent};
+use crate::four_eyes::Confirmation;
 use crate::person_index::{self, PersonIndex, PersonIndexCommand};
 use crate::persons::{self, PersonCommand, PersonRecord};
 use crate::registry::{self, Registry, RegistryCommand};
 use crate::rejection::Rejection;
 use crate::rule_book::{self, PublishRuleParameter, RuleBook};
+use crate::values::{ProposalId, UserId};
 use crate::{Actor, Context, Decider};
+use uuid::Uuid;
 
 /// A command for the kinds of stream a scenario runs (access and signals have tests of their own).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,13 +91,18 @@ impl World {
             Event::Person(e) => self.person = persons::evolve(self.person, e),
             // Access has its own state and decider (`access::decide`), tested directly; the
             // access log is facts only.
-            Event::Access(_) | Event::AccessLog(_) | Event::SignalTriage(_) | Event::Lineage(_) => {
-            }
+            Event::Access(_)
+            | Event::AccessLog(_)
+            | Event::SignalTriage(_)
+            | Event::Proposals(_)
+            | Event::Lineage(_) => {}
         }
         self
     }
 
-    /// Decides a command against the state of its stream.
+    /// Decides a command against the state of its stream, a weighty one as confirmed by a
+    /// colleague of the actor ([`colleague_of`]): the rules of a decision are tested apart from
+    /// the four-eyes rule, which [`Self::decide_with`] tests.
     ///
     /// # Errors
     /// The rejection of the decider.
@@ -104,12 +112,27 @@ impl World {
         today: NaiveDate,
         actor: Actor,
     ) -> Result<Vec<Event>, Rejection> {
-        let ctx = Context {
-            today,
-            actor,
-            rule_book: &self.rule_book,
-            registry: &self.registry,
+        let confirmation = Confirmation {
+            proposal: ProposalId::default(),
+            proposed_by: colleague_of(actor),
+            proposed_on: today,
         };
+        self.decide_with(command, today, actor, Some(confirmation))
+    }
+
+    /// Decides a command given directly (`None`) or as the confirmation of a proposal.
+    ///
+    /// # Errors
+    /// The rejection of the decider.
+    pub fn decide_with(
+        &self,
+        command: &Command,
+        today: NaiveDate,
+        actor: Actor,
+        confirmation: Option<Confirmation>,
+    ) -> Result<Vec<Event>, Rejection> {
+        let ctx =
+            Context::new(today, actor, &self.rule_book, &self.registry).confirmed(confirmation);
         Ok(match command {
             Command::RuleBook(c) => {
                 rule_book::RuleBookStream::decide_checked(c, &self.rule_book, &ctx)?
@@ -147,6 +170,18 @@ impl World {
     }
 }
 
+/// Another user of the same role as `actor` (the actor itself when it is no user): who
+/// proposed what `actor` confirms in a scenario.
+pub fn colleague_of(actor: Actor) -> Actor {
+    let other = |user: UserId| UserId::from_uuid(Uuid::from_u128(user.as_uuid().as_u128() ^ 1));
+    match actor {
+        Actor::Staff { user } => Actor::Staff { user: other(user) },
+        Actor::Admin { user } => Actor::Admin { user: other(user) },
+        Actor::Investigator { user } => Actor::Investigator { user: other(user) },
+        other => other,
+    }
+}
+
 /// The events of the seed rule book (`seed/rulebook-v1.json`).
 ///
 /// # Panics
@@ -170,7 +205,19 @@ pub fn given(events: impl IntoIterator<Item = Event>) -> Scenario {
         history,
         today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
         actor: Actor::System,
+        confirmation: Given::ByColleague,
     }
+}
+
+/// How a scenario's next command is given, for the four-eyes rule.
+#[derive(Debug, Clone, Copy)]
+enum Given {
+    /// As the confirmation of a colleague's proposal (the default).
+    ByColleague,
+    /// Directly, without a proposal.
+    Directly,
+    /// As the confirmation of a proposal this actor made.
+    ProposedBy(Actor),
 }
 
 /// Past events, plus the date and actor of the next command (default: 2026-01-01, system).
@@ -181,9 +228,24 @@ pub struct Scenario {
     pub history: Vec<Event>,
     today: NaiveDate,
     actor: Actor,
+    confirmation: Given,
 }
 
 impl Scenario {
+    /// The next command is given directly, not as the confirmation of a proposal.
+    #[must_use]
+    pub fn directly(mut self) -> Self {
+        self.confirmation = Given::Directly;
+        self
+    }
+
+    /// The next command is given as the confirmation of a proposal that `proposer` made.
+    #[must_use]
+    pub fn proposed_by(mut self, proposer: Actor) -> Self {
+        self.confirmation = Given::ProposedBy(proposer);
+        self
+    }
+
     #[must_use]
     pub fn today(mut self, today: NaiveDate) -> Self {
         self.today = today;
@@ -207,9 +269,25 @@ impl Scenario {
     }
 
     /// Decides the command.
-    pub fn when(self, command: impl Into<Command>) -> Outcome {
+    pub fn when(mut self, command: impl Into<Command>) -> Outcome {
         let command = command.into();
-        let result = self.world.decide(&command, self.today, self.actor);
+        let given = std::mem::replace(&mut self.confirmation, Given::ByColleague);
+        let result = match given {
+            Given::ByColleague => self.world.decide(&command, self.today, self.actor),
+            Given::Directly => self
+                .world
+                .decide_with(&command, self.today, self.actor, None),
+            Given::ProposedBy(proposer) => self.world.decide_with(
+                &command,
+                self.today,
+                self.actor,
+                Some(Confirmation {
+                    proposal: ProposalId::default(),
+                    proposed_by: proposer,
+                    proposed_on: self.today,
+                }),
+            ),
+        };
         Outcome {
             scenario: self,
             command,

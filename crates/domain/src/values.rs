@@ -630,6 +630,10 @@ id_type!(
     /// A random control sample drawn in the controls stream.
     SampleId
 );
+id_type!(
+    /// A weighty decision proposed by one person, waiting for a second (four-eyes).
+    ProposalId
+);
 
 /// A date as shown to staff: `31/12/2020`.
 pub fn dutch_date(date: NaiveDate) -> String {

@@ -266,6 +266,7 @@ mod tests {
             correlation_id: Uuid::nil(),
             causation_id: None,
             reason: None,
+            proposed: None,
         };
         NewEvent::new(
             Uuid::from_u128(n),

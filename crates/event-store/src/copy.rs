@@ -366,6 +366,7 @@ mod tests {
             correlation_id: Uuid::from_u128(u128::from(n)),
             causation_id: None,
             reason: Some("copy test — é".into()),
+            proposed: None,
         };
         NewEvent::new(
             Uuid::now_v7(),

@@ -32,6 +32,6 @@ pub use pages::{LogPages, ReadPages, StreamPages};
 pub use port::{EventStore, ImportOutcome};
 pub use subscription::Subscription;
 pub use types::{
-    AppendOutcome, EventMetadata, ExpectedVersion, InvalidEvent, NewEvent, Position, RecordedEvent,
-    StreamName, micros_to_time, time_to_micros, truncate_to_micros,
+    AppendOutcome, EventMetadata, ExpectedVersion, InvalidEvent, NewEvent, Position, Proposed,
+    RecordedEvent, StreamName, micros_to_time, time_to_micros, truncate_to_micros,
 };

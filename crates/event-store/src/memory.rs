@@ -236,6 +236,7 @@ mod tests {
             correlation_id: Uuid::nil(),
             causation_id: None,
             reason: None,
+            proposed: None,
         };
         vec![NewEvent::new(Uuid::now_v7(), "Tested", 1, &serde_json::json!({}), &meta).unwrap()]
     }

@@ -158,6 +158,7 @@ mod tests {
             correlation_id: Uuid::nil(),
             causation_id: None,
             reason: None,
+            proposed: None,
         };
         NewEvent::new(
             Uuid::now_v7(),

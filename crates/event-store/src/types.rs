@@ -131,6 +131,24 @@ pub struct EventMetadata {
     /// Why the actor did it, in their own words, where they gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a weighty decision a second user confirmed (four-eyes): the proposal and who made
+    /// it. The actor above is the one who confirmed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Proposed>,
+}
+
+/// Who proposed the decision an event records, when a second user confirmed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proposed {
+    /// The proposal, in the stream `proposals-<this stream>`.
+    pub proposal_id: Uuid,
+    /// The user who proposed it.
+    pub actor_id: String,
+    /// The role they proposed it in.
+    pub actor_role: String,
+    /// The business date of the proposal.
+    pub proposed_on: chrono::NaiveDate,
 }
 
 /// An event as a writer hands it to the store.
@@ -280,6 +298,7 @@ mod tests {
             correlation_id: Uuid::nil(),
             causation_id: None,
             reason: None,
+            proposed: None,
         };
         assert!(
             NewEvent::from_json_bytes(Uuid::nil(), "T", 1, b"{\"a\":1}".to_vec(), &meta).is_ok()

@@ -291,6 +291,7 @@ mod tests {
             correlation_id: Uuid::nil(),
             causation_id: None,
             reason: None,
+            proposed: None,
         };
         let ev = |n: u128| {
             NewEvent::new(

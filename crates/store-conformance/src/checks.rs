@@ -70,6 +70,7 @@ pub async fn round_trip_keeps_exact_bytes(
         correlation_id: Uuid::now_v7(),
         causation_id: Some(Uuid::now_v7()),
         reason: Some("correctie geboortedatum — zie brief".into()),
+        proposed: None,
     };
     // Odd spacing, key order and escapes: a store that re-serialises JSON changes these bytes.
     let odd_payload = b"{ \"z\" :1,\"a\":\"\\u00e9t\xc3\xa9\",  \"n\":1.50 }".to_vec();

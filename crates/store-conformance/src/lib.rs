@@ -133,6 +133,7 @@ pub fn sample_event(label: &str) -> NewEvent {
         correlation_id: Uuid::now_v7(),
         causation_id: None,
         reason: Some("store conformance check".into()),
+        proposed: None,
     };
     NewEvent::new(
         Uuid::now_v7(),

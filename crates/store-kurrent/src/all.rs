@@ -157,6 +157,7 @@ pub(crate) mod tests {
             correlation_id: Uuid::now_v7(),
             causation_id: None,
             reason: None,
+            proposed: None,
         };
         NewEvent::new(
             Uuid::now_v7(),

@@ -224,6 +224,7 @@ mod tests {
             correlation_id: Uuid::from_u128(9),
             causation_id: None,
             reason: None,
+            proposed: None,
         };
         let mut new = NewEvent::from_json_bytes(
             Uuid::from_u128(0x0190_a1b2_0000_7000_8000_0000_0000_0001),

@@ -31,6 +31,18 @@ pub static AUDIT_TRAIL: Table = Table {
             "event or command that directly caused it",
         ),
         col("reason", Text, "why, in the actor's words"),
+        col(
+            "proposed_by",
+            Text,
+            "for a weighty decision another user confirmed (four-eyes): who proposed it; the actor confirmed it",
+        ),
+        col("proposed_role", Text, "in which role it was proposed"),
+        col(
+            "proposal",
+            Text,
+            "the proposal, in the stream proposals-<stream>",
+        ),
+        col("proposed_on", Text, "the business date of the proposal"),
     ],
     primary_key: &["position"],
     indexes: &[&["dossier"], &["actor_id"]],
@@ -58,6 +70,7 @@ struct Entry {
     correlation_id: Option<String>,
     causation_id: Option<String>,
     reason: Option<String>,
+    proposed: Option<event_store::Proposed>,
 }
 
 impl Entry {
@@ -77,6 +90,7 @@ impl Entry {
                 .as_ref()
                 .and_then(|m| m.causation_id)
                 .map(|c| c.to_string()),
+            proposed: metadata.as_ref().and_then(|m| m.proposed.clone()),
             reason: metadata.and_then(|m| m.reason),
         }
     }
@@ -86,7 +100,11 @@ impl Entry {
             .set("position", self.position)
             .set("event_id", self.event_id.as_str())
             .set("stream", self.stream.as_str())
-            .set("dossier", dossier_of_stream(&self.stream))
+            // A dossier's proposals are part of its trail.
+            .set(
+                "dossier",
+                dossier_of_stream(personal_data::key_of(&self.stream)),
+            )
             .set("stream_version", self.stream_version)
             .set("event_type", self.event_type.as_str())
             .set("recorded_at", self.recorded_at)
@@ -95,6 +113,22 @@ impl Entry {
             .set("correlation_id", self.correlation_id.clone())
             .set("causation_id", self.causation_id.clone())
             .set("reason", self.reason.clone())
+            .set(
+                "proposed_by",
+                self.proposed.as_ref().map(|p| p.actor_id.clone()),
+            )
+            .set(
+                "proposed_role",
+                self.proposed.as_ref().map(|p| p.actor_role.clone()),
+            )
+            .set(
+                "proposal",
+                self.proposed.as_ref().map(|p| p.proposal_id.to_string()),
+            )
+            .set(
+                "proposed_on",
+                self.proposed.as_ref().map(|p| p.proposed_on.to_string()),
+            )
     }
 }
 
@@ -104,7 +138,8 @@ impl Projection for AuditTrail {
     }
 
     fn version(&self) -> u32 {
-        1
+        // 2: who proposed a decision another user confirmed; a dossier's proposals in its trail.
+        2
     }
 
     fn tables(&self) -> &'static [&'static Table] {
@@ -115,7 +150,8 @@ impl Projection for AuditTrail {
     fn apply(&mut self, event: &RecordedEvent, changes: &mut RowChanges) {
         let entry = Entry::of(event);
         changes.upsert(entry.row());
-        let stream = event.stream.as_str();
+        // A dossier's proposals are sealed with its key, and erased with it.
+        let stream = personal_data::key_of(event.stream.as_str());
         if personal_data::is_erasure(&event.event_type) {
             for mut kept in self.with_reason.remove(stream).unwrap_or_default() {
                 kept.reason = Some(personal_data::ERASED.to_owned());
@@ -145,6 +181,7 @@ mod tests {
             correlation_id: Uuid::nil(),
             causation_id: None,
             reason: reason.map(str::to_owned),
+            proposed: None,
         };
         RecordedEvent {
             event_id: Uuid::now_v7(),

@@ -79,6 +79,7 @@ impl History {
             correlation_id: Uuid::from_u128(7),
             causation_id: None,
             reason: Some("fixture".to_owned()),
+            proposed: None,
         };
         self.now += Duration::seconds(1);
         self.events.push(RecordedEvent {

@@ -4,10 +4,12 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::Decider;
 use domain::TokenId;
+use domain::access::AccessStream;
 use domain::access::Role;
-use domain::registry::RegistryCommand;
-use domain::rule_book::PublishRuleParameter;
+use domain::registry::{RegistryCommand, RegistryStream};
+use domain::rule_book::{PublishRuleParameter, RuleBookStream};
 use event_store::ReadPages;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -38,29 +40,39 @@ pub async fn rule_book(State(state): State<ApiState>) -> Result<Response, ApiErr
 
 #[utoipa::path(post, path = "/api/rule-book/parameters", tag = "rule book",
     request_body = ref("#/components/schemas/PublishRuleParameter"),
-    responses((status = 201, description = "Published"), (status = 422, body = crate::error::Problem)))]
+    responses((status = 202, body = super::proposals::ProposalRecorded, description = "Proposed: published once another administrator confirms it"),
+              (status = 422, body = crate::error::Problem)))]
 pub async fn publish_rule(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
     AppJson(command): AppJson<PublishRuleParameter>,
 ) -> Result<Response, ApiError> {
     let write = principal.write_context(Uuid::now_v7());
-    state
+    let proposal = state
         .service
-        .publish_rule(&command, principal.actor()?, state.today(), &write)
+        .propose::<RuleBookStream>(&(), &command, principal.actor()?, state.today(), &write)
         .await?;
-    Ok(StatusCode::CREATED.into_response())
+    Ok(super::proposals::proposed(&proposal))
 }
 
 #[utoipa::path(post, path = "/api/registry/commands", tag = "organisations",
     request_body = ref("#/components/schemas/RegistryCommand"),
-    responses((status = 200, description = "Recorded"), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, description = "Recorded"),
+              (status = 202, body = super::proposals::ProposalRecorded, description = "A licence or its withdrawal, proposed for another administrator to confirm"),
+              (status = 422, body = crate::error::Problem)))]
 pub async fn registry_command(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
     AppJson(command): AppJson<RegistryCommand>,
 ) -> Result<Response, ApiError> {
     let write = principal.write_context(Uuid::now_v7());
+    if RegistryStream::weighty(&command).is_some() {
+        let proposal = state
+            .service
+            .propose::<RegistryStream>(&(), &command, principal.actor()?, state.today(), &write)
+            .await?;
+        return Ok(super::proposals::proposed(&proposal));
+    }
     state
         .service
         .registry_command(&command, principal.actor()?, state.today(), &write)
@@ -106,7 +118,8 @@ pub struct IssuedToken {
 }
 
 #[utoipa::path(post, path = "/api/users", tag = "users", request_body = NewUser,
-    responses((status = 201, body = IssuedToken), (status = 422, body = crate::error::Problem)))]
+    responses((status = 202, body = super::proposals::ProposalRecorded, description = "Proposed: the user is added once another administrator confirms it; their first token is shown to the administrator who confirms it"),
+              (status = 422, body = crate::error::Problem)))]
 pub async fn add_user(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -121,16 +134,16 @@ pub async fn add_user(
         )
     })?;
     let write = principal.write_context(Uuid::now_v7());
-    let issued = state
-        .service
-        .add_user(&body.name, role, principal.actor()?, &write)
-        .await?;
-    let body = IssuedToken {
-        user: issued.user.as_uuid(),
-        token: issued.token.as_uuid(),
-        secret: issued.secret,
+    let add = domain::access::AccessCommand::AddUser {
+        user: domain::UserId::from_uuid(write.new_id("user")),
+        name: body.name,
+        role,
     };
-    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+    let proposal = state
+        .service
+        .propose::<AccessStream>(&(), &add, principal.actor()?, state.today(), &write)
+        .await?;
+    Ok(super::proposals::proposed(&proposal))
 }
 
 /// Why a token is revoked.

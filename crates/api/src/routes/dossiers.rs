@@ -7,7 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::dossier::{Dossier, DossierCommand, LineReason, LineStatus, RegisterPerson};
+use domain::Decider;
+use domain::dossier::{
+    Dossier, DossierCommand, DossierStream, LineReason, LineStatus, RegisterPerson,
+};
 use domain::{DossierId, Insz, PersonId};
 use event_store::ReadPages;
 use serde::{Deserialize, Serialize};
@@ -248,6 +251,7 @@ pub async fn open(
            ("If-Match" = Option<String>, Header, description = "The dossier version the command is based on, e.g. \"3\"")),
     request_body = ref("#/components/schemas/DossierCommand"),
     responses((status = 200, body = Recorded, description = "The command's events were recorded"),
+              (status = 202, body = super::proposals::ProposalRecorded, description = "A weighty decision, recorded as a proposal for another staff member to confirm"),
               (status = 412, body = crate::error::Problem, description = "The dossier is no longer at the If-Match version"),
               (status = 422, body = crate::error::Problem, description = "Refused by a rule, or an invalid body")))]
 pub async fn command(
@@ -275,6 +279,20 @@ pub async fn command(
         .map(|(field, id)| (field.to_owned(), id))
         .into_iter()
         .collect();
+    // A weighty decision (domain::four_eyes) is recorded as a proposal for a second user.
+    if DossierStream::weighty(&command).is_some() {
+        let proposal = state
+            .service
+            .propose::<DossierStream>(
+                &dossier,
+                &command,
+                principal.actor()?,
+                state.today(),
+                &write,
+            )
+            .await?;
+        return Ok(super::proposals::proposed(&proposal));
+    }
     // A dossier never opened: the domain refuses the command as DOSSIER_NOT_OPENED, which
     // answers 404 (error.rs).
     let done = state
@@ -312,8 +330,20 @@ pub struct HistoryEvent {
     pub actor_role: String,
     pub correlation_id: Uuid,
     pub reason: Option<String>,
+    /// For a weighty decision: who proposed it and when; the actor above confirmed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<ProposedBy>,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
+}
+
+/// Who proposed a weighty decision that another user confirmed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProposedBy {
+    pub proposal: Uuid,
+    pub actor_id: String,
+    pub actor_role: String,
+    pub proposed_on: NaiveDate,
 }
 
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/events", tag = "dossiers",
@@ -344,6 +374,12 @@ pub async fn history(
                 actor_role: meta.actor_role,
                 correlation_id: meta.correlation_id,
                 reason: meta.reason,
+                proposed: meta.proposed.map(|p| ProposedBy {
+                    proposal: p.proposal_id,
+                    actor_id: p.actor_id,
+                    actor_role: p.actor_role,
+                    proposed_on: p.proposed_on,
+                }),
                 payload: serde_json::from_slice(&e.payload).map_err(ApiError::internal)?,
             });
         }

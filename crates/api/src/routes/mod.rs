@@ -6,6 +6,7 @@ pub mod admin;
 pub mod controls;
 pub mod dossiers;
 pub mod persons;
+pub mod proposals;
 pub mod reads;
 pub mod service;
 pub mod signals;
@@ -68,6 +69,11 @@ route_table! {
         reads::signals_to_triage => OVERSIGHT,
 
         controls::draw_sample => WRITERS,
+
+        proposals::list => WRITERS,
+        proposals::confirm => WRITERS,
+        proposals::refuse => WRITERS,
+        proposals::withdraw => WRITERS,
 
         signals::dismiss => INVESTIGATORS,
         signals::escalate => INVESTIGATORS,

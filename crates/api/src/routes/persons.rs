@@ -5,6 +5,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use domain::Decider;
 use domain::access::Showing;
 use domain::personal_data::ERASED;
 use domain::persons::{Contact, IdentifyPerson, PersonCommand, PersonRecord};
@@ -219,6 +220,13 @@ pub async fn command(
 ) -> Result<Response, ApiError> {
     let person = parse_person(&person)?;
     let write = principal.write_context(Uuid::now_v7());
+    if domain::persons::PersonStream::weighty(&command).is_some() {
+        let proposal = state
+            .service
+            .propose_person_command(person, &command, principal.actor()?, state.today(), &write)
+            .await?;
+        return Ok(super::proposals::proposed(&proposal));
+    }
     let done = state
         .service
         .person_command(person, &command, principal.actor()?, state.today(), &write)

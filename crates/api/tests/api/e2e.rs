@@ -48,6 +48,12 @@ impl World {
         let answer = self
             .post(&format!("/api/dossiers/{dossier}/commands"), command)
             .await;
+        if answer.status == StatusCode::ACCEPTED {
+            // A weighty decision: a second staff member confirms it.
+            let confirmed = self.confirmed_by_second(Role::Staff, &answer).await;
+            assert!(!confirmed["events"].as_array().unwrap().is_empty());
+            return json!({ "dossier": dossier, "events": confirmed["events"] });
+        }
         assert_eq!(answer.status, StatusCode::OK, "{command}: {}", answer.body);
         assert!(
             !answer.body["events"].as_array().unwrap().is_empty(),
@@ -156,11 +162,89 @@ async fn a_minors_pab_from_registration_to_claim_with_no_id_made_by_the_client()
         .decide(&dossier, &without(&agreement, &["agreement"]))
         .await;
     let agreement = AgreementId::from_uuid(made(&answer, "agreement"));
-    w.decide(
-        &dossier,
-        &json!({ "command": "approve_agreement", "agreement": agreement }),
-    )
-    .await;
+    // Four-eyes: the approval is a proposal; its maker cannot confirm it, a second can.
+    let events_uri = format!("/api/dossiers/{dossier}/events");
+    let before = w
+        .ok(Role::Staff, &events_uri)
+        .await
+        .as_array()
+        .unwrap()
+        .len();
+    let proposed = w
+        .post(
+            &format!("/api/dossiers/{dossier}/commands"),
+            &json!({ "command": "approve_agreement", "agreement": agreement }),
+        )
+        .await;
+    assert_eq!(proposed.status, StatusCode::ACCEPTED, "{}", proposed.body);
+    assert_eq!(proposed.body["target"], format!("dossier-{dossier}"));
+    assert_eq!(proposed.body["preview"][0]["type"], "AgreementApproved");
+    let confirm = format!(
+        "/api/proposals/dossier-{dossier}/{}/confirm",
+        proposed.body["proposal"].as_str().unwrap()
+    );
+    let own = w
+        .call("POST", &confirm, Some(w.token(Role::Staff)), None, &[])
+        .await;
+    assert_eq!(own.body["code"], "FOUR_EYES_SAME_USER", "{}", own.body);
+    assert_eq!(
+        w.ok(Role::Staff, &events_uri)
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        before,
+        "neither the refusal nor the proposal is a dossier event"
+    );
+    let confirmed = w.confirmed_by_second(Role::Staff, &proposed).await;
+    assert_eq!(confirmed["events"].as_array().unwrap().len(), 1);
+    let events = w
+        .ok(Role::Staff, &format!("/api/dossiers/{dossier}/events"))
+        .await;
+    let approved = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event_type"] == "AgreementApproved")
+        .expect("in force");
+    let staff_ids: Vec<String> = {
+        let mut ids = Vec::new();
+        for token in [w.token(Role::Staff), w.second(Role::Staff)] {
+            let me = w.call("GET", "/api/me", Some(token), None, &[]).await;
+            ids.push(me.body["user"].as_str().unwrap().to_owned());
+        }
+        ids
+    };
+    assert_eq!(approved["actor_id"], staff_ids[1], "the checker acted");
+    assert_eq!(
+        approved["proposed"]["actor_id"], staff_ids[0],
+        "the maker proposed"
+    );
+    let proposals = w
+        .ok(Role::Staff, &format!("/api/proposals/dossier-{dossier}"))
+        .await;
+    assert_eq!(proposals[0]["status"], "confirmed", "{proposals}");
+    assert_eq!(proposals[0]["decided_by"], staff_ids[1]);
+    w.catch_up().await;
+    let trail = w
+        .ok(Role::Staff, &format!("/api/dossiers/{dossier}/audit"))
+        .await;
+    let approval = trail["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["event_type"] == "AgreementApproved")
+        .expect("the audit trail holds the approval");
+    assert_eq!(approval["actor_id"], staff_ids[1]);
+    assert_eq!(approval["proposed_by"], staff_ids[0]);
+    assert!(
+        trail["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["event_type"] == "DecisionProposed"),
+        "the proposal is in the dossier's trail: {trail}"
+    );
 
     let claim = DossierCommand::SubmitCostClaim(SubmitCostClaim {
         claim: ClaimId::from_uuid(Uuid::nil()),
@@ -263,6 +347,7 @@ async fn a_minors_pab_from_registration_to_claim_with_no_id_made_by_the_client()
             &json!({ "command": "erase", "basis": "erasure_request" }),
         )
         .await;
+    // Refused at once, not first proposed to a second.
     assert_eq!(
         (erase.status, erase.body["code"].as_str()),
         (

@@ -59,6 +59,7 @@ fn context() -> WriteContext {
         correlation_id: Uuid::now_v7(),
         causation_id: None,
         reason: Some("test".into()),
+        confirmation: None,
     }
 }
 

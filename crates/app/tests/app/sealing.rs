@@ -6,6 +6,7 @@ use std::sync::Arc;
 use app::{Keyring, SealedStore, Service};
 use chrono::NaiveDate;
 use domain::PersonId;
+use domain::persons::PersonStream;
 use domain::persons::{
     Contact, CorrectPersonName, ErasePersonData, ErasureBasis, IdentifyPerson, PersonCommand,
 };
@@ -134,12 +135,10 @@ async fn personal_data_is_sealed_in_the_store_and_erased_for_good_with_the_chain
     assert!(stored.contains("\"sealed\":{"));
     let before = verify_store(t.sealed.as_ref(), None, |_| {}).await.unwrap();
 
-    let (actor, write) = staff();
     let erase = PersonCommand::Erase(ErasePersonData {
         basis: ErasureBasis::RetentionEnded,
     });
-    t.service
-        .person_command(person, &erase, actor, d(2033, 1, 3), &write)
+    crate::by_two::<PersonStream>(&t.service, &person, &erase, d(2033, 1, 3))
         .await
         .unwrap();
 
@@ -167,8 +166,8 @@ async fn personal_data_is_sealed_in_the_store_and_erased_for_good_with_the_chain
         .unwrap();
     assert_eq!(
         after.events,
-        before.events + 2,
-        "the erasure, and the INSZ index letting the person go"
+        before.events + 4,
+        "the proposal, the erasure, its confirmation, and the INSZ index letting the person go"
     );
 
     // Nothing more is recorded about the person; a retried erasure records nothing.
@@ -220,6 +219,7 @@ async fn a_retried_append_seals_to_the_same_bytes() {
             correlation_id: Uuid::now_v7(),
             causation_id: None,
             reason: Some("tikfout".into()),
+            proposed: None,
         },
     )
     .unwrap();
@@ -329,9 +329,7 @@ async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period()
         (person, dossier, d(2026, 9, 2))
     );
     let before = verify_store(t.sealed.as_ref(), None, |_| {}).await.unwrap();
-    let (actor, write) = staff();
-    t.service
-        .person_command(person, &erase, actor, d(2026, 9, 3), &write)
+    crate::by_two::<PersonStream>(&t.service, &person, &erase, d(2026, 9, 3))
         .await
         .unwrap();
 
@@ -367,8 +365,9 @@ async fn a_person_is_erased_with_their_dossier_only_after_its_retention_period()
         .unwrap();
     assert_eq!(
         after.events,
-        before.events + 3,
-        "an erasure in the dossier and the record, and the INSZ index letting the person go"
+        before.events + 5,
+        "the proposal, an erasure in the dossier and the record, the INSZ index letting the \
+         person go, and the confirmation"
     );
 
     // The INSZ leads to nobody now: the person applying again gets a new dossier and record.

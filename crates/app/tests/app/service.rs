@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use app::{ExecuteError, SeedOutcome, Service, WriteContext};
 use chrono::NaiveDate;
-use domain::dossier::{DossierCommand, RegisterPerson, SubmitPabApplication};
+use domain::dossier::{DossierCommand, DossierStream, RegisterPerson, SubmitPabApplication};
 use domain::{BudgetId, DossierId, Insz, PersonId};
 use event_store::{EventStore, MemoryStore, Position};
 use uuid::Uuid;
@@ -484,21 +484,18 @@ async fn a_corrected_insz_re_keys_the_person_index() {
             reason: "rijksregister nagekeken".into(),
         })
     };
-    let (actor, write) = staff();
-    let taken = service
-        .dossier_command(dossier, &correct(other), actor, d(2026, 2, 1), &write, None)
+    let taken = crate::by_two::<DossierStream>(&service, &dossier, &correct(other), d(2026, 2, 1))
         .await
         .unwrap_err();
     assert!(
         matches!(&taken, ExecuteError::Rejected(r) if r.code() == "DUPLICATE_PERSON"),
         "{taken:?}"
     );
-    let (actor, write) = staff();
-    let done = service
-        .dossier_command(dossier, &correct(right), actor, d(2026, 2, 1), &write, None)
+    crate::by_two::<DossierStream>(&service, &dossier, &correct(right), d(2026, 2, 1))
         .await
         .unwrap();
-    assert_eq!(done.state.person.unwrap().insz, insz_born(right));
+    let (done, _) = service.dossier(dossier).await.unwrap();
+    assert_eq!(done.person.unwrap().insz, insz_born(right));
 
     let register = |insz| {
         let new = DossierId::from_uuid(Uuid::now_v7());

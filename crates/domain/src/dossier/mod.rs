@@ -84,6 +84,10 @@ impl Decider for DossierStream {
         crate::command_reasons::stated(Self::KIND, command)
     }
 
+    fn weighty(command: &Self::Command) -> Option<&'static crate::four_eyes::WeightyDecision> {
+        crate::four_eyes::decision_for(Self::KIND, command)
+    }
+
     fn evolve(state: Dossier, event: &DossierEvent) -> Dossier {
         evolve(state, event)
     }

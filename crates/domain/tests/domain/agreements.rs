@@ -722,7 +722,7 @@ fn f02_a_job_student_agreement_states_the_birth_date_and_a_minor_relative_stays_
 /// `pab_holder` with VOLUNTEERS recognised as a vrijwilligersorganisatie from 2020-03-01.
 fn pab_holder_with_volunteer_organisation() -> Scenario {
     child_with_started_pab()
-        .by(staff())
+        .by(admin())
         .after(license(
             VOLUNTEERS,
             domain::registry::OrganisationKind::RecognisedVolunteerOrganisation,
@@ -827,7 +827,7 @@ fn v02_from_2019_01_01_pvb_collective_support_only_from_a_registered_ouderinitia
         .when(parent_initiative(PARENT_INITIATIVE, d(2019, 1, 2)))
         .then_rejected("OUDERINITIATIEF_NOT_REGISTERED");
     // Registered from 2019-08-01: the day before, on and after.
-    let registered_from = pvb.by(staff()).after(license(
+    let registered_from = pvb.by(admin()).after(license(
         PARENT_INITIATIVE,
         domain::registry::OrganisationKind::RegisteredParentInitiative,
         d(2019, 8, 1),

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use domain::access::AccessCommand;
 use domain::command_reasons::{COMMAND_REASONS, ReasonRule, name_and_fields, rule_of};
 use domain::dossier::*;
+use domain::four_eyes::ProposalCommand;
 use domain::persons::PersonCommand;
 use domain::registry::RegistryCommand;
 use domain::signals::SignalTriageCommand;
@@ -82,6 +83,7 @@ fn schema_variants() -> Vec<(&'static str, String, BTreeSet<String>)> {
 fn named_without_schema() -> Vec<(&'static str, String)> {
     let token = TokenId::from_uuid(uuid::Uuid::nil());
     let user = UserId::from_uuid(uuid::Uuid::nil());
+    let proposal = ProposalId::from_uuid(uuid::Uuid::nil());
     let commands = [
         (
             "signals",
@@ -118,6 +120,37 @@ fn named_without_schema() -> Vec<(&'static str, String)> {
             serde_json::to_value(AccessCommand::RevokeToken {
                 token,
                 reason: String::new(),
+            }),
+        ),
+        (
+            "proposals",
+            serde_json::to_value(ProposalCommand::Propose {
+                proposal,
+                kind: String::new(),
+                proposed: serde_json::Value::Null,
+                target_version: None,
+                preview: Vec::new(),
+            }),
+        ),
+        (
+            "proposals",
+            serde_json::to_value(ProposalCommand::ConfirmProposal {
+                proposal,
+                target_version: None,
+            }),
+        ),
+        (
+            "proposals",
+            serde_json::to_value(ProposalCommand::RefuseProposal {
+                proposal,
+                reason: String::new(),
+            }),
+        ),
+        (
+            "proposals",
+            serde_json::to_value(ProposalCommand::WithdrawProposal {
+                proposal,
+                reason: None,
             }),
         ),
     ];

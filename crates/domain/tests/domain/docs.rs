@@ -166,7 +166,7 @@ fn an_event_of_every_stream_family_reads_back_through_upcast() {
         )),
     ];
     let (registry, _) = domain::testing::given(domain::testing::seed_rule_book())
-        .by(staff())
+        .by(admin())
         .today(d(2026, 1, 1))
         .when(license(
             BO,
@@ -214,21 +214,21 @@ fn command_reasons_markdown() -> String {
     out
 }
 
-#[test]
-fn docs_rules_md_lists_every_command_with_its_reason() {
-    const BEGIN: &str = "<!-- command-reasons:begin -->\n";
-    const END: &str = "<!-- command-reasons:end -->";
+/// Checks that the generated section `name` of `docs/rules.md` equals `generated` (with
+/// `UPDATE_DOCS` set, writes it).
+fn check_rules_section(name: &str, generated: &str, source: &str) {
+    let begin_mark = format!("<!-- {name}:begin -->\n");
+    let end_mark = format!("<!-- {name}:end -->");
     let path = repository_file("docs/rules.md");
     let markdown = fs::read_to_string(&path).unwrap();
-    let (Some(begin), Some(end)) = (markdown.find(BEGIN), markdown.find(END)) else {
-        panic!("docs/rules.md has no {BEGIN:?} … {END:?} section");
+    let (Some(begin), Some(end)) = (markdown.find(&begin_mark), markdown.find(&end_mark)) else {
+        panic!("docs/rules.md has no {begin_mark:?} … {end_mark:?} section");
     };
-    let generated = command_reasons_markdown();
-    let committed = &markdown[begin + BEGIN.len()..end];
+    let committed = &markdown[begin + begin_mark.len()..end];
     if committed != generated && std::env::var_os("UPDATE_DOCS").is_some() {
         let updated = format!(
             "{}{generated}{}",
-            &markdown[..begin + BEGIN.len()],
+            &markdown[..begin + begin_mark.len()],
             &markdown[end..]
         );
         fs::write(&path, updated).unwrap();
@@ -236,7 +236,44 @@ fn docs_rules_md_lists_every_command_with_its_reason() {
     }
     assert!(
         committed == generated,
-        "the command reasons in docs/rules.md differ from domain::command_reasons.\n\
-         Regenerate them with:\n\n    UPDATE_DOCS=1 cargo test -p domain\n"
+        "the {name} section of docs/rules.md differs from {source}.\n\
+         Regenerate it with:\n\n    UPDATE_DOCS=1 cargo test -p domain\n"
     );
+}
+
+#[test]
+fn docs_rules_md_lists_every_command_with_its_reason() {
+    check_rules_section(
+        "command-reasons",
+        &command_reasons_markdown(),
+        "domain::command_reasons",
+    );
+}
+
+/// The table of `docs/rules.md` that lists every weighty decision, from `domain::four_eyes`.
+fn four_eyes_markdown() -> String {
+    use domain::four_eyes::WEIGHTY_DECISIONS;
+    let mut out = String::from(
+        "<!-- GENERATED from domain::four_eyes by crates/domain/tests/domain/docs.rs: \
+         run `UPDATE_DOCS=1 cargo test -p domain` to regenerate. -->\n\n\
+         | Decision | Stream | Command | Proposed by | Confirmed or refused by |\n\
+         |---|---|---|---|---|\n",
+    );
+    for row in WEIGHTY_DECISIONS {
+        out.push_str(&format!(
+            "| {} ({}) | {} | `{}` | {} | another {} |\n",
+            row.en,
+            row.nl,
+            row.kind,
+            row.command,
+            row.proposed_by.as_str(),
+            row.confirmed_by.as_str()
+        ));
+    }
+    out
+}
+
+#[test]
+fn docs_rules_md_lists_every_weighty_decision() {
+    check_rules_section("four-eyes", &four_eyes_markdown(), "domain::four_eyes");
 }

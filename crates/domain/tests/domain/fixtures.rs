@@ -78,7 +78,7 @@ pub fn insz_born(birth: NaiveDate) -> Insz {
 /// The seed rule book, and three licensed organisations (a BO, a VZA, an MFC) from 2015.
 pub fn world() -> Scenario {
     given(seed_rule_book())
-        .by(staff())
+        .by(admin())
         .today(d(2026, 1, 1))
         .after(license(
             BO,
@@ -95,6 +95,7 @@ pub fn world() -> Scenario {
             OrganisationKind::MultifunctionalCentre,
             d(2015, 1, 1),
         ))
+        .by(staff())
 }
 
 pub fn license(
@@ -388,13 +389,30 @@ pub fn line_of(scenario: &Scenario, budget: BudgetId, year: i32) -> domain::doss
 }
 
 /// Decides a command as the service does ([`Decider::decide_checked`]: the rules, then the
-/// reason the table of command reasons requires), against an empty rule book and registry.
+/// reason the table of command reasons requires, then four-eyes), against an empty rule book
+/// and registry; a weighty one as the confirmation of a colleague's proposal.
 pub fn decide_as<D: Decider>(
     command: &D::Command,
     state: &D::State,
     actor: Actor,
 ) -> Result<Vec<D::Event>, Rejection> {
+    let confirmation = domain::four_eyes::Confirmation {
+        proposal: ProposalId::default(),
+        proposed_by: domain::testing::colleague_of(actor),
+        proposed_on: examples::date(2026, 1, 1),
+    };
+    decide_confirmed::<D>(command, state, actor, Some(confirmation))
+}
+
+/// [`decide_as`], given directly (`None`) or as the confirmation `confirmation`.
+pub fn decide_confirmed<D: Decider>(
+    command: &D::Command,
+    state: &D::State,
+    actor: Actor,
+    confirmation: Option<domain::four_eyes::Confirmation>,
+) -> Result<Vec<D::Event>, Rejection> {
     let (rule_book, registry) = (RuleBook::default(), domain::registry::Registry::default());
-    let ctx = Context::new(examples::date(2026, 1, 1), actor, &rule_book, &registry);
+    let ctx = Context::new(examples::date(2026, 1, 1), actor, &rule_book, &registry)
+        .confirmed(confirmation);
     D::decide_checked(command, state, &ctx)
 }

@@ -12,6 +12,7 @@ mod created_ids;
 mod docs;
 mod events_doc;
 mod fixtures;
+mod four_eyes;
 mod migration;
 mod money;
 mod organisations;

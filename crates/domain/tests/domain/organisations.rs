@@ -18,7 +18,7 @@ fn bo(n: u128) -> OrganisationId {
 /// Five BOs licensed from 2017-01-01, one VZA.
 fn five_bos() -> Scenario {
     (1..=5).fold(
-        given(seed_rule_book()).by(staff()).after(license(
+        given(seed_rule_book()).by(admin()).after(license(
             VZA,
             OrganisationKind::LicensedProvider,
             d(2015, 1, 1),

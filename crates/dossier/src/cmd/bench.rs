@@ -82,6 +82,7 @@ pub async fn run(
         correlation_id: Uuid::now_v7(),
         causation_id: None,
         reason: None,
+        proposed: None,
     };
 
     let bar = progress::bar(Some(args.events), "appended");

@@ -343,16 +343,33 @@ async fn set_up_dossier(service: &Service, i: u32, year: i32) -> anyhow::Result<
             DossierCommand::ApproveAgreement(ApproveAgreement { agreement }),
         ),
     ];
+    // The approval is a weighty decision: proposed by one staff member, confirmed by another.
+    let checker = Actor::Staff {
+        user: UserId::from_uuid(Uuid::from_u128(2)),
+    };
     for (actor, on, command) in commands {
-        service
-            .dossier_command(dossier, &command, actor, on, &write, None)
+        let done = if <DossierStream as domain::Decider>::weighty(&command).is_some() {
+            crate::cmd::demo::four_eyes::<DossierStream>(
+                service,
+                &dossier,
+                &command,
+                (actor, checker),
+                on,
+            )
             .await
-            .map_err(|e| match e {
-                app::ExecuteError::Rejected(r) => {
-                    anyhow::anyhow!("bench set-up refused: {} ({r:?})", r.code())
-                }
-                other => other.into(),
-            })?;
+            .map(|_| ())
+        } else {
+            service
+                .dossier_command(dossier, &command, actor, on, &write, None)
+                .await
+                .map(|_| ())
+        };
+        done.map_err(|e| match e {
+            app::ExecuteError::Rejected(r) => {
+                anyhow::anyhow!("bench set-up refused: {} ({r:?})", r.code())
+            }
+            other => other.into(),
+        })?;
     }
     Ok(Ready {
         dossier,

@@ -96,18 +96,21 @@ async fn demo_users(
     )
     .await?;
     println!("{summary}");
-    println!("demo: one user per role (tokens are shown once):");
-    for role in Role::ALL {
+    // Two staff members and two administrators, so that one can confirm what the other
+    // proposes (four-eyes); an inspector and an investigator.
+    println!("demo: users and their tokens (shown once):");
+    let users = [
+        ("demo-staff", Role::Staff),
+        ("demo-staff-2", Role::Staff),
+        ("demo-admin", Role::Admin),
+        ("demo-admin-2", Role::Admin),
+        ("demo-inspector", Role::Inspector),
+        ("demo-investigator", Role::Investigator),
+    ];
+    for (name, role) in users {
         let write = WriteContext::system("demo users at first start");
-        let issued = service
-            .add_user(
-                &format!("demo-{}", role.as_str()),
-                role,
-                Actor::System,
-                &write,
-            )
-            .await?;
-        println!("  {:<13} {}", role.as_str(), issued.secret);
+        let issued = service.add_user(name, role, Actor::System, &write).await?;
+        println!("  {name:<18} {:<13} {}", role.as_str(), issued.secret);
     }
     println!(
         "demo: try  curl -H \"Authorization: Bearer <token>\" http://{address}/api/me  \

@@ -80,6 +80,26 @@ impl Served {
         body
     }
 
+    /// A weighty decision: `maker` proposes it (202), `checker` confirms it.
+    fn by_two(&self, path: &str, maker: &str, checker: &str, body: &Value) -> Value {
+        let (status, proposed) = self.call("POST", path, maker, Some(body));
+        assert_eq!(status, 202, "{body}: {proposed}");
+        let confirm = format!(
+            "/api/proposals/{}/{}/confirm",
+            proposed["target"].as_str().unwrap(),
+            proposed["proposal"].as_str().unwrap()
+        );
+        let (status, own) = self.call("POST", &confirm, maker, None);
+        assert_eq!(
+            (status, own["code"].as_str()),
+            (422, Some("FOUR_EYES_SAME_USER")),
+            "{own}"
+        );
+        let (status, confirmed) = self.call("POST", &confirm, checker, None);
+        assert_eq!(status, 200, "{confirmed}");
+        confirmed
+    }
+
     /// Polls (bounded) until `read` gives an answer `done` accepts: the read models follow
     /// the log asynchronously.
     fn eventually(
@@ -139,6 +159,9 @@ fn events_of(service: &Served, dossier: &str, token: &str) -> usize {
 fn whole_case_over_http(store: &str) {
     let staff = token(store, "e2e-staff", "staff");
     let admin = token(store, "e2e-admin", "admin");
+    // The second of each, who confirms what the first proposes (four-eyes).
+    let staff2 = token(store, "e2e-staff-2", "staff");
+    let admin2 = token(store, "e2e-admin-2", "admin");
     let inspector = token(store, "e2e-inspector", "inspector");
     let investigator = token(store, "e2e-investigator", "investigator");
     let service = Served::start(store);
@@ -151,13 +174,12 @@ fn whole_case_over_http(store: &str) {
         name: "MFC De Vlinder".into(),
         licensed_from: day(2015, 1, 1),
     };
-    let (status, body) = service.call(
-        "POST",
+    service.by_two(
         "/api/registry/commands",
         &admin,
-        Some(&serde_json::to_value(&licence).unwrap()),
+        &admin2,
+        &serde_json::to_value(&licence).unwrap(),
     );
-    assert_eq!(status, 200, "{body}");
 
     // A child born on 17/05/2012 and the mother as parent and budget holder.
     let base = 120_517_101u64;
@@ -232,8 +254,14 @@ fn whole_case_over_http(store: &str) {
             ],
         }),
     ]);
+    let commands = format!("/api/dossiers/{dossier}/commands");
     for command in &case {
-        service.command(&dossier, &staff, command);
+        if matches!(command, DossierCommand::ApproveAgreement(_)) {
+            let body = serde_json::to_value(command).unwrap();
+            service.by_two(&commands, &staff, &staff2, &body);
+        } else {
+            service.command(&dossier, &staff, command);
+        }
     }
 
     // A refusal: the agreement is approved already. A problem document, and nothing written.
@@ -259,15 +287,19 @@ fn whole_case_over_http(store: &str) {
     );
 
     // Staff accept the January line after all: a fraud signal (F8) follows.
-    service.command(
-        &dossier,
+    service.by_two(
+        &commands,
         &staff,
-        &DossierCommand::OverrideCostLineDecision(OverrideCostLineDecision {
-            claim,
-            line: 3,
-            outcome: LineOutcome::Accepted,
-            reason: "prestaties vóór de start; toch aanvaard".into(),
-        }),
+        &staff2,
+        &serde_json::to_value(DossierCommand::OverrideCostLineDecision(
+            OverrideCostLineDecision {
+                claim,
+                line: 3,
+                outcome: LineOutcome::Accepted,
+                reason: "prestaties vóór de start; toch aanvaard".into(),
+            },
+        ))
+        .unwrap(),
     );
 
     // The budget, once the read models have caught up: three accepted lines, and the

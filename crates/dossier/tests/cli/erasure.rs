@@ -17,6 +17,7 @@ fn staff() -> (Actor, WriteContext) {
         correlation_id: Uuid::now_v7(),
         causation_id: None,
         reason: None,
+        confirmation: None,
     };
     (Actor::Staff { user }, write)
 }
@@ -104,18 +105,24 @@ fn erasing_a_person_keeps_the_digest_and_leaves_no_plaintext_in_the_file() {
 
     runtime.block_on(async {
         let service = sealed_service(&path);
-        let (actor, write) = staff();
         let erase = PersonCommand::Erase(ErasePersonData {
             basis: ErasureBasis::ErasureRequest,
         });
+        // Two staff members: one proposes the erasure, the other confirms it.
+        let (maker, write) = staff();
+        let proposed = service
+            .propose_person_command(person, &erase, maker, today, &write)
+            .await
+            .unwrap();
+        let (checker, write) = staff();
         service
-            .person_command(person, &erase, actor, today, &write)
+            .confirm_proposal(&proposed.target, proposed.proposal, checker, today, &write)
             .await
             .unwrap();
         let (record, _) = service.person(person).await.unwrap();
         assert_eq!(record.identity.unwrap().family_name, "gewist");
     });
-    // The erasure is one more event; every event before it, and so the digest over them,
+    // The erasure and its proposal are more events; every event before them, and so the digest over them,
     // is unchanged.
     verify(&url, &["--against", before.to_str().unwrap()]);
     assert!(!holds("Vanderstraeten") && !holds("Maastricht"));

@@ -56,6 +56,29 @@ impl<'a> Builder<'a> {
             .and_then(|v| v.get("command").and_then(Json::as_str).map(str::to_owned))
             .unwrap_or_default();
         self.recording.on(today);
+        // A weighty decision by staff: proposed by them, confirmed by their colleague.
+        if DossierStream::weighty(&command).is_some() && matches!(actor, Actor::Staff { .. }) {
+            let (proposer, checker) = self.world.staff_pair();
+            let decided = four_eyes::<DossierStream>(
+                self.service,
+                &dossier,
+                &command,
+                (proposer, checker),
+                today,
+            )
+            .await
+            .map_err(|e| refused(&format!("{what} on {today}"), e))?;
+            let (state, version) = self
+                .service
+                .dossier(dossier)
+                .await
+                .map_err(|e| refused(&format!("{what} on {today}"), e))?;
+            return Ok(Executed {
+                state,
+                version,
+                event_ids: decided.event_ids,
+            });
+        }
         let done = self
             .service
             .dossier_command(

@@ -23,11 +23,11 @@ use app::{ExecuteError, Executed, Service, WriteContext};
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::dossier::*;
 use domain::persons::IdentifyPerson;
-use domain::registry::{OrganisationKind, RegistryCommand};
-use domain::rule_book::{Parameter, ParameterValue, PublishRuleParameter, Source};
+use domain::registry::{OrganisationKind, RegistryCommand, RegistryStream};
+use domain::rule_book::{Parameter, ParameterValue, PublishRuleParameter, RuleBookStream, Source};
 use domain::signals::SignalTriageCommand;
 use domain::{
-    Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, DossierId, Iban,
+    Actor, AgreementId, BudgetId, ClaimId, CombinationId, ControlId, Decider, DossierId, Iban,
     OrganisationId, PaymentId, PersonId, RecoveryId, UserId, VoucherId,
 };
 use event_store::{EventStore, HistoryClock, ReadPages};
@@ -316,6 +316,11 @@ struct World {
     vza_home: OrganisationId,
     mfc: OrganisationId,
     staff: UserId,
+    /// The second staff member, who confirms what the first proposes (four-eyes).
+    staff2: UserId,
+    /// The administrators: one proposes, the other confirms.
+    admin: UserId,
+    admin2: UserId,
     inspector: UserId,
     /// The INSZs given out so far, as (birth date, serial): births are drawn, so two holders
     /// may share one, and an INSZ is registered in one dossier only.
@@ -355,6 +360,9 @@ impl World {
             vza_home: OrganisationId::from_uuid(fixed_id(0x12)),
             mfc: OrganisationId::from_uuid(fixed_id(0x13)),
             staff: UserId::from_uuid(fixed_id(0x20)),
+            staff2: UserId::from_uuid(fixed_id(0x23)),
+            admin: UserId::from_uuid(fixed_id(0x22)),
+            admin2: UserId::from_uuid(fixed_id(0x24)),
             inspector: UserId::from_uuid(fixed_id(0x21)),
             inszs_given: Arc::default(),
         };
@@ -384,29 +392,72 @@ impl World {
                 date(2015, 1, 1),
             ),
         ];
-        let staff = Actor::Staff { user: world.staff };
+        let (admin, admin2) = world.admins();
         for (organisation, kind, name, licensed_from) in licences {
-            service
-                .registry_command(
-                    &RegistryCommand::License {
-                        organisation,
-                        kind,
-                        name: name.into(),
-                        licensed_from,
-                    },
-                    staff,
-                    FIRST_DAY,
-                    &write_context(staff, Uuid::now_v7()),
-                )
+            let license = RegistryCommand::License {
+                organisation,
+                kind,
+                name: name.into(),
+                licensed_from,
+            };
+            four_eyes::<RegistryStream>(service, &(), &license, (admin, admin2), FIRST_DAY)
                 .await
                 .map_err(|e| refused("licence an organisation", e))?;
         }
         Ok(world)
     }
+
+    /// The two administrators: one proposes, the other confirms.
+    fn admins(&self) -> (Actor, Actor) {
+        (
+            Actor::Admin { user: self.admin },
+            Actor::Admin { user: self.admin2 },
+        )
+    }
+
+    /// The two staff members: one proposes, the other confirms.
+    fn staff_pair(&self) -> (Actor, Actor) {
+        (
+            Actor::Staff { user: self.staff },
+            Actor::Staff { user: self.staff2 },
+        )
+    }
 }
 
 fn write_context(actor: Actor, correlation_id: Uuid) -> WriteContext {
     WriteContext::of(actor, correlation_id, Some("demo history".into()))
+}
+
+/// A weighty decision as the demo's people make it (`domain::four_eyes`): proposed by the
+/// first of `people`, confirmed by the second, on the same day.
+pub(crate) async fn four_eyes<D: app::Runnable>(
+    service: &Service,
+    id: &D::Id,
+    command: &D::Command,
+    (proposer, checker): (Actor, Actor),
+    today: NaiveDate,
+) -> Result<app::ProposalDecided, app::CommandError>
+where
+    D::Command: serde::Serialize,
+{
+    let proposed = service
+        .propose::<D>(
+            id,
+            command,
+            proposer,
+            today,
+            &write_context(proposer, Uuid::now_v7()),
+        )
+        .await?;
+    service
+        .confirm_proposal(
+            &proposed.target,
+            proposed.proposal,
+            checker,
+            today,
+            &write_context(checker, Uuid::now_v7()),
+        )
+        .await
 }
 
 /// A refused command is a bug in the demo: say which and why.
@@ -518,27 +569,32 @@ fn case_voucher(state: &Dossier) -> Option<VoucherId> {
 /// An administrator publishes a higher half-day rate for school-supplementary day care from
 /// 2025 (the combination cases are recalculated by the daily job).
 async fn publish_new_half_day_rate(service: &Service) -> anyhow::Result<()> {
-    let admin = Actor::Admin {
-        user: UserId::from_uuid(fixed_id(0x22)),
-    };
-    service
-        .publish_rule(
-            &PublishRuleParameter {
-                parameter: Parameter::PabReductionPerHalfDaySchoolSupplementary,
-                value: ParameterValue::Euro(cents(1_050)),
-                valid_from: date(2025, 1, 1),
-                valid_to: None,
-                source: Source {
-                    rule: "A-09".into(),
-                    legal_reference: domain::rule_book::NOT_PUBLIC.into(),
-                },
+    let admins = (
+        Actor::Admin {
+            user: UserId::from_uuid(fixed_id(0x22)),
+        },
+        Actor::Admin {
+            user: UserId::from_uuid(fixed_id(0x24)),
+        },
+    );
+    four_eyes::<RuleBookStream>(
+        service,
+        &(),
+        &PublishRuleParameter {
+            parameter: Parameter::PabReductionPerHalfDaySchoolSupplementary,
+            value: ParameterValue::Euro(cents(1_050)),
+            valid_from: date(2025, 1, 1),
+            valid_to: None,
+            source: Source {
+                rule: "A-09".into(),
+                legal_reference: domain::rule_book::NOT_PUBLIC.into(),
             },
-            admin,
-            date(2024, 11, 15),
-            &write_context(admin, Uuid::now_v7()),
-        )
-        .await
-        .map_err(|e| refused("publish the 2025 half-day rate", e))?;
+        },
+        admins,
+        date(2024, 11, 15),
+    )
+    .await
+    .map_err(|e| refused("publish the 2025 half-day rate", e))?;
     Ok(())
 }
 
