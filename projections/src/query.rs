@@ -3,9 +3,14 @@
 //! read model has reached, so a client sees how current the answer is.
 //!
 //! Every filter here is on a declared column and every value a parameter (see [`Query`]); the
-//! work queues are the queries `read` documents.
+//! work queues are [`work_queue`].
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use domain::access::Role;
+use domain::work::{Queue, Visible};
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -21,6 +26,7 @@ use crate::read::controls::{CONTROL_CASES, CONTROL_FINDINGS};
 use crate::read::covid::{COVID_OVERRUN, COVID_OVERRUN_TOTALS};
 use crate::read::dossiers::DOSSIERS;
 use crate::read::signals::SIGNALS;
+use crate::read::work::{WORK_ITEMS, WORK_TAKES};
 use crate::rows::{Table, Value};
 use crate::select::{Direction, Query};
 use crate::sink::{ReadModelSink, SinkError};
@@ -371,37 +377,189 @@ pub async fn covid_overrun(
     })
 }
 
-/// Work queue: agreements registered and awaiting approval, oldest start first.
+/// One item of a work queue, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkItem {
+    /// Its key in the queue: what a take or a release names.
+    pub item: String,
+    pub dossier: Option<String>,
+    /// The role that works it.
+    pub role: String,
+    /// What is to be done, in Dutch.
+    pub subject: String,
+    /// The business date it entered the queue.
+    pub opened_on: NaiveDate,
+    /// Days since then (as of the day asked).
+    pub age_days: i64,
+    /// The date the rules set for it, the rule, and what the date means.
+    pub due_on: Option<NaiveDate>,
+    pub due_rule: Option<String>,
+    pub due_why: Option<String>,
+    /// Its due date has passed.
+    pub overdue: bool,
+    /// Who took it (a user id), in which role, since when; `None` when nobody has.
+    pub taken_by: Option<String>,
+    pub taken_role: Option<String>,
+    pub taken_on: Option<NaiveDate>,
+}
+
+/// One page of a work queue, with the size of the whole queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkQueueListing {
+    pub queue: Queue,
+    /// The queue's name, in Dutch.
+    pub title: &'static str,
+    pub checkpoint: Option<u64>,
+    /// Items in the queue (every page).
+    pub count: u64,
+    /// Of those, items past their due date.
+    pub overdue: u64,
+    /// Due date first (the earliest on top), then age (the oldest on top).
+    pub rows: Vec<WorkItem>,
+}
+
+/// The read that selects a queue's items for what a role is shown of it, as of `today`.
+fn work_query(queue: Queue, visible: Visible, today: NaiveDate) -> (&'static Table, Query) {
+    if queue == Queue::SignalsToTriage {
+        return (
+            &SIGNALS,
+            Query::all()
+                .eq("triage", "open")
+                .order_by("raised_position", Direction::Ascending),
+        );
+    }
+    let mut query = Query::all().eq("queue", queue.code());
+    if let Visible::WorkedBy(role) = visible {
+        query = query.eq("role", role.as_str());
+    }
+    if queue == Queue::ErasureDue {
+        // Only once the retention period has ended.
+        query = query.at_most("due_on", today);
+    }
+    let query = query
+        .order_by("due_on", Direction::Ascending)
+        .order_by("opened_on", Direction::Ascending);
+    (&WORK_ITEMS, query)
+}
+
+/// How many items a queue holds for what a role is shown of it, and how many are overdue.
 ///
 /// # Errors
 /// When the read-model database cannot be used.
-pub async fn agreements_to_approve(
+pub async fn work_queue_count(
     sink: &dyn ReadModelSink,
+    queue: Queue,
+    visible: Visible,
+    today: NaiveDate,
+) -> Result<(u64, u64), SinkError> {
+    let (table, query) = work_query(queue, visible, today);
+    let count = sink.count(table, &query).await?;
+    let overdue = if table.name == WORK_ITEMS.name {
+        let yesterday = today.pred_opt().unwrap_or(today);
+        sink.count(table, &query.at_most("due_on", yesterday))
+            .await?
+    } else {
+        0
+    };
+    Ok((count, overdue))
+}
+
+/// One page of a work queue as of `today`: its items, due date first, then age, each with who
+/// took it.
+///
+/// # Errors
+/// When the read-model database cannot be used.
+pub async fn work_queue(
+    sink: &dyn ReadModelSink,
+    queue: Queue,
+    visible: Visible,
+    today: NaiveDate,
     page: Page,
-) -> Result<Listing, SinkError> {
-    let query = Query::all()
-        .eq("status", "registered")
-        .order_by("start_date", Direction::Ascending);
-    listing(sink, &AGREEMENTS, &paged(query, page)).await
+) -> Result<WorkQueueListing, SinkError> {
+    let (table, query) = work_query(queue, visible, today);
+    let checkpoint = checkpoint_of(sink, table).await?;
+    let (count, overdue) = work_queue_count(sink, queue, visible, today).await?;
+    let takes: HashMap<String, Row> =
+        rows(sink, &WORK_TAKES, &Query::all().eq("queue", queue.code()))
+            .await?
+            .into_iter()
+            .filter_map(|take| Some((take.get("item")?.as_str()?.to_owned(), take)))
+            .collect();
+    let text = |row: &Row, column: &str| row.get(column).and_then(Json::as_str).map(str::to_owned);
+    let date = |row: &Row, column: &str| {
+        row.get(column)
+            .and_then(Json::as_str)
+            .and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok())
+    };
+    let items = rows(sink, table, &paged(query, page))
+        .await?
+        .iter()
+        .map(|row| {
+            let is_signal = table.name == SIGNALS.name;
+            let item = text(row, if is_signal { "signal" } else { "item" }).unwrap_or_default();
+            let opened_on =
+                date(row, if is_signal { "raised_at" } else { "opened_on" }).unwrap_or(today);
+            let subject = if is_signal {
+                format!(
+                    "{}: {}",
+                    text(row, "rule").unwrap_or_default(),
+                    text(row, "explanation").unwrap_or_default()
+                )
+            } else {
+                text(row, "subject").unwrap_or_default()
+            };
+            let due_on = date(row, "due_on");
+            let take = takes.get(&item);
+            WorkItem {
+                dossier: text(row, "dossier"),
+                role: if is_signal {
+                    Role::Investigator.as_str().to_owned()
+                } else {
+                    text(row, "role").unwrap_or_default()
+                },
+                subject,
+                opened_on,
+                age_days: (today - opened_on).num_days().max(0),
+                due_on,
+                due_rule: text(row, "due_rule"),
+                due_why: text(row, "due_why"),
+                overdue: due_on.is_some_and(|d| d < today),
+                taken_by: take.and_then(|t| text(t, "taken_by")),
+                taken_role: take.and_then(|t| text(t, "taken_role")),
+                taken_on: take.and_then(|t| date(t, "taken_on")),
+                item,
+            }
+        })
+        .collect();
+    Ok(WorkQueueListing {
+        queue,
+        title: queue.definition().nl,
+        checkpoint,
+        count,
+        overdue,
+        rows: items,
+    })
 }
 
-/// Work queue: cost-claim lines held or not yet decided, oldest claim first.
+/// Whether `item` is in `queue` (for what a role is shown of it) as of `today`: only an item
+/// in its queue can be taken.
 ///
 /// # Errors
 /// When the read-model database cannot be used.
-pub async fn held_claim_lines(sink: &dyn ReadModelSink, page: Page) -> Result<Listing, SinkError> {
-    let query = Query::all()
-        .any_of("status", vec!["held".into(), "undecided".into()])
-        .order_by("submitted_on", Direction::Ascending);
-    listing(sink, &CLAIM_LINES, &paged(query, page)).await
-}
-
-/// Work queue: signals no investigator has triaged yet, oldest first.
-///
-/// # Errors
-/// When the read-model database cannot be used.
-pub async fn signals_to_triage(sink: &dyn ReadModelSink, page: Page) -> Result<Listing, SinkError> {
-    signals(sink, None, Some("open"), page).await
+pub async fn work_item_exists(
+    sink: &dyn ReadModelSink,
+    queue: Queue,
+    visible: Visible,
+    today: NaiveDate,
+    item: &str,
+) -> Result<bool, SinkError> {
+    let (table, query) = work_query(queue, visible, today);
+    let key = if table.name == SIGNALS.name {
+        "signal"
+    } else {
+        "item"
+    };
+    Ok(sink.count(table, &query.eq(key, item)).await? > 0)
 }
 
 /// A dossier as of a moment, shaped as the read models are: its budget years as rows of
@@ -464,6 +622,8 @@ mod tests {
             &AUDIT_TRAIL,
             &COVID_OVERRUN,
             &COVID_OVERRUN_TOTALS,
+            &WORK_ITEMS,
+            &WORK_TAKES,
         ] {
             assert!(projection_of(table).is_some(), "{}", table.name);
         }

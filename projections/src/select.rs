@@ -22,6 +22,8 @@ pub struct Query {
     pub filters: Vec<(String, Vec<Value>)>,
     /// A text column that contains this text, ignoring case.
     pub contains: Option<(String, String)>,
+    /// `column <= value` (a date up to a day, say).
+    pub at_most: Vec<(String, Value)>,
     pub order: Vec<(String, Direction)>,
     pub limit: Option<u64>,
     pub offset: u64,
@@ -51,6 +53,13 @@ impl Query {
     #[must_use]
     pub fn contains(mut self, column: &str, text: &str) -> Self {
         self.contains = Some((column.to_owned(), text.to_owned()));
+        self
+    }
+
+    /// Keeps rows whose `column` is at most `value` (never a null cell).
+    #[must_use]
+    pub fn at_most(mut self, column: &str, value: impl Into<Value>) -> Self {
+        self.at_most.push((column.to_owned(), value.into()));
         self
     }
 
@@ -103,6 +112,11 @@ impl Query {
             }
             None => None,
         };
+        let at_most = self
+            .at_most
+            .iter()
+            .map(|(name, value)| Ok((column(name)?, value.clone())))
+            .collect::<Result<Vec<_>, SinkError>>()?;
         let mut order = self
             .order
             .iter()
@@ -118,6 +132,7 @@ impl Query {
             table,
             filters,
             contains,
+            at_most,
             order,
             limit: self.limit,
             offset: self.offset,
@@ -131,6 +146,7 @@ pub struct Resolved {
     pub table: &'static Table,
     pub filters: Vec<(&'static Column, Vec<Value>)>,
     pub contains: Option<(&'static Column, String)>,
+    pub at_most: Vec<(&'static Column, Value)>,
     pub order: Vec<(&'static Column, Direction)>,
     pub limit: Option<u64>,
     pub offset: u64,

@@ -110,6 +110,13 @@ pub trait ReadModelSink: Send + Sync {
         query: &Query,
     ) -> Result<Vec<Vec<Value>>, SinkError>;
 
+    /// How many rows of `table` `query` matches, ignoring its order and page (0 for a table
+    /// no projection has created yet).
+    ///
+    /// # Errors
+    /// As [`Self::select`].
+    async fn count(&self, table: &'static Table, query: &Query) -> Result<u64, SinkError>;
+
     /// The projection's checkpoint, without creating anything (`None` for a projection never
     /// run here).
     ///

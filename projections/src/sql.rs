@@ -208,6 +208,40 @@ impl Dialect {
     /// with the table's columns in order, each as [`crate::select::cell_from_text`] reads it.
     pub fn select(&self, resolved: &Resolved) -> (String, Vec<Value>) {
         let table = resolved.table;
+        let (conditions, values) = self.conditions(resolved);
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| self.select_column(c))
+            .collect();
+        let mut sql = format!(
+            "SELECT {} FROM {}",
+            columns.join(", "),
+            self.table_name(table.name)
+        );
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        self.order_and_page(resolved, sql, values)
+    }
+
+    /// The number of rows `resolved` matches, without its order and page: one integer.
+    pub fn count(&self, resolved: &Resolved) -> (String, Vec<Value>) {
+        let (conditions, values) = self.conditions(resolved);
+        let mut sql = format!(
+            "SELECT COUNT(*) FROM {}",
+            self.table_name(resolved.table.name)
+        );
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        (sql, values)
+    }
+
+    /// The conditions of `resolved`'s filters, and the cells they bind in order.
+    fn conditions(&self, resolved: &Resolved) -> (Vec<String>, Vec<Value>) {
         let mut conditions = Vec::new();
         let mut values = Vec::new();
         for (column, wanted) in &resolved.filters {
@@ -238,20 +272,20 @@ impl Dialect {
                 column.name
             ));
         }
-        let columns: Vec<String> = table
-            .columns
-            .iter()
-            .map(|c| self.select_column(c))
-            .collect();
-        let mut sql = format!(
-            "SELECT {} FROM {}",
-            columns.join(", "),
-            self.table_name(table.name)
-        );
-        if !conditions.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conditions.join(" AND "));
+        for (column, bound) in &resolved.at_most {
+            values.push(bound.clone());
+            let p = self.cell_param(values.len(), column.ty);
+            conditions.push(format!("{} <= {p}", column.name));
         }
+        (conditions, values)
+    }
+
+    fn order_and_page(
+        &self,
+        resolved: &Resolved,
+        mut sql: String,
+        values: Vec<Value>,
+    ) -> (String, Vec<Value>) {
         let order: Vec<String> = resolved
             .order
             .iter()

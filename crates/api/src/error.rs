@@ -188,9 +188,19 @@ impl ApiError {
 fn rejection_status(reason: &domain::Reason) -> StatusCode {
     use domain::Reason;
     match reason {
-        Reason::UnknownProposal => StatusCode::NOT_FOUND,
-        Reason::ProposalClosed | Reason::ProposalStale => StatusCode::CONFLICT,
+        Reason::UnknownProposal | Reason::UnknownWorkItem => StatusCode::NOT_FOUND,
+        Reason::ProposalClosed
+        | Reason::ProposalStale
+        | Reason::WorkItemTaken
+        | Reason::WorkItemNotYours => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl ApiError {
+    /// A refusal of the rules, answered as a command's would be.
+    pub fn rejected(rejection: domain::Rejection) -> Self {
+        ExecuteError::Rejected(rejection).into()
     }
 }
 

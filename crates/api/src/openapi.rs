@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access_log;
 use crate::error::Problem;
 use crate::route_table::{self, BEARER};
-use crate::routes::{admin, controls, dossiers, persons, proposals, service, signals};
+use crate::routes::{admin, controls, dossiers, persons, proposals, service, signals, work};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,7 +28,7 @@ use crate::routes::{admin, controls, dossiers, persons, proposals, service, sign
         service::Health, access_log::AccessEntry, signals::Triage, controls::DrawSample,
         controls::DrawnSample, controls::OpenedCase, controls::RefusedCase,
         persons::NewPerson, persons::PersonBody, persons::PersonRecorded, persons::DossierPerson,
-        persons::Action, persons::ErasureDueBody,
+        persons::Action, work::QueueSummary, work::WorkItemChanged,
         proposals::ProposalRecorded, proposals::ProposalBody, proposals::Confirmed,
         proposals::ProposalReason,
     )),

@@ -539,6 +539,28 @@ impl Service {
             .map(|_| ())
     }
 
+    /// A user takes or releases an item of a work queue (`domain::work`). Whether the item is in
+    /// its queue is for the caller to check, on the read models.
+    ///
+    /// # Errors
+    /// `NOT_AUTHORISED`, `INVALID_INPUT`, `WORK_ITEM_TAKEN`, `WORK_ITEM_NOT_YOURS`, or a store
+    /// failure.
+    pub async fn work_item(
+        &self,
+        command: &domain::work::WorkCommand,
+        actor: Actor,
+        today: NaiveDate,
+        write: &WriteContext,
+    ) -> Result<Vec<Uuid>, CommandError> {
+        let queue = match command {
+            domain::work::WorkCommand::Take { queue, .. }
+            | domain::work::WorkCommand::Release { queue, .. } => *queue,
+        };
+        self.execute::<domain::work::WorkStream>(&queue, command, actor, today, write, None)
+            .await
+            .map(|executed| executed.event_ids)
+    }
+
     /// A dossier's current state and version (`None`: no such dossier).
     ///
     /// # Errors

@@ -161,6 +161,9 @@ pub const COMMAND_REASONS: &[CommandReason] = &[
     optional("proposals", "confirm_proposal"),
     required("proposals", "refuse_proposal", "reason"),
     optional_in("proposals", "withdraw_proposal", "reason"),
+    // Work queues: taking and releasing an item decides nothing about it.
+    optional("work", "take"),
+    optional("work", "release"),
 ];
 
 /// The row of `command` of a stream of `kind`, if the table has one.

@@ -21,6 +21,7 @@ use crate::persons::PersonEvent;
 use crate::registry::RegistryEvent;
 pub use crate::rule_book::RuleBookEvent;
 use crate::signals::SignalTriageEvent;
+use crate::work::WorkEvent;
 
 /// Declares a stream's event enum: each variant wraps the payload struct of the same name and
 /// carries its current schema version. The stored type name is the variant name, or the name
@@ -242,6 +243,12 @@ streams! {
         meaning: "Weighty decisions proposed by one user for a second to confirm or refuse \
                   (four-eyes), with what the decision would cause when proposed. Sealed with \
                   the key of a dossier or person record they are about.",
+    },
+    Work(WorkEvent) {
+        title: "Work queues",
+        names: "`work-<queue>`, one per work queue",
+        meaning: "Who took which item of a work queue, and when they released it; the items \
+                  themselves are read-model rows of facts the log holds.",
     },
     Lineage(LineageEvent) {
         title: "Lineage stream",

@@ -206,17 +206,9 @@ pub struct Confirmation {
     pub proposed_on: NaiveDate,
 }
 
-/// The user who decides as a person (staff, an administrator, an investigator), with the role
-/// they act in; `None` for the daily job, a migration, a holder or an organisation.
+/// The user who decides as a person, with their role ([`Actor::as_user`]).
 fn deciding_user(actor: Actor) -> Option<(UserId, Role)> {
-    match actor {
-        Actor::Staff { user } => Some((user, Role::Staff)),
-        Actor::Admin { user } => Some((user, Role::Admin)),
-        Actor::Investigator { user } => Some((user, Role::Investigator)),
-        Actor::Holder { .. } | Actor::Organisation { .. } | Actor::System | Actor::Migration => {
-            None
-        }
-    }
+    actor.as_user()
 }
 
 /// The four-eyes rule for a weighty `decision` the rules accepted: a person gives it only as the

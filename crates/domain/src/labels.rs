@@ -190,6 +190,9 @@ pub const EVENT_LABELS_NL: &[(&str, &str)] = &[
     ),
     ("ProposalRefused", "Voorstel geweigerd"),
     ("ProposalWithdrawn", "Voorstel ingetrokken"),
+    // Work queues
+    ("WorkItemTaken", "Werkitem genomen"),
+    ("WorkItemReleased", "Werkitem vrijgegeven"),
 ];
 
 /// The Dutch name of `event_type`, or the stored name itself for a type without one.

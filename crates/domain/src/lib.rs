@@ -43,6 +43,7 @@ pub mod rule_book;
 pub mod signals;
 pub mod testing;
 pub mod values;
+pub mod work;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -95,6 +96,19 @@ impl Actor {
             Self::System => "system",
             Self::Investigator { .. } => "investigator",
             Self::Migration => "migration",
+        }
+    }
+
+    /// The user who acts as a person (staff, an administrator, an investigator), with the role
+    /// they act in; `None` for the daily job, a migration, a holder or an organisation.
+    pub fn as_user(self) -> Option<(UserId, access::Role)> {
+        match self {
+            Self::Staff { user } => Some((user, access::Role::Staff)),
+            Self::Admin { user } => Some((user, access::Role::Admin)),
+            Self::Investigator { user } => Some((user, access::Role::Investigator)),
+            Self::Holder { .. } | Self::Organisation { .. } | Self::System | Self::Migration => {
+                None
+            }
         }
     }
 

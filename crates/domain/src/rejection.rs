@@ -144,6 +144,16 @@ reasons! {
     ProposalIdTaken => "PROPOSAL_ID_TAKEN", "-",
         nl: "Er bestaat al een voorstel met dit nummer.",
         en: "A proposal with this id exists already.";
+    /// A colleague took the work item first.
+    WorkItemTaken => "WORK_ITEM_TAKEN", "-",
+        nl: "Een collega heeft dit werkitem al genomen.",
+        en: "A colleague has taken this work item already.";
+    WorkItemNotYours => "WORK_ITEM_NOT_YOURS", "-",
+        nl: "Alleen wie dit werkitem nam, kan het vrijgeven.",
+        en: "Only the one who took this work item can release it.";
+    UnknownWorkItem => "UNKNOWN_WORK_ITEM", "-",
+        nl: "Dit werkitem staat niet (meer) in deze werklijst.",
+        en: "This item is not (or no longer) in this work queue.";
     UnknownToken => "UNKNOWN_TOKEN", "-",
         nl: "Dit token bestaat niet.",
         en: "This token does not exist.";

@@ -95,6 +95,7 @@ impl World {
             | Event::AccessLog(_)
             | Event::SignalTriage(_)
             | Event::Proposals(_)
+            | Event::Work(_)
             | Event::Lineage(_) => {}
         }
         self

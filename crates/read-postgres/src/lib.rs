@@ -252,6 +252,19 @@ impl PostgresSink {
     }
 }
 
+/// Whether a projection has created `table`.
+async fn table_exists(
+    client: &Client,
+    sql: &Dialect,
+    table: &'static Table,
+) -> Result<bool, SinkError> {
+    let (exists_sql, name) = sql.table_exists(table);
+    Ok(client
+        .query_one(exists_sql, &[&name])
+        .await
+        .map_err(unavailable)?
+        .get(0))
+}
 #[async_trait]
 impl ReadModelSink for PostgresSink {
     /// Confirms the lock when this session holds it already (never taking it twice: session
@@ -293,13 +306,7 @@ impl ReadModelSink for PostgresSink {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let client = self.client().await?;
-        let (exists_sql, name) = sql.table_exists(table);
-        let exists: bool = client
-            .query_one(exists_sql, &[&name])
-            .await
-            .map_err(unavailable)?
-            .get(0);
-        if !exists {
+        if !table_exists(&client, sql, table).await? {
             return Ok(Vec::new());
         }
         let rows = client.query(&select, &refs).await.map_err(unavailable)?;
@@ -317,6 +324,25 @@ impl ReadModelSink for PostgresSink {
                     .collect()
             })
             .collect()
+    }
+
+    async fn count(&self, table: &'static Table, query: &Query) -> Result<u64, SinkError> {
+        let resolved = query.resolve(table)?;
+        let sql = &self.inner.sql;
+        let (count, values) = sql.count(&resolved);
+        let params = text_params(sql, &values);
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let client = self.client().await?;
+        if !table_exists(&client, sql, table).await? {
+            return Ok(0);
+        }
+        let n: i64 = client
+            .query_one(&count, &refs)
+            .await
+            .map_err(unavailable)?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     async fn checkpoint(&self, projection: &str) -> Result<Option<Checkpoint>, SinkError> {

@@ -174,18 +174,36 @@ fn checkpoint_of(conn: &Connection, projection: &str) -> Result<Option<Checkpoin
     }))
 }
 
-/// The rows of `table` that `query` asks for; none when the table was never created.
+/// Whether a projection has created `table`.
+fn table_exists(conn: &Connection, table: &'static Table) -> Result<bool, SinkError> {
+    let (exists_sql, name) = SQL.table_exists(table);
+    conn.query_row(exists_sql, [name], |r| r.get(0))
+        .map_err(unavailable)
+}
+
+/// How many rows of `table` `query` matches; none when the table was never created.
+fn count_rows(conn: &Connection, table: &'static Table, query: &Query) -> Result<u64, SinkError> {
+    let resolved = query.resolve(table)?;
+    if !table_exists(conn, table)? {
+        return Ok(0);
+    }
+    let (sql, values) = SQL.count(&resolved);
+    let mut statement = conn.prepare_cached(&sql).map_err(unavailable)?;
+    let count: i64 = statement
+        .query_row(rusqlite::params_from_iter(values.iter().map(to_sql)), |r| {
+            r.get(0)
+        })
+        .map_err(unavailable)?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 fn select_rows(
     conn: &Connection,
     table: &'static Table,
     query: &Query,
 ) -> Result<Vec<Vec<Value>>, SinkError> {
     let resolved = query.resolve(table)?;
-    let (exists_sql, name) = SQL.table_exists(table);
-    let exists: bool = conn
-        .query_row(exists_sql, [name], |r| r.get(0))
-        .map_err(unavailable)?;
-    if !exists {
+    if !table_exists(conn, table)? {
         return Ok(Vec::new());
     }
     let (sql, values) = SQL.select(&resolved);
@@ -283,6 +301,12 @@ impl ReadModelSink for SqliteSink {
     ) -> Result<Vec<Vec<Value>>, SinkError> {
         let query = query.clone();
         self.with_conn(move |conn, _| select_rows(conn, table, &query))
+            .await
+    }
+
+    async fn count(&self, table: &'static Table, query: &Query) -> Result<u64, SinkError> {
+        let query = query.clone();
+        self.with_conn(move |conn, _| count_rows(conn, table, &query))
             .await
     }
 

@@ -2,11 +2,9 @@
 //! `evolve` and figures from the domain's own functions (rules live in the domain; these fold
 //! facts and call it).
 //!
-//! Work queues are queries on these tables:
-//! * agreements awaiting approval: `agreements WHERE status = 'registered'`;
-//! * held claim lines: `claim_lines WHERE status IN ('held', 'undecided')`;
-//! * signals to triage: `signals WHERE triage = 'open'`;
-//! * search: `dossiers WHERE insz = ?`, or part of `name` or of the dossier number, ignoring
+//! Work queues (`domain::work`) are `work_items WHERE queue = ?` (the signals queue:
+//! `signals WHERE triage = 'open'`), with who took an item from `work_takes`; see [`work`].
+//! Search: `dossiers WHERE insz = ?`, or part of `name` or of the dossier number, ignoring
 //!   case.
 
 pub mod agreements;
@@ -18,6 +16,7 @@ pub mod covid;
 pub mod dossiers;
 pub mod fold;
 pub mod signals;
+pub mod work;
 
 use domain::Euro;
 
@@ -46,7 +45,8 @@ pub fn all() -> Vec<Box<dyn Projection>> {
         Box::new(Folding::<signals::Signals>::sharing(fold.clone())),
         Box::new(Folding::<claim_lines::ClaimLines>::sharing(fold.clone())),
         Box::new(Folding::<dossiers::Dossiers>::sharing(fold.clone())),
-        Box::new(Folding::<controls::Controls>::sharing(fold)),
+        Box::new(Folding::<controls::Controls>::sharing(fold.clone())),
+        Box::new(Folding::<work::WorkQueues>::sharing(fold)),
         Box::new(audit::AuditTrail::default()),
     ]
 }

@@ -136,6 +136,27 @@ async fn select_checks(sink: &dyn ReadModelSink) {
     assert!(sink.select(&PEOPLE, &none).await.unwrap().is_empty());
     let born = Query::all().eq("born", date(1982, 2, 28));
     assert_eq!(ids(&sink.select(&PEOPLE, &born).await.unwrap()), ["c"]);
+    // An upper bound keeps the rows up to it (a null cell is never within it); a count is of
+    // every row the filters keep, whatever the page.
+    let born_by = Query::all().at_most("born", date(1982, 2, 28));
+    assert_eq!(
+        ids(&sink.select(&PEOPLE, &born_by).await.unwrap()),
+        ["b", "c"]
+    );
+    assert_eq!(
+        sink.count(&PEOPLE, &born_by.clone().page(1, 0))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(sink.count(&PEOPLE, &Query::all()).await.unwrap(), 4);
+    assert_eq!(
+        sink.count(&PEOPLE, &Query::all().eq("active", true).at_most("n", 3))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(sink.count(&NEVER_OPENED, &Query::all()).await.unwrap(), 0);
 
     // Hostile text is a value, never SQL; an undeclared column is refused before any SQL.
     let hostile = Query::all().eq("id", "a' OR '1'='1");

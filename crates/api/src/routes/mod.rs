@@ -11,6 +11,7 @@ pub mod reads;
 pub mod service;
 pub mod signals;
 pub mod web;
+pub mod work;
 
 use domain::access::Role;
 
@@ -25,6 +26,8 @@ const EVERYONE: Access = Access::Roles(&[
     Role::Admin,
 ]);
 const WRITERS: Access = Access::Roles(&[Role::Staff, Role::Admin]);
+/// Everyone who works a queue (`domain::work::QUEUES` says which).
+const WORKERS: Access = Access::Roles(&[Role::Staff, Role::Admin, Role::Investigator]);
 const ADMINS: Access = Access::Roles(&[Role::Admin]);
 const INVESTIGATORS: Access = Access::Roles(&[Role::Investigator]);
 const AUDITORS: Access = Access::Roles(&[Role::Inspector, Role::Investigator, Role::Admin]);
@@ -46,7 +49,6 @@ route_table! {
         persons::command => WRITERS,
         persons::show => EVERYONE,
         persons::of_dossier => EVERYONE,
-        persons::erasure_due => WRITERS,
         // The person's own data in full (`Showing::SubjectAccess`): staff make it for them.
         persons::subject_access => Access::Roles(&[Role::Staff]),
 
@@ -64,9 +66,12 @@ route_table! {
         reads::covid_overrun => EVERYONE,
         reads::all_signals => OVERSIGHT,
         reads::audit => AUDITORS,
-        reads::agreements_to_approve => EVERYONE,
-        reads::held_claim_lines => EVERYONE,
-        reads::signals_to_triage => OVERSIGHT,
+
+        // Which role sees which queue is `domain::work::QUEUES`; the handlers ask it.
+        work::list => EVERYONE,
+        work::show => EVERYONE,
+        work::take => WORKERS,
+        work::release => WORKERS,
 
         controls::draw_sample => WRITERS,
 

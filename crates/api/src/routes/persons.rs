@@ -315,47 +315,6 @@ pub async fn of_dossier(
     Ok(answer(&state, &principal, Showing::DossierPage, persons).await)
 }
 
-/// A person whose data is due for erasure: the dossier they are the person of closed longer
-/// ago than its retention period.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ErasureDueBody {
-    /// The person (their name is beside it, as `person_name`).
-    pub person: Uuid,
-    pub dossier: Uuid,
-    /// The day the dossier closed, as 31/12/2020.
-    pub closed_on: String,
-    /// The last day of its retention period, as 31/12/2027.
-    pub retention_until: String,
-    /// What staff can do: erase the person's data.
-    pub actions: Vec<Action>,
-}
-
-#[utoipa::path(get, path = "/api/work-queues/erasure-due", tag = "work queues",
-    responses((status = 200, body = [ErasureDueBody], description = "Persons whose dossier's retention period has ended and whose data is not erased yet, longest overdue first")))]
-pub async fn erasure_due(
-    State(state): State<ApiState>,
-    Extension(principal): Extension<Principal>,
-) -> Result<Response, ApiError> {
-    let due = state.service.erasure_due(state.today()).await?;
-    let rows: Vec<_> = due
-        .into_iter()
-        .map(|entry| ErasureDueBody {
-            person: entry.person.as_uuid(),
-            dossier: entry.dossier.as_uuid(),
-            closed_on: domain::values::dutch_date(entry.closed_on),
-            retention_until: domain::values::dutch_date(entry.retention_until),
-            actions: vec![Action {
-                name: "erase_person",
-                method: "POST",
-                href: format!("/api/persons/{}/commands", entry.person.as_uuid()),
-                title_nl: "Gegevens wissen (bewaartermijn verstreken)",
-            }],
-        })
-        .collect();
-    crate::access_log::record(&state, &principal, None, "erasure queue").await?;
-    Ok(answer(&state, &principal, Showing::List, rows).await)
-}
-
 #[utoipa::path(get, path = "/api/persons/{person}/subject-access", tag = "persons",
     params(("person" = Uuid, Path, description = "The person")),
     responses((status = 200, content_type = "text/plain", body = String, description = "Everything the log holds about the person (AVG art. 15), as a document in Dutch they can read"),

@@ -50,7 +50,7 @@ where
     }
 }
 
-fn read_models(state: &ApiState) -> Result<&dyn ReadModelSink, ApiError> {
+pub(crate) fn read_models(state: &ApiState) -> Result<&dyn ReadModelSink, ApiError> {
     state
         .read_models
         .as_deref()
@@ -76,7 +76,7 @@ async fn existing_dossier(state: &ApiState, text: &str) -> Result<DossierId, Api
     Ok(dossier)
 }
 
-fn page(limit: Option<u64>, offset: Option<u64>) -> Result<Page, ApiError> {
+pub(crate) fn page(limit: Option<u64>, offset: Option<u64>) -> Result<Page, ApiError> {
     page_up_to(limit, offset, Page::default().limit, MAX_LIMIT)
 }
 
@@ -690,50 +690,5 @@ pub async fn audit(
     let page = page(params.limit, params.offset)?;
     let listing = query::audit_of_actor(read_models(&state)?, actor.trim(), page).await?;
     access_log::record(&state, &principal, None, "audit trail by actor").await?;
-    Ok(answer(&state, &principal, Showing::List, listing).await)
-}
-
-#[utoipa::path(get, path = "/api/work-queues/agreements-to-approve", tag = "work queues", params(PageParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: agreements registered and not yet decided, oldest start first")))]
-pub async fn agreements_to_approve(
-    State(state): State<ApiState>,
-    Extension(principal): Extension<Principal>,
-    Params(params): Params<PageParams>,
-) -> Result<Response, ApiError> {
-    let page = page(params.limit, params.offset)?;
-    let listing = query::agreements_to_approve(read_models(&state)?, page).await?;
-    access_log::record(
-        &state,
-        &principal,
-        None,
-        "work queue: agreements to approve",
-    )
-    .await?;
-    Ok(answer(&state, &principal, Showing::List, listing).await)
-}
-
-#[utoipa::path(get, path = "/api/work-queues/held-claim-lines", tag = "work queues", params(PageParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: cost-claim lines held or undecided, oldest claim first")))]
-pub async fn held_claim_lines(
-    State(state): State<ApiState>,
-    Extension(principal): Extension<Principal>,
-    Params(params): Params<PageParams>,
-) -> Result<Response, ApiError> {
-    let page = page(params.limit, params.offset)?;
-    let listing = query::held_claim_lines(read_models(&state)?, page).await?;
-    access_log::record(&state, &principal, None, "work queue: held claim lines").await?;
-    Ok(answer(&state, &principal, Showing::List, listing).await)
-}
-
-#[utoipa::path(get, path = "/api/work-queues/signals-to-triage", tag = "work queues", params(PageParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: open signals, oldest first")))]
-pub async fn signals_to_triage(
-    State(state): State<ApiState>,
-    Extension(principal): Extension<Principal>,
-    Params(params): Params<PageParams>,
-) -> Result<Response, ApiError> {
-    let page = page(params.limit, params.offset)?;
-    let listing = query::signals_to_triage(read_models(&state)?, page).await?;
-    access_log::record(&state, &principal, None, "work queue: signals to triage").await?;
     Ok(answer(&state, &principal, Showing::List, listing).await)
 }

@@ -270,8 +270,13 @@ async fn budgets_agreements_and_claims_read_back_the_facts_that_went_in() {
         .ok(Role::Staff, "/api/work-queues/agreements-to-approve")
         .await;
     let queued: Vec<&Value> = queue["rows"].as_array().unwrap().iter().collect();
-    assert_eq!(queued.len(), 1, "{queue}");
-    assert_eq!(queued[0]["agreement"], case.pending.to_string());
+    assert_eq!((queued.len(), &queue["count"]), (1, &json!(1)), "{queue}");
+    assert_eq!(queued[0]["item"], case.pending.to_string());
+    assert_eq!(queued[0]["dossier"], d.as_str());
+    assert!(
+        queued[0]["due_on"].is_null(),
+        "no rule sets a date to approve by"
+    );
 
     let held = w.ok(Role::Staff, "/api/work-queues/held-claim-lines").await;
     let held_count = lines
@@ -279,6 +284,7 @@ async fn budgets_agreements_and_claims_read_back_the_facts_that_went_in() {
         .filter(|l| l["status"] == "held" || l["status"] == "undecided")
         .count();
     assert_eq!(held["rows"].as_array().unwrap().len(), held_count);
+    assert_eq!(held["count"], held_count);
 
     let all_2025 = w.ok(Role::Staff, "/api/budgets?year=2025").await;
     assert_eq!(all_2025["rows"].as_array().unwrap().len(), 1);
@@ -646,50 +652,64 @@ async fn no_read_shows_a_full_insz_to_a_role_that_may_not_see_it() {
         if route.method != axum::http::Method::GET || route.kind != api::Kind::Api {
             continue;
         }
-        let mut uri = route
-            .path
-            .replace("{dossier}", &case.dossier)
-            .replace("{person}", &case.mother.to_string())
-            .replace("{target}", &format!("dossier-{}", case.dossier));
-        match route.handler {
-            "reads::search" => uri.push_str(&format!("?insz={corrected}")),
-            "reads::as_of" => uri.push_str("?effective_on=2026-01-31"),
-            "reads::audit" => uri.push_str(&format!("?actor={staff_user}")),
-            _ => {}
-        }
-        let showing = if route.handler == "persons::subject_access" {
-            Showing::SubjectAccess
-        } else if route.path.starts_with("/api/dossiers/{dossier}") {
-            Showing::DossierPage
+        // A route of every work queue is asked of each queue.
+        let queues: Vec<Option<domain::work::Queue>> = if route.path.contains("{queue}") {
+            domain::work::Queue::ALL.iter().copied().map(Some).collect()
         } else {
-            Showing::List
+            vec![None]
         };
-        for role in roles {
-            let answer = w.get(*role, &uri).await;
-            assert_eq!(
-                answer.status,
-                StatusCode::OK,
-                "{role:?} GET {uri}: {}",
-                answer.body
-            );
-            let unnamed = persons_without_a_name(&answer.body);
-            assert!(
-                unnamed.is_empty(),
-                "{role:?} GET {uri}: person ids with no name beside them: {unnamed:?}"
-            );
-            let text = answer.body.to_string();
-            if text.contains("An Peeters") {
-                named.push(route.handler);
+        for queue in queues {
+            let mut uri = route
+                .path
+                .replace("{dossier}", &case.dossier)
+                .replace("{person}", &case.mother.to_string())
+                .replace("{target}", &format!("dossier-{}", case.dossier))
+                .replace("{queue}", queue.map_or("", |q| q.code()));
+            match route.handler {
+                "reads::search" => uri.push_str(&format!("?insz={corrected}")),
+                "reads::as_of" => uri.push_str("?effective_on=2026-01-31"),
+                "reads::audit" => uri.push_str(&format!("?actor={staff_user}")),
+                _ => {}
             }
-            if text.contains(&case.insz) || text.contains(&corrected) || text.contains(&mother) {
-                assert!(
-                    sees_full_insz(*role, showing),
-                    "{role:?} sees the full INSZ on GET {uri}"
+            let showing = if route.handler == "persons::subject_access" {
+                Showing::SubjectAccess
+            } else if route.path.starts_with("/api/dossiers/{dossier}") {
+                Showing::DossierPage
+            } else {
+                Showing::List
+            };
+            for role in roles {
+                let answer = w.get(*role, &uri).await;
+                if queue.is_some_and(|q| q.definition().visible_to(*role).is_none()) {
+                    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{role:?} GET {uri}");
+                    continue;
+                }
+                assert_eq!(
+                    answer.status,
+                    StatusCode::OK,
+                    "{role:?} GET {uri}: {}",
+                    answer.body
                 );
-                seen_full.push((*role, route.handler));
-            }
-            if text.contains(&masked) {
-                seen_masked.push((*role, route.handler));
+                let unnamed = persons_without_a_name(&answer.body);
+                assert!(
+                    unnamed.is_empty(),
+                    "{role:?} GET {uri}: person ids with no name beside them: {unnamed:?}"
+                );
+                let text = answer.body.to_string();
+                if text.contains("An Peeters") {
+                    named.push(route.handler);
+                }
+                if text.contains(&case.insz) || text.contains(&corrected) || text.contains(&mother)
+                {
+                    assert!(
+                        sees_full_insz(*role, showing),
+                        "{role:?} sees the full INSZ on GET {uri}"
+                    );
+                    seen_full.push((*role, route.handler));
+                }
+                if text.contains(&masked) {
+                    seen_masked.push((*role, route.handler));
+                }
             }
         }
     }
@@ -815,4 +835,144 @@ fn persons_without_a_name(value: &Value) -> Vec<String> {
         _ => {}
     }
     unnamed
+}
+
+#[tokio::test]
+async fn a_work_queue_answers_count_age_due_date_and_taker_and_an_item_is_taken_and_released() {
+    let w = world().await;
+    let case = w.case().await;
+    w.catch_up().await;
+    let queues = w.ok(Role::Staff, "/api/work-queues").await;
+    let codes: Vec<&str> = queues
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["queue"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "agreements-to-approve",
+            "held-claim-lines",
+            "proposals-to-confirm",
+            "erasure-due",
+            "deadlines"
+        ],
+        "staff do not triage signals"
+    );
+    let of = |code: &str| {
+        queues
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["queue"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(of("agreements-to-approve")["count"], 1);
+
+    // The PAB's waardebon, issued at the grant, is valid for two years (S003-28).
+    let deadlines = w.ok(Role::Staff, "/api/work-queues/deadlines").await;
+    let voucher = &deadlines["rows"][0];
+    assert_eq!(deadlines["count"], 1, "{deadlines}");
+    assert_eq!(
+        (
+            &voucher["due_rule"],
+            &voucher["opened_on"],
+            &voucher["due_on"],
+            &voucher["age_days"],
+            &voucher["overdue"]
+        ),
+        (
+            &json!("S003-28"),
+            &json!("2025-01-15"),
+            &json!("2027-01-15"),
+            &json!(365),
+            &json!(false)
+        ),
+        "{deadlines}"
+    );
+    assert!(voucher["item"].as_str().unwrap().starts_with("voucher:"));
+
+    let item = case.pending.to_string();
+    let queue_uri = "/api/work-queues/agreements-to-approve";
+    let row = |queue: &Value| queue["rows"][0].clone();
+    let before = w.ok(Role::Staff, queue_uri).await;
+    assert!(row(&before)["taken_by"].is_null(), "{before}");
+    assert!(row(&before)["age_days"].as_i64().is_some_and(|a| a >= 0));
+    assert!(row(&before)["opened_on"].is_string());
+
+    let take = format!("{queue_uri}/items/{item}/take");
+    let release = format!("{queue_uri}/items/{item}/release");
+    let world = &w;
+    let post = move |uri: String, token: String| async move {
+        world.call("POST", &uri, Some(&token), None, &[]).await
+    };
+    let (first, second) = (
+        w.token(Role::Staff).to_owned(),
+        w.second(Role::Staff).to_owned(),
+    );
+    let taken = post(take.clone(), first.clone()).await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    assert_eq!(taken.body["events"].as_array().map(Vec::len), Some(1));
+    let again = post(take.clone(), first.clone()).await;
+    assert_eq!(
+        again.body["events"].as_array().map(Vec::len),
+        Some(0),
+        "taking it twice changes nothing"
+    );
+    w.catch_up().await;
+    let taken_row = row(&w.ok(Role::Staff, queue_uri).await);
+    assert_eq!(taken_row["taken_role"], "staff", "{taken_row}");
+    assert!(taken_row["taken_by"].is_string() && taken_row["taken_on"].is_string());
+
+    let by_colleague = post(take.clone(), second.clone()).await;
+    assert_eq!(
+        (by_colleague.status, by_colleague.body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("WORK_ITEM_TAKEN"))
+    );
+    let released_by_colleague = post(release.clone(), second.clone()).await;
+    assert_eq!(
+        released_by_colleague.body["code"], "WORK_ITEM_NOT_YOURS",
+        "{}",
+        released_by_colleague.body
+    );
+    let released = post(release.clone(), first.clone()).await;
+    assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+    w.catch_up().await;
+    assert!(row(&w.ok(Role::Staff, queue_uri).await)["taken_by"].is_null());
+    // Now the colleague may take it.
+    let taken_by_colleague = post(take.clone(), second.clone()).await;
+    assert_eq!(
+        taken_by_colleague.status,
+        StatusCode::OK,
+        "{}",
+        taken_by_colleague.body
+    );
+
+    let unknown = post(
+        format!("{queue_uri}/items/{}/take", Uuid::now_v7()),
+        first.clone(),
+    )
+    .await;
+    assert_eq!(
+        (unknown.status, unknown.body["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("UNKNOWN_WORK_ITEM"))
+    );
+    // Inspectors see every queue and take nothing; staff do not see the signals.
+    assert_eq!(w.ok(Role::Inspector, queue_uri).await["count"], 1);
+    assert_eq!(
+        post(take, w.token(Role::Inspector).to_owned()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.get(Role::Staff, "/api/work-queues/signals-to-triage")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.get(Role::Staff, "/api/work-queues/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

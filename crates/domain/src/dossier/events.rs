@@ -163,6 +163,35 @@ coded_enum! {
     }
 }
 
+impl AgreementKind {
+    /// The agreement type as staff name it.
+    pub fn label_nl(self) -> &'static str {
+        use AgreementKind as K;
+        match self {
+            K::IndividualAssistant => "persoonlijke assistent",
+            K::FamilyMember => "takenovereenkomst met een familielid",
+            K::Student => "jobstudent",
+            K::Interim => "interimkantoor",
+            K::ServiceVouchers => "dienstenchequebedrijf",
+            K::WijkWerken => "wijk-werken",
+            K::Transport => "vervoer",
+            K::VolunteerOrganisation => "vrijwilligersorganisatie",
+            K::NaturalOrLegalPerson => "natuurlijke of rechtspersoon",
+            K::HomeCareService => "dienst thuiszorg",
+            K::Ido => "IDO",
+            K::AssistanceOrganisationMembershipFee => "lidgeld bijstandsorganisatie",
+            K::AssistanceOrganisationStartPackage => "startpakket bijstandsorganisatie",
+            K::AssistanceOrganisationIntensiveAssistance => "intensieve bijstand",
+            K::ShortStay => "kortverblijf",
+            K::DayCare => "dagopvang",
+            K::MobileOrAmbulantGuidance => "mobiele of ambulante begeleiding",
+            K::TemporaryHomeEducation => "tijdelijk onderwijs aan huis",
+            K::GoBoardingSchool => "internaat GO!",
+            K::ParentInitiative => "ouderinitiatief",
+        }
+    }
+}
+
 /// The other party of an agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]

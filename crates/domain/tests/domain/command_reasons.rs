@@ -153,6 +153,20 @@ fn named_without_schema() -> Vec<(&'static str, String)> {
                 reason: None,
             }),
         ),
+        (
+            "work",
+            serde_json::to_value(domain::work::WorkCommand::Take {
+                queue: domain::work::Queue::Deadlines,
+                item: String::new(),
+            }),
+        ),
+        (
+            "work",
+            serde_json::to_value(domain::work::WorkCommand::Release {
+                queue: domain::work::Queue::Deadlines,
+                item: String::new(),
+            }),
+        ),
     ];
     commands
         .into_iter()

@@ -273,6 +273,39 @@ fn four_eyes_markdown() -> String {
     out
 }
 
+fn work_queues_markdown() -> String {
+    use domain::work::QUEUES;
+    let roles = |roles: &[domain::access::Role]| {
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::from(
+        "<!-- GENERATED from domain::work by crates/domain/tests/domain/docs.rs: \
+         run `UPDATE_DOCS=1 cargo test -p domain` to regenerate. -->\n\n\
+         | Queue | Code | Worked by (take, release) | Also seen by |\n\
+         |---|---|---|---|\n",
+    );
+    for row in QUEUES {
+        out.push_str(&format!(
+            "| {} ({}) | `{}` | {} | {} |\n",
+            row.en,
+            row.nl,
+            row.queue.code(),
+            roles(row.worked_by),
+            roles(row.seen_by)
+        ));
+    }
+    out
+}
+
+#[test]
+fn docs_rules_md_lists_every_work_queue_with_its_roles() {
+    check_rules_section("work-queues", &work_queues_markdown(), "domain::work");
+}
+
 #[test]
 fn docs_rules_md_lists_every_weighty_decision() {
     check_rules_section("four-eyes", &four_eyes_markdown(), "domain::four_eyes");

@@ -22,3 +22,4 @@ mod persons;
 mod properties;
 mod rule_book;
 mod signal_triage;
+mod work;

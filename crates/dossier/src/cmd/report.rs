@@ -12,6 +12,7 @@ use projections::read::budgets::{BUDGET_YEARS, Budgets};
 use projections::read::covid::{COVID_OVERRUN, CovidOverrun};
 use projections::read::fold::Folding;
 use projections::read::signals::{SIGNALS, Signals};
+use projections::read::work::{WORK_ITEMS, WorkQueues};
 use projections::{Projection, RowChanges, Table, Value};
 use serde_json::json;
 
@@ -25,6 +26,8 @@ pub enum ReportKind {
     Signals,
     /// Budget per dossier per budget year.
     Budgets,
+    /// The open items of the work queues (all but the signals), with their due dates.
+    WorkQueues,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -71,6 +74,11 @@ fn source(kind: ReportKind) -> (&'static str, Box<dyn Projection>, &'static Tabl
             "budgets",
             Box::new(Folding::<Budgets>::default()),
             &BUDGET_YEARS,
+        ),
+        ReportKind::WorkQueues => (
+            "work-queues",
+            Box::new(Folding::<WorkQueues>::default()),
+            &WORK_ITEMS,
         ),
     }
 }

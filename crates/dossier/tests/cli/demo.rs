@@ -52,7 +52,7 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
     let dir = tempfile::tempdir().unwrap();
     let store = sqlite_store(dir.path());
 
-    let demo = run_demo(&store, "20");
+    let demo = run_demo(&store, "24");
     let stdout = String::from_utf8_lossy(&demo.stdout);
     assert!(
         demo.status.success(),
@@ -60,7 +60,7 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
         String::from_utf8_lossy(&demo.stderr)
     );
     let summary = stdout.lines().last().unwrap_or_default();
-    assert!(summary.starts_with("demo: dossiers=20 "), "{summary}");
+    assert!(summary.starts_with("demo: dossiers=24 "), "{summary}");
 
     let verify = dossier()
         .args(["verify", "--store", &store])
@@ -85,7 +85,7 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(named, 20);
+    assert_eq!(named, 24);
 
     let signals = report(&store, "signals");
     for rule in SIGNAL_RULES {
@@ -104,6 +104,40 @@ fn demo_fills_a_fresh_store_with_a_history_that_raises_every_signal() {
     assert!(budgets.iter().filter(|b| positive(b, "accepted")).count() >= 15);
     assert!(budgets.iter().any(|b| positive(b, "reductions")));
     assert!(budgets.iter().any(|b| positive(b, "rejected")));
+
+    // Every work queue has at least three items on the last day, and one past its due date
+    // where the rules give items one (the signals queue is the open signals).
+    let today = chrono::Utc::now().date_naive().to_string();
+    let items = report(&store, "work-queues");
+    let in_queue = |queue: &str| -> Vec<&Value> {
+        items
+            .iter()
+            .filter(|i| i["queue"] == queue)
+            // An erasure is due only once the retention period has ended.
+            .filter(|i| queue != "erasure-due" || i["due_on"].as_str() <= Some(today.as_str()))
+            .collect()
+    };
+    for queue in [
+        "agreements-to-approve",
+        "held-claim-lines",
+        "proposals-to-confirm",
+        "erasure-due",
+        "deadlines",
+    ] {
+        let queued = in_queue(queue);
+        assert!(queued.len() >= 3, "{queue}: {queued:?}");
+        let dated = queued.iter().any(|i| i["due_on"].is_string());
+        let overdue = queued
+            .iter()
+            .any(|i| i["due_on"].as_str().is_some_and(|d| d < today.as_str()));
+        assert_eq!(dated, overdue, "{queue}: one past its due date: {queued:?}");
+    }
+    assert!(
+        in_queue("held-claim-lines")
+            .iter()
+            .all(|i| i["due_rule"] == "P-05")
+    );
+    assert!(signals.iter().filter(|s| s["triage"] == "open").count() >= 3);
 
     let covid = report(&store, "covid-overrun");
     assert!(

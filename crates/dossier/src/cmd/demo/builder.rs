@@ -128,6 +128,9 @@ impl<'a> Builder<'a> {
             Kind::F19 => self.f19_invoice_in_two_dossiers().await,
             Kind::F23 => self.f23_fee_for_low_threshold_help().await,
             Kind::F32 => self.f32_unauthorised_signature().await,
+            Kind::OpenWork => self.open_work().await,
+            Kind::Lapsed => self.never_started(true).await,
+            Kind::NotStarted => self.never_started(false).await,
             Kind::F1
             | Kind::F2
             | Kind::F5
@@ -386,6 +389,28 @@ impl<'a> Builder<'a> {
         assistant: &str,
         kind: AgreementKind,
     ) -> anyhow::Result<(AgreementId, Provider)> {
+        let (agreement, provider) = self
+            .register_cash_agreement(case, start, registered_on, covid, assistant, kind)
+            .await?;
+        self.staff_command(
+            case,
+            registered_on + Duration::days(9),
+            DossierCommand::ApproveAgreement(ApproveAgreement { agreement }),
+        )
+        .await?;
+        Ok((agreement, provider))
+    }
+
+    /// [`Self::cash_agreement`] registered by the holder, not yet approved.
+    pub(super) async fn register_cash_agreement(
+        &mut self,
+        case: &Case,
+        start: NaiveDate,
+        registered_on: NaiveDate,
+        covid: Option<CovidBasis>,
+        assistant: &str,
+        kind: AgreementKind,
+    ) -> anyhow::Result<(AgreementId, Provider)> {
         let agreement = AgreementId::from_uuid(self.id());
         let provider = Provider::Other {
             name: assistant.to_owned(),
@@ -422,12 +447,6 @@ impl<'a> Builder<'a> {
             case,
             registered_on,
             DossierCommand::RegisterAgreement(command),
-        )
-        .await?;
-        self.staff_command(
-            case,
-            registered_on + Duration::days(9),
-            DossierCommand::ApproveAgreement(ApproveAgreement { agreement }),
         )
         .await?;
         Ok((agreement, provider))
@@ -797,6 +816,37 @@ impl<'a> Builder<'a> {
         share: i64,
         submitted_on: NaiveDate,
     ) -> anyhow::Result<()> {
+        let (claim, held) = self
+            .submit_covid_claim(case, (agreement, provider), share, submitted_on)
+            .await?;
+        let decided_on = submitted_on + Duration::days(28);
+        for line in held {
+            self.staff_command(
+                case,
+                decided_on,
+                DossierCommand::DecideCostLine(DecideCostLine {
+                    claim,
+                    line,
+                    outcome: LineOutcome::Accepted,
+                    reason: "ingediend vóór de algemene termijn van 1 april; aanvaard".into(),
+                }),
+            )
+            .await?;
+        }
+        let (state, _) = self.service.dossier(case.dossier).await?;
+        self.pay(case, 2020, &state, decided_on + Duration::days(5))
+            .await
+    }
+
+    /// The claim of [`Self::covid_claim`], submitted and not yet decided: the claim and its
+    /// held lines.
+    pub(super) async fn submit_covid_claim(
+        &mut self,
+        case: &Case,
+        (agreement, provider): (AgreementId, Provider),
+        share: i64,
+        submitted_on: NaiveDate,
+    ) -> anyhow::Result<(ClaimId, Vec<u32>)> {
         let per_month = self.annual_of(case, 2020) * share / 1000 / 3;
         let lines: Vec<CostLine> = (10..=12)
             .map(|month| CostLine {
@@ -814,7 +864,6 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let (claim, done) = self.claim(case, 2020, submitted_on, lines).await?;
-        let decided_on = submitted_on + Duration::days(28);
         let held: Vec<u32> = done
             .state
             .claims
@@ -827,21 +876,6 @@ impl<'a> Builder<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        for line in held {
-            self.staff_command(
-                case,
-                decided_on,
-                DossierCommand::DecideCostLine(DecideCostLine {
-                    claim,
-                    line,
-                    outcome: LineOutcome::Accepted,
-                    reason: "ingediend vóór de algemene termijn van 1 april; aanvaard".into(),
-                }),
-            )
-            .await?;
-        }
-        let (state, _) = self.service.dossier(case.dossier).await?;
-        self.pay(case, 2020, &state, decided_on + Duration::days(5))
-            .await
+        Ok((claim, held))
     }
 }

@@ -43,13 +43,15 @@ pub(crate) use domain::examples::date;
 use domain::examples::{self, Lcg, cents, insz, month_end};
 
 mod builder;
+mod open_work;
 mod overridden;
 mod showcases;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Dossiers to create. The first 18 are showcase cases (every fraud signal, a COVID-19
-    /// overrun, a combination form, a control case); the rest are ordinary holders.
+    /// Dossiers to create. The first 23 are showcase cases (every fraud signal, a COVID-19
+    /// overrun, a combination form, a control case, work left open in every work queue); the
+    /// rest are ordinary holders.
     #[arg(long, default_value_t = 200)]
     pub dossiers: u32,
 }
@@ -491,11 +493,17 @@ enum Kind {
     F21,
     F23,
     F32,
+    /// Work left open on the last day: see `open_work.rs`.
+    OpenWork,
+    /// A PAB never started that lapsed in 2019: its retention period has ended.
+    Lapsed,
+    /// A PAB granted in 2026 and not started by its deadline.
+    NotStarted,
     Ordinary,
 }
 
 /// The showcase cases, in order; dossiers beyond them are ordinary.
-const SHOWCASE: [Kind; 17] = [
+const SHOWCASE: [Kind; 22] = [
     Kind::CovidOverrun,
     Kind::Combination,
     Kind::Control,
@@ -513,6 +521,11 @@ const SHOWCASE: [Kind; 17] = [
     Kind::F21,
     Kind::F23,
     Kind::F32,
+    Kind::OpenWork,
+    Kind::Lapsed,
+    Kind::Lapsed,
+    Kind::Lapsed,
+    Kind::NotStarted,
 ];
 
 #[derive(Debug, Clone, Copy)]
