@@ -78,7 +78,16 @@ pub struct UserAdded {
     pub name: String,
     /// The role the user acts in.
     pub role: Role,
+    /// Added by the operator at the server while fewer than two administrators existed, so
+    /// with no administrator to confirm it: the bootstrap. Absent (false) for a role given by
+    /// one administrator's proposal and another's confirmation.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bootstrap: bool,
 }
+
+/// Administrators needed before a role is given only by four-eyes: one proposes, another
+/// confirms.
+pub const ADMINISTRATORS_FOR_FOUR_EYES: usize = 2;
 
 /// A bearer token was issued to a user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -158,6 +167,14 @@ impl Access {
         self.users.values()
     }
 
+    /// The administrators, who give roles to others.
+    pub fn administrators(&self) -> usize {
+        self.users
+            .values()
+            .filter(|u| u.role == Role::Admin)
+            .count()
+    }
+
     pub fn user_named(&self, name: &str) -> Option<&User> {
         self.users.values().find(|u| u.name == name)
     }
@@ -175,11 +192,12 @@ fn is_sha256_hex(text: &str) -> bool {
 }
 
 /// Decides an access command. Only administrators, and the system (the `dossier user` command
-/// run by the operator on the server), manage users and tokens.
+/// run by the operator on the server), manage users and tokens; the system gives roles only
+/// until two administrators exist (the bootstrap), administrators by four-eyes.
 ///
 /// # Errors
 /// `NOT_AUTHORISED`, `USER_NAME_TAKEN`, `UNKNOWN_USER`, `UNKNOWN_TOKEN`, `REASON_REQUIRED`,
-/// `INVALID_INPUT`.
+/// `INVALID_INPUT`, `BOOTSTRAP_CLOSED`.
 pub fn decide(
     command: &AccessCommand,
     state: &Access,
@@ -210,11 +228,18 @@ pub fn decide(
             if state.users.contains_key(user) {
                 return Ok(vec![]);
             }
+            // The operator at the server adds users until two administrators can keep
+            // four-eyes on every later role (`PROPOSAL_REQUIRED` is the administrators' rule).
+            let bootstrap = actor == Actor::System;
+            if bootstrap && state.administrators() >= ADMINISTRATORS_FOR_FOUR_EYES {
+                return Err(Reason::BootstrapClosed.into());
+            }
             Ok(vec![
                 UserAdded {
                     user: *user,
                     name: name.to_owned(),
                     role: *role,
+                    bootstrap,
                 }
                 .into(),
             ])

@@ -154,6 +154,10 @@ reasons! {
     UnknownWorkItem => "UNKNOWN_WORK_ITEM", "-",
         nl: "Dit werkitem staat niet (meer) in deze werklijst.",
         en: "This item is not (or no longer) in this work queue.";
+    /// Two administrators exist: from now on a role is given by four-eyes.
+    BootstrapClosed => "BOOTSTRAP_CLOSED", "-",
+        nl: "Er zijn al twee beheerders: een beheerder stelt een nieuwe gebruiker voor en een tweede bevestigt die.",
+        en: "Two administrators exist: one administrator proposes a new user and another confirms it.";
     UnknownToken => "UNKNOWN_TOKEN", "-",
         nl: "Dit token bestaat niet.",
         en: "This token does not exist.";

@@ -426,6 +426,42 @@ fn http_with_body(
 }
 
 #[test]
+fn the_operator_adds_users_only_until_two_administrators_can_keep_four_eyes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
+    let add = |name: &str, role: &str| {
+        dossier()
+            .args(["user", "add", name, "--role", role, "--store", &store])
+            .output()
+            .unwrap()
+    };
+    for (name, role) in [("ann", "admin"), ("bart", "staff"), ("cas", "admin")] {
+        let added = add(name, role);
+        assert!(
+            added.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+    }
+    let refused = add("dirk", "staff");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("BOOTSTRAP_CLOSED"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let listed = dossier()
+        .args(["user", "list", "--store", &store])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("bart") && !listed.contains("dirk"),
+        "{listed}"
+    );
+}
+
+#[test]
 fn serve_answers_on_a_free_port_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite:{}", dir.path().join("dossier.db").display());
@@ -1030,6 +1066,16 @@ fn serve_demo_prints_the_real_port_and_on_a_filled_store_how_to_get_a_token_agai
         example.contains(&format!("http://127.0.0.1:{port}/api/me")),
         "{example}"
     );
+    // Two administrators by the bootstrap, the other four by four-eyes: each with a token.
+    let users: Vec<&String> = first.iter().filter(|l| l.starts_with("  demo-")).collect();
+    assert_eq!(users.len(), 6, "{first:#?}");
+    for user in users {
+        let secret = user.split_whitespace().last().unwrap_or_default();
+        assert!(
+            secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{user}"
+        );
+    }
     let again = run("second start");
     assert!(
         again

@@ -114,3 +114,53 @@ fn names_are_unique_and_tokens_need_a_known_user_and_a_real_hash() {
     );
     assert_eq!(Role::parse("investigator"), Ok(Role::Investigator));
 }
+
+fn add(n: u128, role: Role) -> AccessCommand {
+    AccessCommand::AddUser {
+        user: UserId::from_uuid(Uuid::from_u128(
+            0x0196_0000_0000_7000_8000_0000_0000_0e00 + n,
+        )),
+        name: format!("user-{n}"),
+        role,
+    }
+}
+
+#[test]
+fn the_operator_adds_users_until_two_administrators_exist_and_then_roles_take_four_eyes() {
+    // The bootstrap: the operator at the server, with no administrator to confirm it.
+    let events = decide(&add(1, Role::Admin), &Access::default(), Actor::System).unwrap();
+    assert!(matches!(&events[..], [AccessEvent::UserAdded(u)] if u.bootstrap));
+    let state = events.iter().fold(Access::default(), evolve);
+    let state = run(state, add(2, Role::Staff), Actor::System).unwrap();
+    assert_eq!(state.administrators(), 1);
+    let state = run(state, add(3, Role::Admin), Actor::System).unwrap();
+    assert_eq!(state.administrators(), 2);
+
+    // From the second administrator on: never the operator, never one administrator alone.
+    assert_eq!(
+        decide(&add(4, Role::Staff), &state, Actor::System)
+            .unwrap_err()
+            .code(),
+        "BOOTSTRAP_CLOSED"
+    );
+    let first = Actor::Admin {
+        user: UserId::from_uuid(Uuid::from_u128(0x0196_0000_0000_7000_8000_0000_0000_0e01)),
+    };
+    let second = Actor::Admin {
+        user: UserId::from_uuid(Uuid::from_u128(0x0196_0000_0000_7000_8000_0000_0000_0e03)),
+    };
+    let (rule_book, registry) = (RuleBook::default(), registry::Registry::default());
+    let today = d(2026, 12, 7);
+    let by = |actor: Actor, confirmation: Option<four_eyes::Confirmation>| {
+        let ctx = Context::new(today, actor, &rule_book, &registry).confirmed(confirmation);
+        AccessStream::decide_checked(&add(4, Role::Staff), &state, &ctx)
+    };
+    assert_eq!(by(first, None).unwrap_err().code(), "PROPOSAL_REQUIRED");
+    let confirmation = four_eyes::Confirmation {
+        proposal: ProposalId::from_uuid(Uuid::from_u128(0x0196_0000_0000_7000_8000_0000_0000_0d09)),
+        proposed_by: first,
+        proposed_on: today,
+    };
+    let events = by(second, Some(confirmation)).unwrap();
+    assert!(matches!(&events[..], [AccessEvent::UserAdded(u)] if !u.bootstrap));
+}

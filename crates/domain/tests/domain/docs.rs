@@ -157,6 +157,7 @@ fn an_event_of_every_stream_family_reads_back_through_upcast() {
             user: STAFF_USER,
             name: "ann".into(),
             role: Role::Inspector,
+            bootstrap: true,
         })),
         domain::event::Event::from(domain::person_index::PersonIndexEvent::from(
             PersonClaimed {

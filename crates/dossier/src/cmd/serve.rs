@@ -6,8 +6,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use api::ApiState;
 use app::{Service, WriteContext};
-use domain::Actor;
 use domain::access::Role;
+use domain::access::{AccessCommand, AccessStream};
+use domain::{Actor, UserId};
 use event_store::{EventStore, Position};
 
 #[derive(Debug, clap::Args)]
@@ -96,21 +97,49 @@ async fn demo_users(
     )
     .await?;
     println!("{summary}");
-    // Two staff members and two administrators, so that one can confirm what the other
-    // proposes (four-eyes); an inspector and an investigator.
+    // Two administrators first, added by the operator (the bootstrap); then, each proposed by
+    // one administrator and confirmed by the other (four-eyes), two staff members, so that one
+    // can confirm what the other proposes, an inspector and an investigator.
     println!("demo: users and their tokens (shown once):");
+    let write = WriteContext::system("demo users at first start");
+    let mut admins = Vec::new();
+    for name in ["demo-admin", "demo-admin-2"] {
+        let issued = service
+            .add_user(name, Role::Admin, Actor::System, &write)
+            .await?;
+        println!(
+            "  {name:<18} {:<13} {}",
+            Role::Admin.as_str(),
+            issued.secret
+        );
+        admins.push(Actor::Admin { user: issued.user });
+    }
     let users = [
         ("demo-staff", Role::Staff),
         ("demo-staff-2", Role::Staff),
-        ("demo-admin", Role::Admin),
-        ("demo-admin-2", Role::Admin),
         ("demo-inspector", Role::Inspector),
         ("demo-investigator", Role::Investigator),
     ];
+    let today = chrono::Utc::now().date_naive();
     for (name, role) in users {
-        let write = WriteContext::system("demo users at first start");
-        let issued = service.add_user(name, role, Actor::System, &write).await?;
-        println!("  {name:<18} {:<13} {}", role.as_str(), issued.secret);
+        let add = AccessCommand::AddUser {
+            user: UserId::from_uuid(uuid::Uuid::now_v7()),
+            name: name.to_owned(),
+            role,
+        };
+        let decided = crate::cmd::demo::four_eyes::<AccessStream>(
+            service,
+            &(),
+            &add,
+            (admins[0], admins[1]),
+            today,
+        )
+        .await?;
+        let secret = decided
+            .issued
+            .map(|i| i.secret)
+            .context("a confirmed user gets their first token")?;
+        println!("  {name:<18} {:<13} {secret}", role.as_str());
     }
     println!(
         "demo: try  curl -H \"Authorization: Bearer <token>\" http://{address}/api/me  \

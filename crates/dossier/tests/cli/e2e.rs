@@ -157,13 +157,14 @@ fn events_of(service: &Served, dossier: &str, token: &str) -> usize {
 }
 
 fn whole_case_over_http(store: &str) {
+    // The operator adds users until the second administrator (the bootstrap): them last.
     let staff = token(store, "e2e-staff", "staff");
-    let admin = token(store, "e2e-admin", "admin");
     // The second of each, who confirms what the first proposes (four-eyes).
     let staff2 = token(store, "e2e-staff-2", "staff");
-    let admin2 = token(store, "e2e-admin-2", "admin");
     let inspector = token(store, "e2e-inspector", "inspector");
     let investigator = token(store, "e2e-investigator", "investigator");
+    let admin = token(store, "e2e-admin", "admin");
+    let admin2 = token(store, "e2e-admin-2", "admin");
     let service = Served::start(store);
 
     // The MFC of the combination form is a licensed organisation (an administrator's task).
