@@ -124,6 +124,9 @@ pub struct Step {
     pub actor_id: String,
     pub actor_role: String,
     pub reason: Option<String>,
+    /// For a weighty decision: who proposed it, in which role, on which day (the actor above
+    /// confirmed it).
+    pub proposed: Option<event_store::Proposed>,
     /// The whole step as JSON (the fields above included).
     pub json: Value,
 }
@@ -171,6 +174,7 @@ pub fn replay(
         let actor = metadata.as_ref().map_or("?", |m| m.actor_id.as_str());
         let role = metadata.as_ref().map_or("?", |m| m.actor_role.as_str());
         let reason = metadata.as_ref().and_then(|m| m.reason.clone());
+        let proposed = metadata.as_ref().and_then(|m| m.proposed.clone());
         let payload = serde_json::from_slice(&event.payload).unwrap_or(Value::Null);
         let json = json!({
             "stream_version": event.stream_version,
@@ -183,6 +187,12 @@ pub fn replay(
             "correlation_id": metadata.as_ref().map(|m| m.correlation_id),
             "causation_id": metadata.as_ref().and_then(|m| m.causation_id),
             "reason": reason,
+            "proposed": proposed.as_ref().map(|p| json!({
+                "proposal": p.proposal_id,
+                "proposed_by": p.actor_id,
+                "proposed_role": p.actor_role,
+                "proposed_on": p.proposed_on,
+            })),
             "payload": payload,
             "state_after": summary,
         });
@@ -194,6 +204,7 @@ pub fn replay(
             actor_id: actor.to_owned(),
             actor_role: role.to_owned(),
             reason,
+            proposed,
             json,
         });
     }

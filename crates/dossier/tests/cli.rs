@@ -744,6 +744,18 @@ fn replay_prints_every_event_with_who_when_why_and_the_state_after_it() {
         "{}",
         events[0]
     );
+    // A weighty decision names both: the colleague who confirmed it and the one who proposed.
+    let approved = events
+        .iter()
+        .find(|l| l.contains("AgreementApproved"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        approved.contains(
+            "01960000-0000-7000-8000-000000000023 (staff), voorgesteld door \
+             01960000-0000-7000-8000-000000000020 (staff) op "
+        ),
+        "{approved}"
+    );
     assert_eq!(
         text.lines()
             .filter(|l| l.starts_with("    toestand: "))

@@ -474,6 +474,15 @@ async fn as_of_shows_the_budget_before_the_claim_and_replay_shows_each_step() {
     let steps = replay["events"].as_array().unwrap();
     assert_eq!(steps.len(), events.len());
     assert_eq!(steps[0]["event_type"], "PersonRegistered");
+    let approved = steps
+        .iter()
+        .find(|s| s["event_type"] == "AgreementApproved")
+        .unwrap();
+    assert!(
+        approved["proposed"]["proposed_by"].is_string()
+            && approved["proposed"]["proposed_by"] != approved["actor_id"],
+        "the replay names who proposed it beside who confirmed it: {approved}"
+    );
     assert_eq!(
         steps[0]["payload"]["insz"],
         case.insz.as_str(),

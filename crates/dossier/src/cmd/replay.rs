@@ -105,12 +105,21 @@ pub async fn run(store: Arc<dyn EventStore>, args: &ReplayArgs) -> anyhow::Resul
             println!("{json}");
         } else {
             println!(
-                "#{} positie {} {} {} ({}) {}{}",
+                "#{} positie {} {} {} ({}){} {}{}",
                 step.stream_version,
                 step.position.0,
                 step.recorded_at.format("%d/%m/%Y %H:%M:%S UTC"),
                 step.actor_id,
                 step.actor_role,
+                step.proposed
+                    .as_ref()
+                    .map(|p| format!(
+                        ", voorgesteld door {} ({}) op {}",
+                        p.actor_id,
+                        p.actor_role,
+                        domain::values::dutch_date(p.proposed_on)
+                    ))
+                    .unwrap_or_default(),
                 step.event_type,
                 step.reason
                     .as_ref()
