@@ -162,36 +162,50 @@ impl Service {
             .map_err(widen)
     }
 
-    /// Publishes the initial rule book from the versioned seed file when the store has none.
-    /// Safe to call on every start and from several processes at once.
+    /// Publishes what the shipped seed files add to the rule book: on an empty store all of
+    /// the first, later the entries of a newer file it does not hold yet. Recorded as a
+    /// migration (the seed is reviewed as code, not decided by a person). Safe to call on every
+    /// start and from several processes at once.
     ///
     /// # Errors
     /// When the seed is invalid (a bug) or the store fails.
     pub async fn ensure_rule_book(&self, today: NaiveDate) -> Result<SeedOutcome, CommandError> {
-        let (_, version) = self.load::<RuleBookStream>(&()).await?;
-        if version.is_some() {
+        let (book, version) = self.load::<RuleBookStream>(&()).await?;
+        let events: Vec<RuleBookEvent> =
+            domain::rule_book::seed_events_for(&book, domain::rule_book::SEEDS)
+                .map_err(|e| ExecuteError::Unencodable(format!("rule-book seed: {e}")))?
+                .into_iter()
+                .map(RuleBookEvent::from)
+                .collect();
+        if events.is_empty() {
             return Ok(SeedOutcome::AlreadyPresent);
         }
-        let events: Vec<RuleBookEvent> = domain::rule_book::seed_events()
-            .map_err(|e| ExecuteError::Unencodable(format!("rule-book seed: {e}")))?
-            .into_iter()
-            .map(RuleBookEvent::from)
-            .collect();
         let versions = events.len();
-        let context = WriteContext::system(format!("initial rule book (seed) on {today}"));
+        let seeds: BTreeSet<String> = events
+            .iter()
+            .filter_map(|RuleBookEvent::RuleParameterPublished(e)| e.seed.clone())
+            .collect();
+        let context = WriteContext::of(
+            Actor::Migration,
+            Uuid::now_v7(),
+            Some(format!(
+                "rule-book seed {} applied at start on {today}",
+                seeds.into_iter().collect::<Vec<_>>().join(", ")
+            )),
+        );
         match self
             .executors
             .of::<RuleBookStream>()
             .execute(
                 &stream_of::<RuleBookStream>(&()),
-                Some(None),
+                Some(version),
                 &context,
                 |_| Decided::<_, Rejection>::Events(events.clone()),
             )
             .await
         {
             Ok(_) => Ok(SeedOutcome::Seeded { versions }),
-            // Another process seeded it between our look and our write.
+            // Another process applied it between our look and our write.
             Err(ExecuteError::StaleVersion { .. }) => Ok(SeedOutcome::AlreadyPresent),
             Err(e) => Err(e),
         }

@@ -8,7 +8,8 @@
 //! who gives a weighty command without a confirmation is refused (`PROPOSAL_REQUIRED`), and a
 //! confirmation by the proposer is refused (`FOUR_EYES_SAME_USER`), whichever entry point it
 //! came through. The daily job and a migration decide nothing a person chose, so they are not
-//! held to it; the shipped rule-book seed is applied without a decision (it is reviewed as code).
+//! held to it; a shipped rule-book seed file is applied at start as a migration, without a
+//! decision (it is reviewed as code).
 //!
 //! Proposals live in a stream beside their target, `proposals-<target stream>`: a dossier's
 //! proposals are sealed with the dossier's key and erased with it.

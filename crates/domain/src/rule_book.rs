@@ -8,7 +8,7 @@
 //! the [`AppliedParameter`]s it used.
 
 use crate::coded::coded_enum;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -274,6 +274,8 @@ impl ParameterVersion {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleBook {
     versions: BTreeMap<Parameter, Vec<ParameterVersion>>,
+    /// The seed files applied (`rulebook-v1`, …).
+    seeds: BTreeSet<String>,
 }
 
 impl RuleBook {
@@ -565,6 +567,9 @@ impl crate::Decider for RuleBookStream {
 
 /// Applies a publication.
 pub fn evolve(mut state: RuleBook, event: &RuleParameterPublished) -> RuleBook {
+    if let Some(seed) = &event.seed {
+        state.seeds.insert(seed.clone());
+    }
     state
         .versions
         .entry(event.version.parameter)
@@ -609,34 +614,67 @@ pub enum SeedError {
     },
 }
 
+/// The seed files shipped with this code, oldest first: `(name, JSON)`. A new version of the
+/// rule book ships as a new file here; its entries that an older one already holds are not
+/// published again.
+pub const SEEDS: &[(&str, &str)] = &[(SEED_NAME, SEED_JSON)];
+
 /// The initial rule book as events, for an empty store. Every entry passes the same decider as an
 /// administrator's publication, as the system on the entry's publication date.
 ///
 /// # Errors
 /// When the seed file is malformed or an entry is refused.
 pub fn seed_events() -> Result<Vec<RuleParameterPublished>, SeedError> {
-    let seed: SeedFile = serde_json::from_str(SEED_JSON)?;
+    seed_events_for(&RuleBook::default(), SEEDS)
+}
+
+/// What applying the seed files `seeds` adds to `book`: the entries of every file it has not
+/// applied yet that it does not already hold (the same parameter, value and validity), each
+/// decided as [`seed_events`] does, in order. Empty when every file is applied.
+///
+/// # Errors
+/// When a seed file is malformed or an entry is refused.
+pub fn seed_events_for(
+    book: &RuleBook,
+    seeds: &[(&str, &str)],
+) -> Result<Vec<RuleParameterPublished>, SeedError> {
     let registry = crate::registry::Registry::default();
-    let mut book = RuleBook::default();
+    let mut book = book.clone();
     let mut events = Vec::new();
-    for (index, entry) in seed.parameters.into_iter().enumerate() {
-        let ctx = Context::new(entry.published_on, Actor::System, &book, &registry);
-        let command = PublishRuleParameter {
-            parameter: entry.parameter,
-            value: entry.value,
-            valid_from: entry.valid_from,
-            valid_to: entry.valid_to,
-            source: entry.source,
-        };
-        let published = decide(&command, &book, &ctx).map_err(|rejection| SeedError::Refused {
-            index,
-            parameter: entry.parameter,
-            rejection: Box::new(rejection),
-        })?;
-        for mut event in published {
-            event.seed = Some(SEED_NAME.to_owned());
-            book = evolve(book, &event);
-            events.push(event);
+    let pending: Vec<_> = seeds
+        .iter()
+        .filter(|(name, _)| !book.seeds.contains(*name))
+        .collect();
+    for (name, json) in pending {
+        let seed: SeedFile = serde_json::from_str(json)?;
+        for (index, entry) in seed.parameters.into_iter().enumerate() {
+            let held = book.history(entry.parameter).iter().any(|v| {
+                v.value == entry.value
+                    && v.valid_from == entry.valid_from
+                    && v.valid_to == entry.valid_to
+            });
+            if held {
+                continue;
+            }
+            let ctx = Context::new(entry.published_on, Actor::System, &book, &registry);
+            let command = PublishRuleParameter {
+                parameter: entry.parameter,
+                value: entry.value,
+                valid_from: entry.valid_from,
+                valid_to: entry.valid_to,
+                source: entry.source,
+            };
+            let published =
+                decide(&command, &book, &ctx).map_err(|rejection| SeedError::Refused {
+                    index,
+                    parameter: entry.parameter,
+                    rejection: Box::new(rejection),
+                })?;
+            for mut event in published {
+                event.seed = Some((*name).to_owned());
+                book = evolve(book, &event);
+                events.push(event);
+            }
         }
     }
     Ok(events)
@@ -656,6 +694,46 @@ mod tests {
             .unwrap()
             .iter()
             .fold(RuleBook::default(), evolve)
+    }
+
+    #[test]
+    fn a_newer_seed_adds_only_what_the_book_does_not_hold_and_only_once() {
+        let book = seeded();
+        assert!(
+            seed_events_for(&book, SEEDS).unwrap().is_empty(),
+            "v1 is applied"
+        );
+        // The v1 payment term again, and a new one from 2027.
+        let v2 = r#"{"parameters": [
+            { "parameter": "payment.term_days", "value": { "kind": "days", "value": 30 },
+              "valid_from": "2017-01-01", "valid_to": null, "published_on": "2017-01-01",
+              "source": { "rule": "P-05", "legal_reference": "binnen 30 dagen" } },
+            { "parameter": "payment.term_days", "value": { "kind": "days", "value": 21 },
+              "valid_from": "2027-01-01", "valid_to": null, "published_on": "2026-11-02",
+              "source": { "rule": "P-05", "legal_reference": "binnen 21 dagen" } }
+        ]}"#;
+        let shipped = [(SEED_NAME, SEED_JSON), ("rulebook-v2", v2)];
+        let added = seed_events_for(&book, &shipped).unwrap();
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert_eq!(
+            (
+                added[0].seed.as_deref(),
+                added[0].version.version,
+                &added[0].version.value
+            ),
+            (Some("rulebook-v2"), 2, &ParameterValue::Days(21))
+        );
+        let book = added.iter().fold(book, evolve);
+        assert!(seed_events_for(&book, &shipped).unwrap().is_empty(), "once");
+        let term = |on| {
+            book.version(Parameter::PaymentTermDays, on, date(2027, 6, 1))
+                .map(|v| v.value.clone())
+        };
+        assert_eq!(term(date(2026, 12, 31)), Some(ParameterValue::Days(30)));
+        assert_eq!(term(date(2027, 1, 1)), Some(ParameterValue::Days(21)));
+        // On an empty store both apply, the shared entry once.
+        let fresh = seed_events_for(&RuleBook::default(), &shipped).unwrap();
+        assert_eq!(fresh.len(), seed_events().unwrap().len() + 1);
     }
 
     #[test]

@@ -62,10 +62,18 @@ async fn the_rule_book_is_seeded_once_even_by_concurrent_starts() {
     let SeedOutcome::Seeded { versions } = seeded[0] else {
         unreachable!()
     };
-    assert_eq!(
-        store.read_all(Position::START, 10_000).await.unwrap().len(),
-        *versions
-    );
+    let recorded = store.read_all(Position::START, 10_000).await.unwrap();
+    assert_eq!(recorded.len(), *versions);
+    // The seed is reviewed as code: applied as a migration, its file named, no person's decision.
+    for event in &recorded {
+        let meta: event_store::EventMetadata = serde_json::from_slice(&event.metadata).unwrap();
+        assert_eq!(meta.actor_role, "migration");
+        assert!(meta.proposed.is_none());
+        assert_eq!(
+            meta.reason.as_deref(),
+            Some("rule-book seed rulebook-v1 applied at start on 2026-01-01")
+        );
+    }
     assert_eq!(
         a.ensure_rule_book(d(2026, 1, 2)).await.unwrap(),
         SeedOutcome::AlreadyPresent
