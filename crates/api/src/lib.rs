@@ -26,8 +26,10 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use auth::Principal;
 pub use error::{ApiError, Problem};
@@ -50,6 +52,12 @@ pub fn router(state: ApiState) -> Router {
             auth::authorize,
         ))
         .route_layer(middleware::from_fn(record_metrics))
+        // Answers hold personal data: no browser or proxy keeps a copy (the documentation,
+        // merged below, may be cached).
+        .route_layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .fallback(|| async { ApiError::not_found("dit adres", "this address").into_response() })
         .with_state(state);

@@ -238,6 +238,12 @@ async fn every_route_admits_exactly_the_roles_in_the_table() {
                     answer.status,
                     answer.body
                 );
+                assert_eq!(
+                    answer.headers[header::CACHE_CONTROL],
+                    "no-store",
+                    "{method} {} may hold personal data: never cached",
+                    route.path
+                );
             } else {
                 assert_eq!(
                     answer.status,
@@ -741,6 +747,10 @@ async fn health_metrics_and_the_api_description_are_public() {
     );
     let doc = w.call("GET", "/api/openapi.json", None, None, &[]).await;
     assert_eq!(doc.status, StatusCode::OK);
+    assert!(
+        !doc.headers.contains_key(header::CACHE_CONTROL),
+        "the description holds no personal data and may be cached"
+    );
     assert!(doc.body["components"]["schemas"]["DossierCommand"].is_object());
     assert_eq!(
         doc.body["paths"]["/api/dossiers/{dossier}/commands"]["post"]["requestBody"]["content"]["application/json"]
