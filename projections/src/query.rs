@@ -178,7 +178,8 @@ pub struct Search {
     pub insz: Option<String>,
     /// Part of the dossier number, ignoring case.
     pub number: Option<String>,
-    /// Part of the person's name (given names and family name), ignoring case.
+    /// Words of the person's name (given names and family name), in any order, each possibly
+    /// a part of a word; case and accents ignored: "peeters karo" finds Karolien Peeters.
     pub name: Option<String>,
 }
 
@@ -199,7 +200,9 @@ pub async fn search_dossiers(
         query = query.contains("dossier", number);
     }
     if let Some(name) = &search.name {
-        query = query.contains("name", name);
+        for word in crate::read::dossiers::search_key(name).split(' ') {
+            query = query.contains("name_key", word);
+        }
     }
     listing(sink, &DOSSIERS, &paged(query, page)).await
 }

@@ -20,8 +20,8 @@ pub struct Query {
     /// nothing, as in SQL. (SQLite keeps decimals as text, so filter on keys, codes, dates
     /// and numbers, not on amounts.)
     pub filters: Vec<(String, Vec<Value>)>,
-    /// A text column that contains this text, ignoring case.
-    pub contains: Option<(String, String)>,
+    /// Text columns that contain these texts, ignoring case (all of them).
+    pub contains: Vec<(String, String)>,
     /// `column <= value` (a date up to a day, say).
     pub at_most: Vec<(String, Value)>,
     pub order: Vec<(String, Direction)>,
@@ -49,10 +49,11 @@ impl Query {
         self
     }
 
-    /// Keeps rows whose text column contains `text`, ignoring case.
+    /// Keeps rows whose text column contains `text`, ignoring case (and every other text
+    /// asked for so far).
     #[must_use]
     pub fn contains(mut self, column: &str, text: &str) -> Self {
-        self.contains = Some((column.to_owned(), text.to_owned()));
+        self.contains.push((column.to_owned(), text.to_owned()));
         self
     }
 
@@ -99,8 +100,10 @@ impl Query {
             .iter()
             .map(|(name, values)| Ok((column(name)?, values.clone())))
             .collect::<Result<Vec<_>, SinkError>>()?;
-        let contains = match &self.contains {
-            Some((name, text)) => {
+        let contains = self
+            .contains
+            .iter()
+            .map(|(name, text)| {
                 let c = column(name)?;
                 if c.ty != ColumnType::Text {
                     return Err(SinkError::UnknownColumn {
@@ -108,10 +111,9 @@ impl Query {
                         column: format!("{name} (not a text column)"),
                     });
                 }
-                Some((c, text.clone()))
-            }
-            None => None,
-        };
+                Ok((c, text.clone()))
+            })
+            .collect::<Result<Vec<_>, SinkError>>()?;
         let at_most = self
             .at_most
             .iter()
@@ -145,7 +147,7 @@ impl Query {
 pub struct Resolved {
     pub table: &'static Table,
     pub filters: Vec<(&'static Column, Vec<Value>)>,
-    pub contains: Option<(&'static Column, String)>,
+    pub contains: Vec<(&'static Column, String)>,
     pub at_most: Vec<(&'static Column, Value)>,
     pub order: Vec<(&'static Column, Direction)>,
     pub limit: Option<u64>,
@@ -200,6 +202,20 @@ mod tests {
         assert_eq!(values[3], Value::Text("50\\%\\_".into()));
         let unknown = Query::all().eq("name; --", 1).resolve(&CLAIM_LINES);
         assert!(matches!(unknown, Err(SinkError::UnknownColumn { .. })));
+        let both = Query::all()
+            .contains("provider", "a")
+            .contains("dossier", "b")
+            .resolve(&CLAIM_LINES)
+            .unwrap();
+        let (sql, values) = crate::sql::Dialect::Sqlite.select(&both);
+        assert!(
+            sql.contains(
+                "WHERE lower(provider) LIKE '%' || ?1 || '%' ESCAPE '\\' \
+                 AND lower(dossier) LIKE '%' || ?2 || '%' ESCAPE '\\'"
+            ),
+            "every text asked for must be contained: {sql}"
+        );
+        assert_eq!(values, [Value::Text("a".into()), Value::Text("b".into())]);
         let not_text = Query::all().contains("amount", "1").resolve(&CLAIM_LINES);
         assert!(matches!(not_text, Err(SinkError::UnknownColumn { .. })));
     }

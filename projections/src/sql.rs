@@ -258,7 +258,7 @@ impl Dialect {
                 .collect();
             conditions.push(format!("{} IN ({})", column.name, alternatives.join(", ")));
         }
-        if let Some((column, text)) = &resolved.contains {
+        for (column, text) in &resolved.contains {
             // The text is matched literally: LIKE's wildcards in it are escaped.
             let literal = text
                 .to_lowercase()

@@ -31,10 +31,11 @@ pub static DOSSIERS: Table = Table {
             "family name, from the person's record (or as the dossier recorded it before person records)",
         ),
         col("given_names", Text, "given names, likewise"),
+        col("name", Text, "given names and family name"),
         col(
-            "name",
+            "name_key",
             Text,
-            "given names and family name: search key (part of it, ignoring case)",
+            "the name in lower case without accents: the name search's key (search_key)",
         ),
         col("birth_date", Date, "birth date"),
         col("date_of_death", Date, "date of death"),
@@ -83,6 +84,19 @@ fn budget_summary(state: &domain::dossier::Dossier) -> String {
         .join(", ")
 }
 
+/// A name as the search compares it: lower case, accents and other marks dropped, words
+/// separated by one space. So "Élodie Van Damme" and "elodie van damme" have one key.
+pub fn search_key(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let folded: String = text
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// What a dossier's row holds besides the name, kept so a name recorded later in the person's
 /// own record can rewrite the row.
 #[derive(Debug, Clone)]
@@ -125,6 +139,10 @@ impl Dossiers {
                 "name",
                 name.map(|(family, given)| format!("{given} {family}")),
             )
+            .set(
+                "name_key",
+                name.map(|(family, given)| search_key(&format!("{given} {family}"))),
+            )
             .set("birth_date", summary.birth_date)
             .set("date_of_death", summary.date_of_death)
             .set("voided_on", summary.voided_on)
@@ -136,8 +154,8 @@ impl Dossiers {
 
 impl DossierReadModel for Dossiers {
     const NAME: &'static str = "dossiers";
-    // 2: names; 3: voided_on; 4: names from person records.
-    const VERSION: u32 = 4;
+    // 2: names; 3: voided_on; 4: names from person records; 5: name_key.
+    const VERSION: u32 = 5;
     const TABLES: &'static [&'static Table] = &[&DOSSIERS];
 
     fn on_dossier_event(
@@ -194,5 +212,17 @@ impl DossierReadModel for Dossiers {
         if let Some(summary) = self.summaries.get(&person) {
             changes.upsert(self.row(summary));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_key;
+
+    #[test]
+    fn a_name_key_ignores_case_accents_and_spacing() {
+        assert_eq!(search_key("  Élodie   Van Damme "), "elodie van damme");
+        assert_eq!(search_key("Noël Çelik-Müller"), "noel celik-muller");
+        assert_eq!(search_key("KAROLIEN peeters"), "karolien peeters");
     }
 }

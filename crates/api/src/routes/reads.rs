@@ -203,7 +203,8 @@ pub struct SearchParams {
     pub insz: Option<String>,
     /// Part of the dossier number, ignoring case.
     pub number: Option<String>,
-    /// Part of the person's name (given names and family name), ignoring case.
+    /// Words of the person's name (given names and family name) in any order, each possibly
+    /// part of a word; case and accents ignored.
     pub name: Option<String>,
     /// At most this many dossiers (default 20, at most 100).
     pub limit: Option<u64>,
