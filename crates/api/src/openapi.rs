@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 use crate::access_log;
 use crate::error::Problem;
 use crate::route_table::{self, BEARER};
-use crate::routes::{admin, controls, dossiers, persons, proposals, service, signals, work};
+use crate::routes::{admin, controls, dossiers, persons, proposals, reads, service, signals, work};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,7 +30,7 @@ use crate::routes::{admin, controls, dossiers, persons, proposals, service, sign
         persons::NewPerson, persons::PersonBody, persons::PersonRecorded, persons::DossierPerson,
         persons::Action, work::QueueSummary, work::WorkItemChanged,
         proposals::ProposalRecorded, proposals::ProposalBody, proposals::Confirmed,
-        proposals::ProposalReason,
+        proposals::ProposalReason, reads::SearchBody,
     )),
     modifiers(&BearerAuth),
 )]

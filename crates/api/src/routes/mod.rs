@@ -53,6 +53,7 @@ route_table! {
         persons::subject_access => Access::Roles(&[Role::Staff]),
 
         reads::search => EVERYONE,
+        reads::search_in_body => EVERYONE,
         reads::summary => EVERYONE,
         reads::budgets => EVERYONE,
         reads::agreements => EVERYONE,

@@ -24,6 +24,7 @@ use serde_json::json;
 use crate::access_log;
 use crate::auth::Principal;
 use crate::error::{ApiError, Input};
+use crate::json::AppJson;
 use crate::routes::dossiers::parse_dossier;
 use crate::state::ApiState;
 
@@ -86,10 +87,21 @@ fn page_up_to(
     default: u64,
     max: u64,
 ) -> Result<Page, ApiError> {
+    page_within(Input::Query, limit, offset, default, max)
+}
+
+/// A page of at most `max` rows, `limit` and `offset` read from `input`.
+fn page_within(
+    input: Input,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    default: u64,
+    max: u64,
+) -> Result<Page, ApiError> {
     let limit = limit.unwrap_or(default);
     if limit == 0 || limit > max {
         return Err(ApiError::invalid(
-            Input::Query,
+            input,
             "INVALID_LIMIT",
             format!("limit ligt tussen 1 en {max}"),
             format!("limit must be between 1 and {max}"),
@@ -195,11 +207,29 @@ fn insert_names(value: &mut serde_json::Value, names: &std::collections::BTreeMa
 /// The most dossiers one search answers.
 const SEARCH_MAX_LIMIT: u64 = 100;
 
-/// What to search dossiers by.
+/// What to search dossiers by in the address: a name or a dossier number. (An INSZ is
+/// searched with a POST, [`SearchBody`]: it never goes in an address or a proxy's log.)
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
+    /// Refused with `INSZ_NOT_IN_ADDRESS`: search by INSZ with `POST /api/dossiers/search`.
+    pub insz: Option<String>,
+    /// Part of the dossier number, ignoring case.
+    pub number: Option<String>,
+    /// Words of the person's name (given names and family name) in any order, each possibly
+    /// part of a word; case and accents ignored.
+    pub name: Option<String>,
+    /// At most this many dossiers (default 20, at most 100).
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// What to search dossiers by, in the body; every criterion given must match.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchBody {
     /// INSZ / rijksregisternummer, exactly (dots and dashes allowed).
+    #[schema(example = "85.07.30-033.28")]
     pub insz: Option<String>,
     /// Part of the dossier number, ignoring case.
     pub number: Option<String>,
@@ -213,24 +243,62 @@ pub struct SearchParams {
 
 #[utoipa::path(get, path = "/api/dossiers", tag = "reads", params(SearchParams),
     responses((status = 200, body = Object, description = "`{checkpoint, rows}`: the dossiers found"),
-              (status = 400, body = crate::error::Problem, description = "No criterion, or a bad INSZ")))]
+              (status = 400, body = crate::error::Problem, description = "No criterion, or an INSZ in the address (INSZ_NOT_IN_ADDRESS)")))]
 pub async fn search(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
     Params(params): Params<SearchParams>,
 ) -> Result<Response, ApiError> {
-    let insz = params
+    if params.insz.is_some() {
+        return Err(ApiError::invalid(
+            Input::Query,
+            "INSZ_NOT_IN_ADDRESS",
+            "zoek op INSZ met POST /api/dossiers/search: een INSZ hoort niet in een adres, \
+             dat browsers en proxy's bewaren",
+            "search by INSZ with POST /api/dossiers/search: an INSZ does not belong in an \
+             address, which browsers and proxies keep",
+        ));
+    }
+    let body = SearchBody {
+        insz: None,
+        number: params.number,
+        name: params.name,
+        limit: params.limit,
+        offset: params.offset,
+    };
+    find_dossiers(&state, &principal, body, Input::Query).await
+}
+
+#[utoipa::path(post, path = "/api/dossiers/search", tag = "reads", request_body = SearchBody,
+    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: the dossiers found"),
+              (status = 422, body = crate::error::Problem, description = "No criterion, or a bad INSZ")))]
+pub async fn search_in_body(
+    State(state): State<ApiState>,
+    Extension(principal): Extension<Principal>,
+    AppJson(body): AppJson<SearchBody>,
+) -> Result<Response, ApiError> {
+    find_dossiers(&state, &principal, body, Input::BodyField).await
+}
+
+/// The one search of dossiers behind both routes; `input` is where the criteria came from.
+async fn find_dossiers(
+    state: &ApiState,
+    principal: &Principal,
+    criteria: SearchBody,
+    input: Input,
+) -> Result<Response, ApiError> {
+    let insz = criteria
         .insz
         .as_deref()
         .map(|text| {
-            Insz::parse(text).map_err(|e| ApiError::invalid_value(Input::Query, "INVALID_INSZ", &e))
+            Insz::parse(text).map_err(|e| ApiError::invalid_value(input, "INVALID_INSZ", &e))
         })
         .transpose()?;
-    let number = params.number.filter(|n| !n.trim().is_empty());
-    let name = params.name.filter(|n| !n.trim().is_empty());
+    let number = criteria.number.filter(|n| !n.trim().is_empty());
+    let name = criteria.name.filter(|n| !n.trim().is_empty());
     if insz.is_none() && number.is_none() && name.is_none() {
         return Err(ApiError::invalid(
-            Input::Query,
+            input,
             "SEARCH_CRITERION_REQUIRED",
             "geef insz, name of number",
             "give insz, name or number",
@@ -243,15 +311,15 @@ pub async fn search(
     };
     // A search finds a few dossiers, and each found is an access-log entry for inspectors and
     // investigators: pages are short.
-    let page = page_up_to(params.limit, params.offset, 20, SEARCH_MAX_LIMIT)?;
-    let found = query::search_dossiers(read_models(&state)?, &search, page).await?;
+    let page = page_within(input, criteria.limit, criteria.offset, 20, SEARCH_MAX_LIMIT)?;
+    let found = query::search_dossiers(read_models(state)?, &search, page).await?;
     for row in &found.rows {
         let dossier = row["dossier"]
             .as_str()
             .and_then(|d| DossierId::parse(d).ok());
-        access_log::record(&state, &principal, dossier, "dossier search").await?;
+        access_log::record(state, principal, dossier, "dossier search").await?;
     }
-    Ok(answer(&state, &principal, Showing::List, found).await)
+    Ok(answer(state, principal, Showing::List, found).await)
 }
 
 /// A dossier's summary row: person, budgets and their status, events, last change.

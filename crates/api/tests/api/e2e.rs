@@ -314,13 +314,9 @@ async fn a_minors_pab_from_registration_to_claim_with_no_id_made_by_the_client()
     )
     .await;
     w.catch_up().await;
-    let found = w
-        .ok(Role::Staff, &format!("/api/dossiers?insz={right}"))
-        .await;
+    let found = w.search(Role::Staff, &json!({ "insz": right })).await;
     assert_eq!(found["rows"][0]["dossier"], dossier, "{found}");
-    let stale = w
-        .ok(Role::Staff, &format!("/api/dossiers?insz={mistyped}"))
-        .await;
+    let stale = w.search(Role::Staff, &json!({ "insz": mistyped })).await;
     assert!(stale["rows"].as_array().unwrap().is_empty(), "{stale}");
 
     // A dossier opened by mistake is voided with a reason; its INSZ is free again.
