@@ -200,7 +200,7 @@ pub async fn search_dossiers(
         query = query.contains("dossier", number);
     }
     if let Some(name) = &search.name {
-        for word in crate::read::dossiers::search_key(name).split(' ') {
+        for word in crate::read::dossiers::search_key(name).split_whitespace() {
             query = query.contains("name_key", word);
         }
     }

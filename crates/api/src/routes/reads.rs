@@ -295,7 +295,11 @@ async fn find_dossiers(
         })
         .transpose()?;
     let number = criteria.number.filter(|n| !n.trim().is_empty());
-    let name = criteria.name.filter(|n| !n.trim().is_empty());
+    // A name without a letter to compare (only spaces or accents) is no criterion: it would
+    // find every dossier.
+    let name = criteria
+        .name
+        .filter(|n| !projections::read::dossiers::search_key(n).is_empty());
     if insz.is_none() && number.is_none() && name.is_none() {
         return Err(ApiError::invalid(
             input,

@@ -417,6 +417,7 @@ async fn dossiers_are_found_by_insz_part_of_their_number_or_part_of_the_name() {
     // In a body, what cannot be taken is a field: 422.
     for (criteria, code) in [
         (json!({}), "SEARCH_CRITERION_REQUIRED"),
+        (json!({ "name": " \u{301} " }), "SEARCH_CRITERION_REQUIRED"),
         (json!({ "insz": "12051700799" }), "INVALID_INSZ"),
         (json!({ "name": "peeters", "limit": 101 }), "INVALID_LIMIT"),
         (json!({ "naam": "peeters" }), "INVALID_BODY"),
