@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use event_store::verify::{VerifyError, verify_store};
@@ -38,22 +37,21 @@ pub struct SoakCheckArgs {
 pub async fn soak(store: Arc<dyn EventStore>, args: &SoakArgs) -> anyhow::Result<()> {
     let run = Uuid::now_v7().simple().to_string();
     let stdout = Arc::new(std::sync::Mutex::new(std::io::stdout()));
-    let remaining = Arc::new(AtomicU64::new(args.events.unwrap_or(u64::MAX)));
-    let tasks: Vec<_> = (0..args.writers.max(1))
+    let writers = args.writers.max(1);
+    let tasks: Vec<_> = (0..writers)
         .map(|w| {
-            let (store, stdout, remaining, run) = (
-                store.clone(),
-                stdout.clone(),
-                remaining.clone(),
-                run.clone(),
-            );
+            let (store, stdout, run) = (store.clone(), stdout.clone(), run.clone());
+            // Each writer has its own share, so how many streams a run fills does not
+            // depend on which task the scheduler starts first.
+            let mut remaining = writer_share(args.events, writers, w);
             tokio::spawn(async move {
                 let stream = StreamName::parse(format!("soak-{run}-{w}"))?;
                 for n in 0u64.. {
-                    let size = take_budget(&remaining, 1 + n % 3);
+                    let size = remaining.min(1 + n % 3);
                     if size == 0 {
                         return Ok::<_, anyhow::Error>(());
                     }
+                    remaining -= size;
                     let batch: Vec<_> = (0..size)
                         .map(|i| store_conformance::sample_event(&format!("soak {w}/{n}/{i}")))
                         .collect();
@@ -76,14 +74,14 @@ pub async fn soak(store: Arc<dyn EventStore>, args: &SoakArgs) -> anyhow::Result
     Ok(())
 }
 
-/// Takes up to `wanted` events from the shared budget; returns how many it got (0: used up).
-fn take_budget(remaining: &AtomicU64, wanted: u64) -> u64 {
-    match remaining.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |r| {
-        (r > 0).then(|| r - r.min(wanted))
-    }) {
-        Ok(before) => before.min(wanted),
-        Err(_) => 0,
-    }
+/// How many events writer `w` of `writers` appends: an even split of `events`, the first
+/// writers taking one more of the remainder; without a limit, every writer runs until killed.
+fn writer_share(events: Option<u64>, writers: usize, w: usize) -> u64 {
+    let Some(events) = events else {
+        return u64::MAX;
+    };
+    let (writers, w) = (writers as u64, w as u64);
+    events / writers + u64::from(w < events % writers)
 }
 
 pub async fn check(store: Arc<dyn EventStore>, args: &SoakCheckArgs) -> anyhow::Result<Outcome> {
@@ -132,4 +130,17 @@ pub async fn check(store: Arc<dyn EventStore>, args: &SoakCheckArgs) -> anyhow::
         present.len()
     );
     Ok(Outcome::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::writer_share;
+
+    #[test]
+    fn shares_add_up_and_every_writer_gets_one_when_there_are_enough() {
+        let shares: Vec<u64> = (0..4).map(|w| writer_share(Some(30), 4, w)).collect();
+        assert_eq!(shares, [8, 8, 7, 7]);
+        assert_eq!(writer_share(Some(2), 4, 3), 0);
+        assert_eq!(writer_share(None, 4, 3), u64::MAX);
+    }
 }
