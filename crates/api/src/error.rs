@@ -23,7 +23,30 @@ pub struct Problem {
     pub code: String,
     /// The rule of the domain brief the refusal enforces (`-` when none).
     pub rule: String,
+    /// Each parameter the service could not take, as the Dutch government APIs (ZGW) give
+    /// them; only on a bad request (400) or unprocessable data (422).
+    #[serde(rename = "invalidParams", skip_serializing_if = "Vec::is_empty")]
+    pub invalid_params: Vec<InvalidParam>,
 }
+
+/// A parameter the service could not take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(title = "InvalidParam")]
+pub struct InvalidParam {
+    /// The query parameter, header or body field (`insz`, `If-Match`, `lines[0].amount`);
+    /// [`NON_FIELD_ERRORS`] when the request as a whole is wrong.
+    pub name: String,
+    /// The stable code of what is wrong with it, e.g. `INVALID_INSZ`.
+    pub code: String,
+    /// Why, in Dutch (in English with `Accept-Language: en`).
+    pub reason: String,
+    /// Why, in English.
+    pub reason_en: String,
+}
+
+/// The name of an invalid parameter that is not one field but the request as a whole (a body
+/// that is not JSON, criteria of which one must be given), as in the ZGW APIs.
+pub const NON_FIELD_ERRORS: &str = "nonFieldErrors";
 
 /// Why a request did not succeed. Only this module chooses a status: handlers say what went
 /// wrong (a constructor below, or an [`Input`] that holds a value the service cannot take).
@@ -34,6 +57,7 @@ pub struct ApiError {
     rule: String,
     detail_nl: String,
     detail_en: String,
+    invalid_params: Vec<InvalidParam>,
 }
 
 /// The part of a request that holds what the service cannot take; it, not the code, decides the
@@ -78,6 +102,7 @@ impl ApiError {
             rule: "-".into(),
             detail_nl: detail_nl.into(),
             detail_en: detail_en.into(),
+            invalid_params: Vec::new(),
         }
     }
 
@@ -109,28 +134,56 @@ impl ApiError {
         )
     }
 
-    /// `input` holds what the service cannot take, as the details say in Dutch and English.
+    /// The parameter `name` of `input` holds what the service cannot take, as the details say
+    /// in Dutch and English ([`NON_FIELD_ERRORS`] for the request as a whole).
     pub fn invalid(
         input: Input,
+        name: impl Into<String>,
         code: &'static str,
         detail_nl: impl std::fmt::Display,
         detail_en: impl Into<String>,
     ) -> Self {
         let (status, nl) = input.status();
-        Self::new(status, code, format!("{nl}: {detail_nl}"), detail_en)
+        let (reason, detail_en) = (detail_nl.to_string(), detail_en.into());
+        Self::new(status, code, format!("{nl}: {reason}"), detail_en.clone())
+            .with_param(name, code, reason, detail_en)
     }
 
     /// `input` did not deserialise: serde's English message, and its gist in Dutch (the field
     /// and what is wrong with it).
     pub fn undecodable(input: Input, code: &'static str, serde_message: &str) -> Self {
-        Self::invalid(input, code, serde_in_dutch(serde_message), serde_message)
+        let (what, name) = serde_in_dutch(serde_message);
+        let name = name.unwrap_or_else(|| NON_FIELD_ERRORS.to_owned());
+        Self::invalid(input, name, code, what, serde_message)
     }
 
-    /// `input` holds a value that is not one of the domain's (an INSZ, an IBAN, …), with the
-    /// domain's Dutch and English messages.
-    pub fn invalid_value(input: Input, code: &'static str, error: &domain::ParseError) -> Self {
+    /// The parameter `name` of `input` holds a value that is not one of the domain's (an INSZ,
+    /// an IBAN, …), with the domain's Dutch and English messages.
+    pub fn invalid_value(
+        input: Input,
+        name: &str,
+        code: &'static str,
+        error: &domain::ParseError,
+    ) -> Self {
         let (status, _) = input.status();
-        Self::new(status, code, error.message_nl(), error.to_string())
+        let (nl, en) = (error.message_nl(), error.to_string());
+        Self::new(status, code, nl.clone(), en.clone()).with_param(name, code, nl, en)
+    }
+
+    fn with_param(
+        mut self,
+        name: impl Into<String>,
+        code: &'static str,
+        reason: String,
+        reason_en: String,
+    ) -> Self {
+        self.invalid_params.push(InvalidParam {
+            name: name.into(),
+            code: code.to_owned(),
+            reason,
+            reason_en,
+        });
+        self
     }
 
     pub fn json_required() -> Self {
@@ -155,6 +208,7 @@ impl ApiError {
     pub fn idempotency_key_reused() -> Self {
         Self::invalid(
             Input::BodyField,
+            "Idempotency-Key",
             "IDEMPOTENCY_KEY_REUSED",
             "deze Idempotency-Key werd al voor een andere aanvraag gebruikt",
             "this Idempotency-Key was used for another request",
@@ -218,6 +272,7 @@ impl From<CommandError> for ApiError {
                 rule: r.rule().to_owned(),
                 detail_nl: r.message_nl().to_owned(),
                 detail_en: r.message_en().to_owned(),
+                invalid_params: Vec::new(),
             },
             ExecuteError::StaleVersion { actual, .. } => Self::new(
                 StatusCode::PRECONDITION_FAILED,
@@ -276,8 +331,9 @@ impl ApiError {
 }
 
 /// The gist of a serde message in Dutch: what is wrong (an unknown or missing field, a value of
-/// the wrong kind) and where, the names of fields and values kept as they are.
-fn serde_in_dutch(message: &str) -> String {
+/// the wrong kind) and where, the names of fields and values kept as they are; and the field it
+/// is about, when the message names one.
+fn serde_in_dutch(message: &str) -> (String, Option<String>) {
     let quoted = |after: &str| {
         message
             .split(after)
@@ -285,9 +341,11 @@ fn serde_in_dutch(message: &str) -> String {
             .and_then(|rest| rest.split('`').nth(1))
             .map(str::to_owned)
     };
-    let what = if let Some(field) = quoted("unknown field") {
+    let unknown = quoted("unknown field");
+    let missing = quoted("missing field");
+    let what = if let Some(field) = &unknown {
         format!("onbekend veld `{field}`")
-    } else if let Some(field) = quoted("missing field") {
+    } else if let Some(field) = &missing {
         format!("het veld `{field}` ontbreekt")
     } else if let Some(value) = quoted("unknown variant") {
         format!("onbekende keuze `{value}`")
@@ -310,10 +368,18 @@ fn serde_in_dutch(message: &str) -> String {
         .split_once(": ")
         .map(|(path, _)| path)
         .filter(|path| !path.is_empty() && !path.contains([' ', '`']));
-    match path {
+    // An unknown or missing field is named beneath its path (`lines[0]` + `amount`).
+    let field = unknown.or(missing);
+    let name = match (path, field) {
+        (Some(path), Some(field)) if !path.ends_with(&field) => Some(format!("{path}.{field}")),
+        (Some(path), _) => Some(path.to_owned()),
+        (None, field) => field,
+    };
+    let what = match path {
         Some(path) => format!("{what} (in `{path}`)"),
         None => what,
-    }
+    };
+    (what, name)
 }
 
 fn version_text(version: Option<u64>) -> String {
@@ -330,6 +396,7 @@ impl IntoResponse for ApiError {
             detail_en: self.detail_en,
             code: self.code.to_owned(),
             rule: self.rule,
+            invalid_params: self.invalid_params,
         };
         let mut response = (self.status, axum::Json(problem)).into_response();
         response.headers_mut().insert(
@@ -365,6 +432,14 @@ pub(crate) async fn problem_language(
         .and_then(|mut problem| {
             let english = problem.get("detail_en")?.clone();
             problem["detail"] = english;
+            let params = problem
+                .get_mut("invalidParams")
+                .and_then(|p| p.as_array_mut());
+            for param in params.into_iter().flatten() {
+                if let Some(english) = param.get("reason_en").cloned() {
+                    param["reason"] = english;
+                }
+            }
             serde_json::to_vec(&problem).ok()
         })
         .unwrap_or_else(|| bytes.to_vec());
@@ -430,18 +505,41 @@ mod tests {
                     invalid type: integer `5`, expected a string at line 1 column 42";
         assert_eq!(
             serde_in_dutch(data),
-            "een waarde van het verkeerde soort (in `lines[0].amount`)"
+            (
+                "een waarde van het verkeerde soort (in `lines[0].amount`)".to_owned(),
+                Some("lines[0].amount".to_owned())
+            )
         );
         let unknown = "Failed to deserialize the JSON body into the target type: unknown field \
                        `colour`, expected one of `insz`, `name` at line 1 column 9";
-        assert_eq!(serde_in_dutch(unknown), "onbekend veld `colour`");
+        assert_eq!(
+            serde_in_dutch(unknown),
+            (
+                "onbekend veld `colour`".to_owned(),
+                Some("colour".to_owned())
+            )
+        );
         let missing = "Failed to deserialize query string: missing field `actor`";
-        assert_eq!(serde_in_dutch(missing), "het veld `actor` ontbreekt");
+        assert_eq!(
+            serde_in_dutch(missing),
+            (
+                "het veld `actor` ontbreekt".to_owned(),
+                Some("actor".to_owned())
+            )
+        );
+        let nested = "Failed to deserialize the JSON body into the target type: lines[0]: \
+                      missing field `amount` at line 1 column 20";
+        assert_eq!(serde_in_dutch(nested).1.as_deref(), Some("lines[0].amount"));
         let variant = "Failed to deserialize the JSON body into the target type: command: unknown \
                        variant `fly`, expected one of `register_person`";
         assert_eq!(
             serde_in_dutch(variant),
-            "onbekende keuze `fly` (in `command`)"
+            (
+                "onbekende keuze `fly` (in `command`)".to_owned(),
+                Some("command".to_owned())
+            )
         );
+        let syntax = "Failed to parse the request body as JSON: expected value at line 1";
+        assert_eq!(serde_in_dutch(syntax).1, None);
     }
 }

@@ -101,6 +101,7 @@ pub async fn idempotent(State(state): State<ApiState>, request: Request, next: N
     if key.is_empty() || key.len() > 200 {
         return ApiError::invalid(
             Input::Header,
+            "Idempotency-Key",
             "INVALID_IDEMPOTENCY_KEY",
             "een Idempotency-Key telt 1 tot 200 tekens",
             "an Idempotency-Key has 1 to 200 characters",

@@ -6,7 +6,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Input};
+use crate::error::{ApiError, Input, NON_FIELD_ERRORS};
 
 /// A JSON body, refused as a problem document when it does not parse. (Named as in axum's
 /// examples, so it is not taken for `axum::body::Body`.)
@@ -36,6 +36,7 @@ fn problem(rejection: &JsonRejection) -> ApiError {
         }
         JsonRejection::JsonSyntaxError(_) => ApiError::invalid(
             Input::Body,
+            NON_FIELD_ERRORS,
             "MALFORMED_JSON",
             "dit is geen geldige JSON",
             text,
@@ -44,6 +45,7 @@ fn problem(rejection: &JsonRejection) -> ApiError {
         _ if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::body_too_large(),
         _ => ApiError::invalid(
             Input::Body,
+            NON_FIELD_ERRORS,
             "INVALID_BODY",
             "de inhoud van de aanvraag kon niet gelezen worden",
             text,

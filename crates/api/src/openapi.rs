@@ -9,7 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::access_log;
-use crate::error::Problem;
+use crate::error::{InvalidParam, Problem};
 use crate::route_table::{self, BEARER};
 use crate::routes::{admin, controls, dossiers, persons, proposals, reads, service, signals, work};
 
@@ -23,7 +23,7 @@ use crate::routes::{admin, controls, dossiers, persons, proposals, reads, servic
                        (tokens: `dossier user add NAME --role ROLE`)."
     ),
     components(schemas(
-        Problem, dossiers::OpenDossier, dossiers::Recorded, dossiers::WarningBody, dossiers::HistoryEvent, dossiers::ProposedBy,
+        Problem, InvalidParam, dossiers::OpenDossier, dossiers::Recorded, dossiers::WarningBody, dossiers::HistoryEvent, dossiers::ProposedBy,
         admin::Me, admin::NewUser, admin::IssuedToken, admin::Revocation, admin::Verified,
         service::Health, access_log::AccessEntry, signals::Triage, controls::DrawSample,
         controls::DrawnSample, controls::OpenedCase, controls::RefusedCase,

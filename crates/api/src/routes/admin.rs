@@ -128,6 +128,7 @@ pub async fn add_user(
     let role = Role::parse(&body.role).map_err(|e| {
         ApiError::invalid(
             Input::BodyField,
+            "role",
             "INVALID_ROLE",
             "de rol is staff, inspector, investigator of admin",
             e,

@@ -174,6 +174,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<Option<u64>>, ApiError> {
         .map_err(|_| {
             ApiError::invalid(
                 Input::Header,
+                "If-Match",
                 "INVALID_IF_MATCH",
                 "If-Match bevat een dossierversie tussen aanhalingstekens, bv. \"3\"",
                 "If-Match takes a dossier version in quotes, e.g. \"3\"",
@@ -191,7 +192,7 @@ pub async fn open(
     AppJson(body): AppJson<OpenDossier>,
 ) -> Result<Response, ApiError> {
     let insz = Insz::parse(&body.insz)
-        .map_err(|e| ApiError::invalid_value(Input::BodyField, "INVALID_INSZ", &e))?;
+        .map_err(|e| ApiError::invalid_value(Input::BodyField, "insz", "INVALID_INSZ", &e))?;
     let write = principal.write_context(Uuid::now_v7());
     // A keyed retry names the same dossier and person as the first request.
     let dossier = DossierId::from_uuid(write.new_id("dossier"));
@@ -265,6 +266,7 @@ pub async fn command(
     if matches!(command, DossierCommand::RegisterPerson(_)) {
         return Err(ApiError::invalid(
             Input::BodyField,
+            "command",
             "USE_OPEN_DOSSIER",
             "een persoon wordt geregistreerd door een dossier te openen: POST /api/dossiers",
             "a person is registered by opening a dossier: POST /api/dossiers",

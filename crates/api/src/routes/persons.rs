@@ -164,7 +164,8 @@ async fn recorded(
 
 pub(crate) fn parse_insz(text: Option<&str>) -> Result<Option<Insz>, ApiError> {
     text.map(|t| {
-        Insz::parse(t).map_err(|e| ApiError::invalid_value(Input::BodyField, "INVALID_INSZ", &e))
+        Insz::parse(t)
+            .map_err(|e| ApiError::invalid_value(Input::BodyField, "insz", "INVALID_INSZ", &e))
     })
     .transpose()
 }

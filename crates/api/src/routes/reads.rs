@@ -23,7 +23,7 @@ use serde_json::json;
 
 use crate::access_log;
 use crate::auth::Principal;
-use crate::error::{ApiError, Input};
+use crate::error::{ApiError, Input, NON_FIELD_ERRORS};
 use crate::json::AppJson;
 use crate::routes::dossiers::parse_dossier;
 use crate::state::ApiState;
@@ -102,6 +102,7 @@ fn page_within(
     if limit == 0 || limit > max {
         return Err(ApiError::invalid(
             input,
+            "limit",
             "INVALID_LIMIT",
             format!("limit ligt tussen 1 en {max}"),
             format!("limit must be between 1 and {max}"),
@@ -252,6 +253,7 @@ pub async fn search(
     if params.insz.is_some() {
         return Err(ApiError::invalid(
             Input::Query,
+            "insz",
             "INSZ_NOT_IN_ADDRESS",
             "zoek op INSZ met POST /api/dossiers/search: een INSZ hoort niet in een adres, \
              dat browsers en proxy's bewaren",
@@ -291,7 +293,8 @@ async fn find_dossiers(
         .insz
         .as_deref()
         .map(|text| {
-            Insz::parse(text).map_err(|e| ApiError::invalid_value(input, "INVALID_INSZ", &e))
+            Insz::parse(text)
+                .map_err(|e| ApiError::invalid_value(input, "insz", "INVALID_INSZ", &e))
         })
         .transpose()?;
     let number = criteria.number.filter(|n| !n.trim().is_empty());
@@ -303,6 +306,7 @@ async fn find_dossiers(
     if insz.is_none() && number.is_none() && name.is_none() {
         return Err(ApiError::invalid(
             input,
+            NON_FIELD_ERRORS,
             "SEARCH_CRITERION_REQUIRED",
             "geef insz, name of number",
             "give insz, name or number",
@@ -534,7 +538,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
             DateTime::parse_from_rfc3339(text)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|_| {
-                    ApiError::invalid(Input::Query, "INVALID_TIME",
+                    ApiError::invalid(Input::Query, "as_known_at", "INVALID_TIME",
                         format!("as_known_at {text:?} is geen tijdstip volgens RFC 3339, bv. 2026-01-15T12:00:00Z"),
                         format!("as_known_at {text:?} is not an RFC 3339 time, e.g. 2026-01-15T12:00:00Z"),
                     )
@@ -548,6 +552,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
             NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
                 ApiError::invalid(
                     Input::Query,
+                    "effective_on",
                     "INVALID_DATE",
                     format!("effective_on {text:?} is geen datum JJJJ-MM-DD"),
                     format!("effective_on {text:?} is not a date YYYY-MM-DD"),
@@ -558,6 +563,7 @@ fn parse_as_of(params: &AsOfParams) -> Result<AsOf, ApiError> {
     if known_at.is_none() && effective_on.is_none() {
         return Err(ApiError::invalid(
             Input::Query,
+            NON_FIELD_ERRORS,
             "AS_OF_REQUIRED",
             "geef as_known_at, effective_on of beide",
             "give as_known_at, effective_on or both",
@@ -622,6 +628,7 @@ pub async fn replay_dossier(
             Until::parse(text).map_err(|e| {
                 ApiError::invalid(
                     Input::Query,
+                    "until",
                     "INVALID_UNTIL",
                     "until is een positie in het dossier (een getal) of een datum JJJJ-MM-DD",
                     e.to_string(),
@@ -717,6 +724,7 @@ pub async fn all_signals(
     {
         return Err(ApiError::invalid(
             Input::Query,
+            "triage",
             "INVALID_TRIAGE",
             format!("triage {triage:?} is niet open, dismissed of escalated"),
             format!("triage {triage:?} is not open, dismissed or escalated"),
@@ -755,6 +763,7 @@ pub async fn audit(
     let Some(actor) = params.actor.filter(|a| !a.trim().is_empty()) else {
         return Err(ApiError::invalid(
             Input::Query,
+            "actor",
             "ACTOR_REQUIRED",
             "geef actor",
             "give actor",

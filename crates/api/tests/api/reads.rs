@@ -389,17 +389,23 @@ async fn dossiers_are_found_by_insz_part_of_their_number_or_part_of_the_name() {
     let nobody = w.ok(Role::Staff, "/api/dossiers?name=Janssens").await;
     assert!(nobody["rows"].as_array().unwrap().is_empty());
 
-    for (uri, code) in [
-        ("/api/dossiers", "SEARCH_CRITERION_REQUIRED"),
+    // Each problem names the parameter at fault in `invalidParams`, as the ZGW APIs do.
+    for (uri, code, param) in [
+        (
+            "/api/dossiers",
+            "SEARCH_CRITERION_REQUIRED",
+            "nonFieldErrors",
+        ),
         // An INSZ is searched in a body: it never goes in an address or a proxy's log.
         (
             &*format!("/api/dossiers?insz={}", case.insz),
             "INSZ_NOT_IN_ADDRESS",
+            "insz",
         ),
-        ("/api/dossiers?number=1&limit=0", "INVALID_LIMIT"),
-        ("/api/dossiers?number=1&limit=101", "INVALID_LIMIT"),
-        ("/api/dossiers?number=1&limit=ten", "INVALID_QUERY"),
-        ("/api/dossiers?nummer=1", "INVALID_QUERY"),
+        ("/api/dossiers?number=1&limit=0", "INVALID_LIMIT", "limit"),
+        ("/api/dossiers?number=1&limit=101", "INVALID_LIMIT", "limit"),
+        ("/api/dossiers?number=1&limit=ten", "INVALID_QUERY", "limit"),
+        ("/api/dossiers?nummer=1", "INVALID_QUERY", "nummer"),
     ] {
         let answer = w.get(Role::Staff, uri).await;
         assert_eq!(
@@ -413,14 +419,24 @@ async fn dossiers_are_found_by_insz_part_of_their_number_or_part_of_the_name() {
             answer.headers[axum::http::header::CONTENT_TYPE],
             "application/problem+json"
         );
+        assert_one_invalid_param(&answer.body, param, code);
     }
     // In a body, what cannot be taken is a field: 422.
-    for (criteria, code) in [
-        (json!({}), "SEARCH_CRITERION_REQUIRED"),
-        (json!({ "name": " \u{301} " }), "SEARCH_CRITERION_REQUIRED"),
-        (json!({ "insz": "12051700799" }), "INVALID_INSZ"),
-        (json!({ "name": "peeters", "limit": 101 }), "INVALID_LIMIT"),
-        (json!({ "naam": "peeters" }), "INVALID_BODY"),
+    for (criteria, code, param) in [
+        (json!({}), "SEARCH_CRITERION_REQUIRED", "nonFieldErrors"),
+        (
+            json!({ "name": " \u{301} " }),
+            "SEARCH_CRITERION_REQUIRED",
+            "nonFieldErrors",
+        ),
+        (json!({ "insz": "12051700799" }), "INVALID_INSZ", "insz"),
+        (
+            json!({ "name": "peeters", "limit": 101 }),
+            "INVALID_LIMIT",
+            "limit",
+        ),
+        (json!({ "naam": "peeters" }), "INVALID_BODY", "naam"),
+        (json!({ "name": 7 }), "INVALID_BODY", "name"),
     ] {
         let answer = w
             .call(
@@ -437,7 +453,26 @@ async fn dossiers_are_found_by_insz_part_of_their_number_or_part_of_the_name() {
             "{criteria}: {}",
             answer.body
         );
+        assert_one_invalid_param(&answer.body, param, code);
     }
+    // The reason is Dutch, and English when the client asks for it, as the detail is.
+    let english = w
+        .call(
+            "GET",
+            "/api/dossiers?number=1&limit=0",
+            Some(w.token(Role::Staff)),
+            None,
+            &[("accept-language", "en-GB,en;q=0.9")],
+        )
+        .await;
+    assert_eq!(
+        english.body["invalidParams"][0]["reason"],
+        "limit must be between 1 and 100"
+    );
+    assert_eq!(
+        english.body["detail"],
+        english.body["invalidParams"][0]["reason"]
+    );
     // An inspector finds the dossier by its INSZ but sees it masked in the list.
     let inspected = w
         .search(Role::Inspector, &json!({ "insz": case.insz }))
@@ -1043,5 +1078,23 @@ async fn a_work_queue_answers_count_age_due_date_and_taker_and_an_item_is_taken_
     assert_eq!(
         w.get(Role::Staff, "/api/work-queues/nope").await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+/// `problem` names one invalid parameter, `name`, with `code` and a Dutch reason that its
+/// Dutch detail gives too.
+fn assert_one_invalid_param(problem: &Value, name: &str, code: &str) {
+    let params = problem["invalidParams"].as_array();
+    let params = params.unwrap_or_else(|| panic!("no invalidParams: {problem}"));
+    assert_eq!(params.len(), 1, "{problem}");
+    assert_eq!(
+        (params[0]["name"].as_str(), params[0]["code"].as_str()),
+        (Some(name), Some(code)),
+        "{problem}"
+    );
+    let reason = params[0]["reason"].as_str().unwrap();
+    assert!(
+        !reason.is_empty() && problem["detail"].as_str().unwrap().contains(reason),
+        "{problem}"
     );
 }
