@@ -59,6 +59,9 @@ pub struct Listing {
     /// The log position the read model had reached when read (`null`: nothing applied yet);
     /// the rows reflect at least every event up to it.
     pub checkpoint: Option<u64>,
+    /// Rows in the whole list, every page (only for a list read a page at a time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
     pub rows: Vec<Row>,
 }
 
@@ -83,6 +86,8 @@ pub struct ControlListing {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CovidListing {
     pub checkpoint: Option<u64>,
+    /// Rows (dossier and year) in the whole list, every page.
+    pub count: u64,
     pub rows: Vec<Row>,
     pub totals: Vec<Row>,
 }
@@ -159,7 +164,25 @@ async fn listing(
     let checkpoint = checkpoint_of(sink, table).await?;
     Ok(Listing {
         checkpoint,
+        count: None,
         rows: rows(sink, table, query).await?,
+    })
+}
+
+/// One `page` of the rows of `query`, with the checkpoint and how many rows the whole list
+/// holds.
+async fn page_of(
+    sink: &dyn ReadModelSink,
+    table: &'static Table,
+    query: Query,
+    page: Page,
+) -> Result<Listing, SinkError> {
+    let checkpoint = checkpoint_of(sink, table).await?;
+    let count = sink.count(table, &query).await?;
+    Ok(Listing {
+        checkpoint,
+        count: Some(count),
+        rows: rows(sink, table, &paged(query, page)).await?,
     })
 }
 
@@ -204,7 +227,7 @@ pub async fn search_dossiers(
             query = query.contains("name_key", word);
         }
     }
-    listing(sink, &DOSSIERS, &paged(query, page)).await
+    page_of(sink, &DOSSIERS, query, page).await
 }
 
 /// The dossier's search row (person, budgets and their status, events, last change).
@@ -245,7 +268,7 @@ pub async fn budget_years(
     if let Some(year) = year {
         query = query.eq("year", year);
     }
-    listing(sink, &BUDGET_YEARS, &paged(query, page)).await
+    page_of(sink, &BUDGET_YEARS, query, page).await
 }
 
 /// A dossier's agreements with their state and, for IDOs, the COVID-19 freeze.
@@ -320,7 +343,7 @@ pub async fn signals(
         query = query.eq("triage", triage);
     }
     let query = query.order_by("raised_position", Direction::Ascending);
-    listing(sink, &SIGNALS, &paged(query, page)).await
+    page_of(sink, &SIGNALS, query, page).await
 }
 
 /// Who did what in a dossier, in log order.
@@ -332,7 +355,7 @@ pub async fn audit_of_dossier(
     dossier: &str,
     page: Page,
 ) -> Result<Listing, SinkError> {
-    listing(sink, &AUDIT_TRAIL, &paged(of_dossier(dossier), page)).await
+    page_of(sink, &AUDIT_TRAIL, of_dossier(dossier), page).await
 }
 
 /// What one user did (every stream), in log order.
@@ -344,12 +367,7 @@ pub async fn audit_of_actor(
     actor: &str,
     page: Page,
 ) -> Result<Listing, SinkError> {
-    listing(
-        sink,
-        &AUDIT_TRAIL,
-        &paged(Query::all().eq("actor_id", actor), page),
-    )
-    .await
+    page_of(sink, &AUDIT_TRAIL, Query::all().eq("actor_id", actor), page).await
 }
 
 /// The COVID-19 overrun per dossier and budget year, with the totals per year; optionally of
@@ -375,6 +393,7 @@ pub async fn covid_overrun(
     let checkpoint = checkpoint_of(sink, &COVID_OVERRUN).await?;
     Ok(CovidListing {
         checkpoint,
+        count: sink.count(&COVID_OVERRUN, &query).await?,
         rows: rows(sink, &COVID_OVERRUN, &paged(query, page)).await?,
         totals: rows(sink, &COVID_OVERRUN_TOTALS, &totals).await?,
     })

@@ -388,6 +388,13 @@ async fn dossiers_are_found_by_insz_part_of_their_number_or_part_of_the_name() {
     );
     let nobody = w.ok(Role::Staff, "/api/dossiers?name=Janssens").await;
     assert!(nobody["rows"].as_array().unwrap().is_empty());
+    assert_eq!(nobody["count"], 0, "a list says how many rows it holds");
+    // The count is of the whole list, not of the page.
+    let past_the_end = w
+        .ok(Role::Staff, "/api/dossiers?name=peeters&offset=50")
+        .await;
+    assert!(past_the_end["rows"].as_array().unwrap().is_empty());
+    assert_eq!(past_the_end["count"], 1, "{past_the_end}");
 
     // Each problem names the parameter at fault in `invalidParams`, as the ZGW APIs do.
     for (uri, code, param) in [
