@@ -243,7 +243,7 @@ pub struct SearchBody {
 }
 
 #[utoipa::path(get, path = "/api/dossiers", tag = "reads", params(SearchParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: the dossiers found"),
+    responses((status = 200, body = Object, description = "`{checkpoint, count, rows}` (count: rows in the whole list, every page): the dossiers found"),
               (status = 400, body = crate::error::Problem, description = "No criterion, or an INSZ in the address (INSZ_NOT_IN_ADDRESS)")))]
 pub async fn search(
     State(state): State<ApiState>,
@@ -272,7 +272,7 @@ pub async fn search(
 }
 
 #[utoipa::path(post, path = "/api/dossiers/search", tag = "reads", request_body = SearchBody,
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: the dossiers found"),
+    responses((status = 200, body = Object, description = "`{checkpoint, count, rows}` (count: rows in the whole list, every page): the dossiers found"),
               (status = 422, body = crate::error::Problem, description = "No criterion, or a bad INSZ")))]
 pub async fn search_in_body(
     State(state): State<ApiState>,
@@ -508,7 +508,7 @@ pub async fn dossier_signals(
 
 #[utoipa::path(get, path = "/api/dossiers/{dossier}/audit", tag = "reads",
     params(("dossier" = Uuid, Path, description = "The dossier"), PageParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: who did what in the dossier, when and why, in log order"),
+    responses((status = 200, body = Object, description = "`{checkpoint, count, rows}` (count: rows in the whole list, every page): who did what in the dossier, when and why, in log order"),
               (status = 404, body = crate::error::Problem)))]
 pub async fn dossier_audit(
     State(state): State<ApiState>,
@@ -674,7 +674,7 @@ pub struct YearParams {
 }
 
 #[utoipa::path(get, path = "/api/budgets", tag = "reads", params(YearParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: budget years of every dossier")))]
+    responses((status = 200, body = Object, description = "`{checkpoint, count, rows}` (count: rows in the whole list, every page): budget years of every dossier")))]
 pub async fn all_budgets(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -687,7 +687,7 @@ pub async fn all_budgets(
 }
 
 #[utoipa::path(get, path = "/api/covid-overrun", tag = "reads", params(YearParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows, totals}`: COVID-19 overrun per dossier and budget year, and totals per year")))]
+    responses((status = 200, body = Object, description = "`{checkpoint, count, rows, totals}` (count: rows in the whole list, every page): COVID-19 overrun per dossier and budget year, and totals per year")))]
 pub async fn covid_overrun(
     State(state): State<ApiState>,
     Extension(principal): Extension<Principal>,
@@ -712,7 +712,7 @@ pub struct SignalParams {
 }
 
 #[utoipa::path(get, path = "/api/signals", tag = "reads", params(SignalParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: signals, oldest first"),
+    responses((status = 200, body = Object, description = "`{checkpoint, count, rows}` (count: rows in the whole list, every page): signals, oldest first"),
               (status = 400, body = crate::error::Problem, description = "An unknown triage state")))]
 pub async fn all_signals(
     State(state): State<ApiState>,
@@ -753,7 +753,7 @@ pub struct AuditParams {
 }
 
 #[utoipa::path(get, path = "/api/audit", tag = "audit", params(AuditParams),
-    responses((status = 200, body = Object, description = "`{checkpoint, rows}`: what one user did, in log order"),
+    responses((status = 200, body = Object, description = "`{checkpoint, count, rows}` (count: rows in the whole list, every page): what one user did, in log order"),
               (status = 400, body = crate::error::Problem, description = "No actor given")))]
 pub async fn audit(
     State(state): State<ApiState>,
